@@ -1,0 +1,152 @@
+//! Command line: the contract of `DESIGN.md` (`build`, `serve`, `check`, `new`, `schema`) as a
+//! clap parser, and the exit codes (0 success, 1 content errors, 2 usage or internal error).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::diagnostics::{render_human, render_json};
+use crate::site::{self, BuildError, BuildOptions};
+
+/// Static site generator of the Kraków Metropolis social-services portal.
+#[derive(Debug, Parser)]
+#[command(name = "metroportal", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output folder (replaced atomically; untouched on errors).
+    Build {
+        /// Site folder (with config.toml, content/ and themes/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Output folder [default: <root>/public].
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Override base_url from config.toml (e.g. the GitHub Pages URL in CI).
+        #[arg(long, env = "METROPORTAL_BASE_URL")]
+        base_url: Option<String>,
+        /// Include pages marked draft = true.
+        #[arg(long)]
+        drafts: bool,
+        /// Print the time each phase took.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Build and serve the site locally, rebuilding on changes.
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+    },
+    /// Check the site without writing it.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Scaffold a content file with every required field.
+    New {
+        /// Content kind (municipality, service, forum, guide, …).
+        kind: String,
+        /// Path of the file to create.
+        path: PathBuf,
+    },
+    /// Write a JSON Schema of every content kind.
+    Schema {
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+/// Runs a parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+            verbose,
+        } => {
+            let output = output.unwrap_or_else(|| root.join("public"));
+            let started = std::time::Instant::now();
+            match site::build(&BuildOptions {
+                root,
+                output: output.clone(),
+                base_url,
+                drafts,
+            }) {
+                Ok(summary) => {
+                    if !summary.warnings.is_empty() {
+                        eprint!("{}", render_human(&summary.warnings));
+                    }
+                    if verbose {
+                        for (phase, time) in &summary.timings {
+                            eprintln!("  {phase:<14} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+                        }
+                    }
+                    eprintln!(
+                        "Built {} pages ({} files: {} written, {} unchanged) into {} in {:.2} s",
+                        summary.pages,
+                        summary.files,
+                        summary.written,
+                        summary.unchanged,
+                        output.display(),
+                        started.elapsed().as_secs_f64()
+                    );
+                    0
+                }
+                Err(BuildError::Content(diagnostics)) => {
+                    eprint!("{}", render_human(&diagnostics));
+                    eprintln!("Nothing was written: {} is unchanged.", output.display());
+                    1
+                }
+                Err(BuildError::Internal(message)) => {
+                    eprintln!("error: {message}");
+                    2
+                }
+            }
+        }
+        Command::Check { root, format } => match site::load(&root, None, false) {
+            Ok(loaded) => {
+                print_report(&loaded.warnings, format);
+                0
+            }
+            Err(diagnostics) => {
+                print_report(&diagnostics, format);
+                1
+            }
+        },
+        Command::Serve { .. } | Command::New { .. } | Command::Schema { .. } => {
+            eprintln!("error: this command is not implemented yet");
+            2
+        }
+    }
+}
+
+fn print_report(diagnostics: &[crate::diagnostics::Diagnostic], format: Format) {
+    match format {
+        Format::Human => {
+            if diagnostics.is_empty() {
+                println!("No problems found.");
+            } else {
+                print!("{}", render_human(diagnostics));
+            }
+        }
+        Format::Json => println!("{}", render_json(diagnostics)),
+    }
+}

@@ -1,0 +1,270 @@
+//! Site configuration: reads `config.toml` into a typed [`Config`] (unknown keys are errors) and
+//! checks what the rest of the pipeline relies on (a default language that exists, unique
+//! language codes, a usable base URL).
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+
+/// The whole `config.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Absolute URL of the published site, e.g. `https://example.org/portal`.
+    pub base_url: String,
+    /// Code of the language served at `/` (its files have no language suffix).
+    #[serde(default = "default_language")]
+    pub default_language: String,
+    /// Theme folder name under `themes/`.
+    pub theme: String,
+    /// Content paths of sections that get an Atom feed per language, e.g. `"forum"`.
+    #[serde(default)]
+    pub feeds: Vec<String>,
+    /// Languages in display order; the first need not be the default.
+    pub languages: Vec<LanguageConfig>,
+    #[serde(default)]
+    pub taxonomies: Vec<TaxonomyConfig>,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    /// Free data for the theme.
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+fn default_language() -> String {
+    "pl".to_string()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageConfig {
+    /// ISO 639-1 code used in file names (`x.en.md`) and URLs (`/en/`).
+    pub code: String,
+    /// The language's name in itself (`Українська`), for the language switcher.
+    pub name: String,
+    /// BCP 47 locale for dates, plurals and collation, e.g. `pl-PL`.
+    pub locale: String,
+    /// The site title in this language.
+    pub title: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaxonomyConfig {
+    /// Key in the front matter's `[taxonomies]` table and the URL segment (`/categories/`).
+    pub name: String,
+    /// Terms per pager on term pages; 0 or absent lists every page on one page.
+    #[serde(default)]
+    pub paginate_by: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    /// Curly quotes, dashes and ellipses, with quotes right for each language
+    /// (Polish „…”, Ukrainian «…», English “…”). Default: true.
+    #[serde(default = "yes")]
+    pub smart_punctuation: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            smart_punctuation: true,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Config {
+    /// Reads and validates `<root>/config.toml`. Problems go to `diags`; `None` when the file
+    /// cannot be used at all.
+    pub fn load(root: &Path, diags: &Diagnostics) -> Option<Config> {
+        let path = root.join("config.toml");
+        let rel = Path::new("config.toml");
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) => {
+                diags.push(
+                    Diagnostic::error("config-missing", format!("cannot read config.toml: {err}"))
+                        .at(Location::file(rel))
+                        .hint("run metroportal from the site folder or pass --root DIR"),
+                );
+                return None;
+            }
+        };
+        let config: Config = match toml::from_str(&text) {
+            Ok(config) => config,
+            Err(err) => {
+                let location = match err.span() {
+                    Some(span) => Location::from_span(rel, &text, span),
+                    None => Location::file(rel),
+                };
+                diags.push(
+                    Diagnostic::error("config-invalid", err.message().to_string()).at(location),
+                );
+                return None;
+            }
+        };
+        let problems = config.validate(&text);
+        let ok = problems.is_empty();
+        diags.extend(problems);
+        ok.then_some(config)
+    }
+
+    fn validate(&self, text: &str) -> Vec<Diagnostic> {
+        let rel = Path::new("config.toml");
+        let at = |needle: &str| -> Location {
+            match text.find(needle) {
+                Some(start) => Location::from_span(rel, text, start..start + needle.len()),
+                None => Location::file(rel),
+            }
+        };
+        let mut problems = Vec::new();
+        if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
+            problems.push(
+                Diagnostic::error(
+                    "config-base-url",
+                    "base_url must be an absolute http(s) URL",
+                )
+                .at(at("base_url"))
+                .hint("for example base_url = \"https://example.org\""),
+            );
+        }
+        if self.languages.is_empty() {
+            problems.push(
+                Diagnostic::error("config-languages", "no languages are configured")
+                    .at(Location::file(rel))
+                    .hint("add a [[languages]] table with code, name, locale and title"),
+            );
+        }
+        let mut seen = Vec::new();
+        for lang in &self.languages {
+            let valid = (2..=3).contains(&lang.code.len())
+                && lang.code.bytes().all(|b| b.is_ascii_lowercase());
+            if !valid {
+                problems.push(
+                    Diagnostic::error(
+                        "config-language-code",
+                        format!("`{}` is not a language code", lang.code),
+                    )
+                    .at(at(&format!("\"{}\"", lang.code)))
+                    .hint("use a two-letter ISO 639-1 code in lower case, e.g. \"uk\""),
+                );
+            }
+            if lang.locale.parse::<icu_locale_core::Locale>().is_err() {
+                problems.push(
+                    Diagnostic::error(
+                        "config-locale",
+                        format!("`{}` is not a BCP 47 locale", lang.locale),
+                    )
+                    .at(at(&format!("\"{}\"", lang.locale)))
+                    .hint("for example locale = \"pl-PL\""),
+                );
+            }
+            if seen.contains(&lang.code.as_str()) {
+                problems.push(
+                    Diagnostic::error(
+                        "config-language-duplicate",
+                        format!("language `{}` is configured twice", lang.code),
+                    )
+                    .at(at(&format!("\"{}\"", lang.code))),
+                );
+            }
+            seen.push(&lang.code);
+        }
+        if !self.languages.is_empty() && !seen.contains(&self.default_language.as_str()) {
+            problems.push(
+                Diagnostic::error(
+                    "config-default-language",
+                    format!(
+                        "default_language `{}` is not among the languages",
+                        self.default_language
+                    ),
+                )
+                .at(at("default_language"))
+                .hint(format!("configured languages: {}", seen.join(", "))),
+            );
+        }
+        for tax in &self.taxonomies {
+            if crate::i18n::translit::slugify(&tax.name, "en") != tax.name {
+                problems.push(
+                    Diagnostic::error(
+                        "config-taxonomy",
+                        format!("taxonomy name `{}` cannot be used in URLs", tax.name),
+                    )
+                    .at(at(&format!("\"{}\"", tax.name)))
+                    .hint("use lower-case ASCII letters, digits and hyphens"),
+                );
+            }
+        }
+        problems
+    }
+
+    /// The configured language with this code.
+    pub fn language(&self, code: &str) -> Option<&LanguageConfig> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    /// Language codes in display order.
+    pub fn language_codes(&self) -> impl Iterator<Item = &str> {
+        self.languages.iter().map(|l| l.code.as_str())
+    }
+
+    /// URL prefix of a language: empty for the default language, `/en` for English.
+    pub fn lang_prefix(&self, lang: &str) -> String {
+        if lang == self.default_language {
+            String::new()
+        } else {
+            format!("/{lang}")
+        }
+    }
+
+    /// The path part of `base_url` without a trailing slash (`""` for a site at the host root).
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.split_once("://").map_or("", |(_, rest)| rest);
+        match after_scheme.find('/') {
+            Some(i) => after_scheme[i..].trim_end_matches('/'),
+            None => "",
+        }
+    }
+
+    /// `base_url` without a trailing slash.
+    pub fn base_url_trimmed(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+
+    /// The absolute URL of a site path (a path that already includes the base path).
+    pub fn absolute(&self, site_path: &str) -> String {
+        let base = self.base_url_trimmed();
+        let host = &base[..base.len() - self.base_path().len()];
+        format!("{host}{site_path}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(base_url: &str) -> Config {
+        toml::from_str(&format!(
+            "base_url = \"{base_url}\"\ntheme = \"t\"\n[[languages]]\ncode = \"pl\"\nname = \"Polski\"\nlocale = \"pl-PL\"\ntitle = \"T\"\n"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn base_path_and_absolute_urls() {
+        let c = config("https://example.org/portal/");
+        assert_eq!(c.base_path(), "/portal");
+        assert_eq!(c.absolute("/portal/en/"), "https://example.org/portal/en/");
+        let c = config("https://example.org");
+        assert_eq!(c.base_path(), "");
+        assert_eq!(c.absolute("/en/"), "https://example.org/en/");
+    }
+}

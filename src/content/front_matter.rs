@@ -1,0 +1,557 @@
+//! Front matter: splits the `+++` TOML block from the Markdown body and reads it into a typed
+//! [`FrontMatter`], reporting every problem of the block (syntax errors, unknown keys, wrong
+//! types, keys that only sections accept) at its own line.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+use crate::diagnostics::{Diagnostic, Location, did_you_mean};
+
+/// Keys every page and section accepts.
+const COMMON_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "slug",
+    "weight",
+    "template",
+    "extra",
+    "taxonomies",
+];
+/// Keys only sections (`_index.md`) accept.
+const SECTION_KEYS: &[&str] = &["sort_by", "paginate_by"];
+
+/// How a section orders its pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// Newest first.
+    Date,
+    /// Lowest weight first.
+    Weight,
+    /// By title in the language's collation order.
+    Title,
+    /// By file name.
+    #[default]
+    None,
+}
+
+/// A date or date-time from front matter (TOML `2026-05-01` or `2026-05-01T10:00:00+02:00`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContentDate {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+    /// Hour, minute, second and UTC offset in minutes, when a time was given.
+    pub time: Option<(u8, u8, u8, i32)>,
+}
+
+impl ContentDate {
+    /// `2026-05-01` or `2026-05-01T10:00:00+02:00`.
+    pub fn iso(&self) -> String {
+        let date = format!("{:04}-{:02}-{:02}", self.year, self.month, self.day);
+        match self.time {
+            None => date,
+            Some((h, m, s, offset)) => {
+                format!("{date}T{h:02}:{m:02}:{s:02}{}", format_offset(offset))
+            }
+        }
+    }
+
+    /// RFC 3339 with a time, as Atom and sitemaps want (midnight UTC for a bare date).
+    pub fn rfc3339(&self) -> String {
+        match self.time {
+            None => format!(
+                "{:04}-{:02}-{:02}T00:00:00Z",
+                self.year, self.month, self.day
+            ),
+            Some(_) => self.iso(),
+        }
+    }
+
+    /// Seconds since 1970-01-01 UTC, for sorting.
+    pub fn timestamp(&self) -> i64 {
+        let days = days_from_civil(self.year, self.month, self.day);
+        let (h, m, s, offset) = self.time.unwrap_or((0, 0, 0, 0));
+        days * 86_400 + i64::from(h) * 3600 + i64::from(m) * 60 + i64::from(s)
+            - i64::from(offset) * 60
+    }
+
+    /// Parses the leading `YYYY-MM-DD` of an ISO string.
+    pub fn parse_ymd(text: &str) -> Option<(i32, u8, u8)> {
+        let b = text.as_bytes();
+        if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        Some((
+            text[..4].parse().ok()?,
+            text[5..7].parse().ok()?,
+            text[8..10].parse().ok()?,
+        ))
+    }
+
+    /// Today's date (UTC) from the system clock.
+    pub fn today() -> (i32, u8, u8) {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        civil_from_days(secs.div_euclid(86_400))
+    }
+}
+
+fn format_offset(minutes: i32) -> String {
+    if minutes == 0 {
+        return "Z".to_string();
+    }
+    let sign = if minutes < 0 { '-' } else { '+' };
+    let m = minutes.abs();
+    format!("{sign}{:02}:{:02}", m / 60, m % 60)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
+    let y = i64::from(year) - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (i64::from(month) + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(days: i64) -> (i32, u8, u8) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    (year, month, day)
+}
+
+/// A value with the location of its key in the file, for errors found after parsing.
+#[derive(Debug, Clone)]
+pub struct Located<T> {
+    pub value: T,
+    /// Byte range in the whole file.
+    pub span: Range<usize>,
+}
+
+/// The typed front matter of one file.
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub date: Option<ContentDate>,
+    pub updated: Option<ContentDate>,
+    pub draft: bool,
+    pub slug: Option<Located<String>>,
+    pub weight: Option<i64>,
+    pub template: Option<Located<String>>,
+    /// Free data for templates, as JSON (TOML dates become ISO strings).
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Taxonomy name → terms, with the location of each taxonomy key.
+    pub taxonomies: BTreeMap<String, Located<Vec<String>>>,
+    pub sort_by: Option<SortBy>,
+    pub paginate_by: Option<usize>,
+}
+
+/// A file split into its front matter and body.
+#[derive(Debug)]
+pub struct Split<'a> {
+    /// The TOML text between the `+++` lines.
+    pub toml: &'a str,
+    /// Byte offset of `toml` in the file.
+    pub toml_offset: usize,
+    /// Byte offset of the Markdown body in the file.
+    pub body_offset: usize,
+}
+
+/// Finds the `+++` block at the top of `text`.
+pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[start..];
+    let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    if rest[..first_line_end].trim_end() != "+++" {
+        return Err(Diagnostic::error("front-matter-missing", "the file does not start with a `+++` front-matter block")
+            .at(Location::from_line(file, text, 1))
+            .hint("start the file with a line `+++`, the TOML fields (at least title = \"…\"), and another `+++` line"));
+    }
+    let toml_offset = start + first_line_end;
+    let mut pos = toml_offset;
+    while pos < text.len() {
+        let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        if text[pos..line_end].trim_end() == "+++" {
+            return Ok(Split {
+                toml: &text[toml_offset..pos],
+                toml_offset,
+                body_offset: line_end,
+            });
+        }
+        pos = line_end;
+    }
+    Err(Diagnostic::error(
+        "front-matter-unclosed",
+        "the front-matter block is not closed",
+    )
+    .at(Location::from_line(file, text, 1))
+    .hint("add a line containing only `+++` after the last TOML field"))
+}
+
+/// Parses the front matter of `file` (whose full text is `text`). Returns every problem found.
+pub fn parse(
+    file: &Path,
+    text: &str,
+    split: &Split<'_>,
+    is_section: bool,
+) -> Result<FrontMatter, Vec<Diagnostic>> {
+    let offset = split.toml_offset;
+    let at = |span: Range<usize>| {
+        Location::from_span(file, text, span.start + offset..span.end + offset)
+    };
+    let (table, syntax_errors) = DeTable::parse_recoverable(split.toml);
+    if !syntax_errors.is_empty() {
+        return Err(syntax_errors
+            .into_iter()
+            .map(|err| {
+                let location = err
+                    .span()
+                    .map_or_else(|| Location::from_line(file, text, 1), &at);
+                Diagnostic::error(
+                    "toml-syntax",
+                    format!("invalid TOML: {}", err.message().trim_end()),
+                )
+                .at(location)
+                .hint("check quotes, brackets and `key = value` syntax; strings need double quotes")
+            })
+            .collect());
+    }
+    let mut problems = Vec::new();
+    let mut fm = FrontMatter::default();
+    let allowed: Vec<&str> = COMMON_KEYS.iter().chain(SECTION_KEYS).copied().collect();
+    for (key, value) in table.get_ref() {
+        let name: &str = key.get_ref();
+        let span = key.span();
+        let result = match name {
+            "title" => field(value).map(|v| fm.title = Some(v)),
+            "description" => field(value).map(|v| fm.description = Some(v)),
+            "date" => date_field(value).map(|v| fm.date = Some(v)),
+            "updated" => date_field(value).map(|v| fm.updated = Some(v)),
+            "draft" => field(value).map(|v| fm.draft = v),
+            "weight" => field(value).map(|v| fm.weight = Some(v)),
+            "slug" => field(value).map(|v| {
+                fm.slug = Some(Located {
+                    value: v,
+                    span: shift(value.span(), offset),
+                })
+            }),
+            "template" => field(value).map(|v| {
+                fm.template = Some(Located {
+                    value: v,
+                    span: shift(value.span(), offset),
+                })
+            }),
+            "extra" => match value.get_ref() {
+                DeValue::Table(t) => {
+                    fm.extra = table_to_json(t);
+                    Ok(())
+                }
+                _ => Err(type_error("a table: [extra]", value)),
+            },
+            "taxonomies" => match value.get_ref() {
+                DeValue::Table(t) => {
+                    for (tax, terms) in t {
+                        match field::<Vec<String>>(terms) {
+                            Ok(list) => {
+                                fm.taxonomies.insert(
+                                    tax.get_ref().to_string(),
+                                    Located {
+                                        value: list,
+                                        span: shift(tax.span(), offset),
+                                    },
+                                );
+                            }
+                            Err((msg, span)) => {
+                                problems.push(field_problem(&at, tax.get_ref(), msg, span))
+                            }
+                        }
+                    }
+                    Ok(())
+                }
+                _ => Err(type_error("a table: [taxonomies]", value)),
+            },
+            "sort_by" | "paginate_by" if !is_section => {
+                problems.push(
+                    Diagnostic::error(
+                        "section-only-field",
+                        format!("`{name}` only applies to sections"),
+                    )
+                    .at(at(span))
+                    .hint("move it to the folder's _index.md, or remove it"),
+                );
+                Ok(())
+            }
+            "sort_by" => field(value)
+                .map(|v| fm.sort_by = Some(v))
+                .map_err(|(_, s)| {
+                    (
+                        "expected one of \"date\", \"weight\", \"title\", \"none\"".to_string(),
+                        s,
+                    )
+                }),
+            "paginate_by" => field(value).map(|v| fm.paginate_by = Some(v)),
+            _ => {
+                let candidates = if is_section {
+                    allowed.clone()
+                } else {
+                    COMMON_KEYS.to_vec()
+                };
+                let hint = match did_you_mean(name, candidates.iter().copied()) {
+                    Some(s) => {
+                        format!("did you mean `{s}`? Free data belongs in the [extra] table")
+                    }
+                    None => format!(
+                        "known fields: {}; free data belongs in the [extra] table",
+                        candidates.join(", ")
+                    ),
+                };
+                problems.push(
+                    Diagnostic::error(
+                        "unknown-field",
+                        format!("unknown front-matter field `{name}`"),
+                    )
+                    .at(at(span))
+                    .hint(hint),
+                );
+                Ok(())
+            }
+        };
+        if let Err((message, value_span)) = result {
+            problems.push(field_problem(&at, name, message, value_span));
+        }
+    }
+    if fm.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        problems.push(
+            Diagnostic::error("missing-field", "missing required field `title`")
+                .at(Location::from_line(file, text, 1))
+                .hint("add a line such as title = \"…\" to the front matter"),
+        );
+    }
+    if problems.is_empty() {
+        Ok(fm)
+    } else {
+        Err(problems)
+    }
+}
+
+fn shift(span: Range<usize>, offset: usize) -> Range<usize> {
+    span.start + offset..span.end + offset
+}
+
+fn field_problem(
+    at: &dyn Fn(Range<usize>) -> Location,
+    name: &str,
+    message: String,
+    span: Range<usize>,
+) -> Diagnostic {
+    Diagnostic::error(
+        "invalid-field",
+        format!("invalid value for `{name}`: {message}"),
+    )
+    .at(at(span))
+}
+
+type FieldError = (String, Range<usize>);
+
+fn field<T: for<'de> Deserialize<'de>>(value: &Spanned<DeValue<'_>>) -> Result<T, FieldError> {
+    let span = value.span();
+    T::deserialize(ValueDeserializer::from(value.clone())).map_err(|err| {
+        let message = err.message().trim_end().to_string();
+        (message, err.span().unwrap_or(span))
+    })
+}
+
+fn type_error(expected: &str, value: &Spanned<DeValue<'_>>) -> FieldError {
+    (
+        format!("expected {expected}, found {}", value.get_ref().type_str()),
+        value.span(),
+    )
+}
+
+fn date_field(value: &Spanned<DeValue<'_>>) -> Result<ContentDate, FieldError> {
+    let DeValue::Datetime(dt) = value.get_ref() else {
+        let hint = if value.get_ref().is_str() {
+            " (write the date without quotes: date = 2026-05-01)"
+        } else {
+            ""
+        };
+        return Err((
+            format!("expected a TOML date such as 2026-05-01{hint}"),
+            value.span(),
+        ));
+    };
+    let Some(date) = dt.date else {
+        return Err((
+            "a date needs a year, month and day".to_string(),
+            value.span(),
+        ));
+    };
+    let time = match (dt.time, dt.offset) {
+        (None, _) => None,
+        (Some(t), offset) => {
+            let minutes = match offset {
+                Some(toml::value::Offset::Custom { minutes }) => i32::from(minutes),
+                _ => 0,
+            };
+            Some((t.hour, t.minute, t.second.unwrap_or(0), minutes))
+        }
+    };
+    Ok(ContentDate {
+        year: i32::from(date.year),
+        month: date.month,
+        day: date.day,
+        time,
+    })
+}
+
+fn table_to_json(table: &DeTable<'_>) -> serde_json::Map<String, serde_json::Value> {
+    table
+        .iter()
+        .map(|(k, v)| (k.get_ref().to_string(), value_to_json(v.get_ref())))
+        .collect()
+}
+
+fn value_to_json(value: &DeValue<'_>) -> serde_json::Value {
+    use serde_json::Value as J;
+    match value {
+        DeValue::String(s) => J::String(s.to_string()),
+        DeValue::Integer(i) => i64::from_str_radix(
+            i.as_str()
+                .replace('_', "")
+                .trim_start_matches("0x")
+                .trim_start_matches("0o")
+                .trim_start_matches("0b"),
+            i.radix(),
+        )
+        .map_or(J::Null, J::from),
+        DeValue::Float(f) => f
+            .as_str()
+            .replace('_', "")
+            .parse::<f64>()
+            .map_or(J::Null, J::from),
+        DeValue::Boolean(b) => J::Bool(*b),
+        DeValue::Datetime(dt) => J::String(dt.to_string()),
+        DeValue::Array(items) => {
+            J::Array(items.iter().map(|v| value_to_json(v.get_ref())).collect())
+        }
+        DeValue::Table(t) => J::Object(table_to_json(t)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_text(text: &str, is_section: bool) -> Result<FrontMatter, Vec<Diagnostic>> {
+        let file = Path::new("content/a.md");
+        let split = split(file, text).map_err(|d| vec![d])?;
+        parse(file, text, &split, is_section)
+    }
+
+    #[test]
+    fn reads_all_fields() {
+        let fm = parse_text(
+            "+++\ntitle = \"Forum\"\ndate = 2024-05-09\nupdated = 2024-05-10T10:00:00+02:00\nweight = 3\nslug = \"forum-2024\"\n[extra]\nlat = 50.06\nwhen = 2024-01-01\n[taxonomies]\ncategories = [\"a\", \"b\"]\n+++\nbody\n",
+            false,
+        )
+        .unwrap();
+        assert_eq!(fm.title.as_deref(), Some("Forum"));
+        assert_eq!(fm.date.unwrap().iso(), "2024-05-09");
+        assert_eq!(fm.updated.unwrap().iso(), "2024-05-10T10:00:00+02:00");
+        assert_eq!(fm.slug.unwrap().value, "forum-2024");
+        assert_eq!(fm.extra["lat"], serde_json::json!(50.06));
+        assert_eq!(fm.extra["when"], serde_json::json!("2024-01-01"));
+        assert_eq!(fm.taxonomies["categories"].value, ["a", "b"]);
+    }
+
+    #[test]
+    fn reports_every_problem_with_its_line() {
+        let errs = parse_text("+++\ntitel = \"x\"\ndate = \"2024-05-09\"\nweight = \"heavy\"\nsort_by = \"date\"\n+++\n", false)
+            .unwrap_err();
+        let summary: Vec<(String, usize, &str)> = errs
+            .iter()
+            .map(|d| (d.message.clone(), d.location.as_ref().unwrap().line, d.code))
+            .collect();
+        assert_eq!(summary.len(), 5, "{summary:?}");
+        assert_eq!(
+            summary[0],
+            (
+                "unknown front-matter field `titel`".into(),
+                2,
+                "unknown-field"
+            )
+        );
+        assert!(
+            errs[0]
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("did you mean `title`")
+        );
+        assert_eq!(summary[1].1, 3);
+        assert!(summary[1].0.contains("without quotes"));
+        assert_eq!(summary[2].1, 4);
+        assert_eq!(
+            summary[3],
+            (
+                "`sort_by` only applies to sections".into(),
+                5,
+                "section-only-field"
+            )
+        );
+        assert_eq!(summary[4].2, "missing-field");
+    }
+
+    #[test]
+    fn syntax_errors_point_at_the_line() {
+        let errs = parse_text("+++\ntitle = \"x\"\ndate = = 1\n+++\n", false).unwrap_err();
+        assert_eq!(errs[0].code, "toml-syntax");
+        assert_eq!(errs[0].location.as_ref().unwrap().line, 3);
+    }
+
+    #[test]
+    fn missing_and_unclosed_blocks() {
+        assert_eq!(
+            parse_text("title\n", false).unwrap_err()[0].code,
+            "front-matter-missing"
+        );
+        assert_eq!(
+            parse_text("+++\ntitle = \"x\"\n", false).unwrap_err()[0].code,
+            "front-matter-unclosed"
+        );
+    }
+
+    #[test]
+    fn civil_dates_round_trip() {
+        for (y, m, d) in [(1970, 1, 1), (2024, 2, 29), (2026, 11, 22), (2000, 3, 1)] {
+            assert_eq!(civil_from_days(days_from_civil(y, m, d)), (y, m, d));
+        }
+        let date = ContentDate {
+            year: 2019,
+            month: 1,
+            day: 1,
+            time: Some((8, 0, 0, 60)),
+        };
+        assert_eq!(date.timestamp(), 1_546_326_000);
+    }
+}

@@ -1,0 +1,300 @@
+//! Languages: UI strings from the theme's Fluent files with CLDR plural rules, locale-correct
+//! dates (ICU4X), locale-correct sorting (ICU4X collation) and slugs ([`translit`]).
+
+pub mod translit;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use icu_calendar::{Date, Gregorian};
+use icu_collator::options::CollatorOptions;
+use icu_collator::{Collator, CollatorBorrowed};
+use icu_datetime::FixedCalendarDateTimeFormatter;
+use icu_datetime::fieldsets::{YMD, YMDE};
+use icu_locale_core::Locale;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+
+/// How long a formatted date is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateStyle {
+    /// `1 maja 2026`
+    Long,
+    /// `1 maj 2026` or `1 May 2026`, as the locale's medium form
+    Medium,
+    /// `1.05.2026`
+    Short,
+    /// `piątek, 1 maja 2026`
+    Full,
+}
+
+impl DateStyle {
+    pub fn parse(name: &str) -> Option<DateStyle> {
+        Some(match name {
+            "long" => DateStyle::Long,
+            "medium" => DateStyle::Medium,
+            "short" => DateStyle::Short,
+            "full" => DateStyle::Full,
+            _ => return None,
+        })
+    }
+}
+
+struct LanguageData {
+    bundle: FluentBundle<FluentResource>,
+    long: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
+    medium: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
+    short: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
+    full: FixedCalendarDateTimeFormatter<Gregorian, YMDE>,
+    collator: CollatorBorrowed<'static>,
+}
+
+/// Everything language-specific the templates need, for every configured language.
+/// `Send + Sync`, so rayon workers share one instance.
+pub struct Locales {
+    languages: HashMap<String, LanguageData>,
+}
+
+impl Locales {
+    /// Loads `<theme_dir>/i18n/<lang>.ftl` for every configured language. Syntax errors and
+    /// missing files go to `diags` with their line.
+    pub fn load(
+        root: &Path,
+        theme_dir: &Path,
+        config: &Config,
+        diags: &Diagnostics,
+    ) -> Option<Locales> {
+        let mut languages = HashMap::new();
+        let mut ok = true;
+        for lang in &config.languages {
+            let path = theme_dir.join("i18n").join(format!("{}.ftl", lang.code));
+            let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            let text = match std::fs::read_to_string(&path) {
+                Ok(text) => text,
+                Err(err) => {
+                    diags.push(
+                        Diagnostic::error("ui-strings-missing", format!("cannot read UI strings: {err}"))
+                            .at(Location::file(&rel))
+                            .lang(&lang.code)
+                            .hint("every configured language needs a Fluent file in the theme's i18n folder"),
+                    );
+                    ok = false;
+                    continue;
+                }
+            };
+            let resource = match FluentResource::try_new(text.clone()) {
+                Ok(resource) => resource,
+                Err((resource, errors)) => {
+                    for err in errors {
+                        diags.push(
+                            Diagnostic::error(
+                                "ui-strings-syntax",
+                                format!("Fluent syntax error: {}", err.kind),
+                            )
+                            .at(Location::from_span(&rel, &text, err.pos.clone()))
+                            .lang(&lang.code),
+                        );
+                    }
+                    ok = false;
+                    resource
+                }
+            };
+            let locale: Locale = lang.locale.parse().unwrap_or(Locale::UNKNOWN);
+            let langid: unic_langid::LanguageIdentifier = lang.locale.parse().unwrap_or_default();
+            let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+            // Isolation marks (U+2068/U+2069) would end up inside HTML attributes and titles.
+            bundle.set_use_isolating(false);
+            if let Err(errors) = bundle.add_resource(resource) {
+                for err in errors {
+                    diags.push(
+                        Diagnostic::error("ui-strings-duplicate", err.to_string())
+                            .at(Location::file(&rel))
+                            .lang(&lang.code),
+                    );
+                }
+                ok = false;
+            }
+            let prefs = (&locale).into();
+            let data = LanguageData {
+                bundle,
+                long: FixedCalendarDateTimeFormatter::try_new(prefs, YMD::long()).ok()?,
+                medium: FixedCalendarDateTimeFormatter::try_new(prefs, YMD::medium()).ok()?,
+                short: FixedCalendarDateTimeFormatter::try_new(prefs, YMD::short()).ok()?,
+                full: FixedCalendarDateTimeFormatter::try_new(prefs, YMDE::long()).ok()?,
+                collator: Collator::try_new((&locale).into(), CollatorOptions::default()).ok()?,
+            };
+            languages.insert(lang.code.clone(), data);
+        }
+        ok.then_some(Locales { languages })
+    }
+
+    /// Formats the UI string `key` in `lang`. `count` selects the plural form (CLDR rules of
+    /// the language) and is available to the message as `$count`.
+    pub fn message(
+        &self,
+        lang: &str,
+        key: &str,
+        args: &[(&str, FluentValue<'_>)],
+    ) -> Result<String, String> {
+        let data = self
+            .languages
+            .get(lang)
+            .ok_or_else(|| format!("no UI strings for language `{lang}`"))?;
+        let message = data
+            .bundle
+            .get_message(key)
+            .ok_or_else(|| format!("UI string `{key}` is missing in {lang}.ftl"))?;
+        let pattern = message
+            .value()
+            .ok_or_else(|| format!("UI string `{key}` has no value"))?;
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, value.clone());
+        }
+        let mut errors = Vec::new();
+        let text = data
+            .bundle
+            .format_pattern(pattern, Some(&fluent_args), &mut errors);
+        match errors.first() {
+            Some(err) => Err(format!("UI string `{key}` in {lang}.ftl: {err}")),
+            None => Ok(text.into_owned()),
+        }
+    }
+
+    /// Whether `lang` has the UI string `key`.
+    pub fn has_message(&self, lang: &str, key: &str) -> bool {
+        self.languages
+            .get(lang)
+            .is_some_and(|d| d.bundle.has_message(key))
+    }
+
+    /// `2026-05-01` → `1 maja 2026` (pl), `1 травня 2026 р.` (uk), `1 May 2026` (en).
+    pub fn format_date(
+        &self,
+        lang: &str,
+        (year, month, day): (i32, u8, u8),
+        style: DateStyle,
+    ) -> Option<String> {
+        let data = self.languages.get(lang)?;
+        let date = Date::try_new_gregorian(year, month, day).ok()?;
+        Some(match style {
+            DateStyle::Long => data.long.format(&date).to_string(),
+            DateStyle::Medium => data.medium.format(&date).to_string(),
+            DateStyle::Short => data.short.format(&date).to_string(),
+            DateStyle::Full => data.full.format(&date).to_string(),
+        })
+    }
+
+    /// Compares two strings in the collation order of `lang` (Polish: S < Ś < T).
+    pub fn compare(&self, lang: &str, a: &str, b: &str) -> std::cmp::Ordering {
+        match self.languages.get(lang) {
+            Some(data) => data.collator.compare(a, b).then_with(|| a.cmp(b)),
+            None => a.cmp(b),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn locales(ftl: &[(&str, &str, &str)]) -> Locales {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("i18n")).unwrap();
+        let mut config = String::from("base_url = \"https://e.org\"\ntheme = \"t\"\n");
+        for (code, locale, text) in ftl {
+            std::fs::write(dir.path().join(format!("i18n/{code}.ftl")), text).unwrap();
+            config.push_str(&format!(
+                "[[languages]]\ncode = \"{code}\"\nname = \"x\"\nlocale = \"{locale}\"\ntitle = \"x\"\n"
+            ));
+        }
+        let config: Config = toml::from_str(&config).unwrap();
+        let diags = Diagnostics::new();
+        let locales = Locales::load(dir.path(), dir.path(), &config, &diags);
+        assert!(!diags.has_errors(), "{:?}", diags.into_sorted());
+        locales.unwrap()
+    }
+
+    #[test]
+    fn plurals_follow_cldr() {
+        let l = locales(&[
+            (
+                "pl",
+                "pl-PL",
+                "n = { $count -> [one] { $count } usługa [few] { $count } usługi [many] { $count } usług *[other] { $count } usługi }\n",
+            ),
+            (
+                "uk",
+                "uk-UA",
+                "n = { $count -> [one] { $count } послуга [few] { $count } послуги [many] { $count } послуг *[other] { $count } послуги }\n",
+            ),
+        ]);
+        let n = |lang: &str, count: i64| l.message(lang, "n", &[("count", count.into())]).unwrap();
+        assert_eq!(n("pl", 1), "1 usługa");
+        assert_eq!(n("pl", 2), "2 usługi");
+        assert_eq!(n("pl", 5), "5 usług");
+        assert_eq!(n("pl", 22), "22 usługi");
+        assert_eq!(n("pl", 25), "25 usług");
+        assert_eq!(n("uk", 21), "21 послуга");
+        assert_eq!(n("uk", 3), "3 послуги");
+        assert_eq!(n("uk", 11), "11 послуг");
+        assert!(
+            l.message("pl", "missing", &[])
+                .unwrap_err()
+                .contains("missing")
+        );
+    }
+
+    #[test]
+    fn dates_are_locale_correct() {
+        let l = locales(&[
+            ("pl", "pl-PL", "a = b\n"),
+            ("uk", "uk-UA", "a = b\n"),
+            ("en", "en-GB", "a = b\n"),
+        ]);
+        assert_eq!(
+            l.format_date("pl", (2026, 5, 1), DateStyle::Long).unwrap(),
+            "1 maja 2026"
+        );
+        assert_eq!(
+            l.format_date("uk", (2026, 5, 1), DateStyle::Long).unwrap(),
+            "1 травня 2026 р."
+        );
+        assert_eq!(
+            l.format_date("en", (2026, 5, 1), DateStyle::Long).unwrap(),
+            "1 May 2026"
+        );
+        assert_eq!(
+            l.format_date("pl", (2026, 5, 1), DateStyle::Full).unwrap(),
+            "piątek, 1 maja 2026"
+        );
+    }
+
+    #[test]
+    fn polish_collation() {
+        let l = locales(&[("pl", "pl-PL", "a = b\n")]);
+        let mut names = vec![
+            "Świątniki Górne",
+            "Szczecin",
+            "Skawina",
+            "Zielonki",
+            "Łódź",
+            "Liszki",
+        ];
+        names.sort_by(|a, b| l.compare("pl", a, b));
+        assert_eq!(
+            names,
+            [
+                "Liszki",
+                "Łódź",
+                "Skawina",
+                "Szczecin",
+                "Świątniki Górne",
+                "Zielonki"
+            ]
+        );
+    }
+}

@@ -1,0 +1,16 @@
+//! metroportal: the static site generator of the Kraków Metropolis social-services portal.
+//!
+//! The pipeline, one module per phase, each depending only on the ones before it:
+//! [`config`] → [`content`] (files, languages, URLs, lists) → [`markdown`] → [`i18n`] (UI
+//! strings, dates, collation, slugs) → [`templates`] → [`output`] (staging, atomic swap) →
+//! [`site`] (the build itself) → [`cli`]. Problems of every phase are [`diagnostics`].
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod i18n;
+pub mod markdown;
+pub mod output;
+pub mod site;
+pub mod templates;

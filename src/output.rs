@@ -1,0 +1,386 @@
+//! Output: writes a build into a staging folder beside the output folder and swaps it in
+//! atomically, so that a failed or killed build leaves the previous site complete.
+//!
+//! Unchanged files are hard-linked from the previous output instead of being written again
+//! (a repeat build rewrites nothing, and the swap costs a rename). Every path is checked to stay
+//! inside the output folder. Also fingerprints theme assets (`site.css` → `site.<hash>.css`).
+
+use std::collections::{BTreeMap, HashSet};
+use std::io;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+/// Why a path cannot be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("`{0}` would be written outside the output folder")]
+    Escapes(String),
+    #[error("cannot write {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+}
+
+/// Refuses output folders that would destroy the site's own files.
+pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        normalize(&p)
+    };
+    let root = abs(root);
+    let output = abs(output);
+    if output.parent().is_none() {
+        return Err(format!(
+            "refusing to use the filesystem root {} as the output folder",
+            output.display()
+        ));
+    }
+    if root.starts_with(&output) {
+        return Err(format!(
+            "refusing to use {} as the output folder: it contains the site itself",
+            output.display()
+        ));
+    }
+    for protected in ["content", "themes", "static", "tests", "src"] {
+        if output.starts_with(root.join(protected)) {
+            return Err(format!(
+                "refusing to use {} as the output folder: it is inside the site's {protected}/ folder",
+                output.display()
+            ));
+        }
+    }
+    if output == root.join("config.toml") {
+        return Err("refusing to write over config.toml".to_string());
+    }
+    if output.is_dir() {
+        let looks_like_site =
+            output.join("index.html").exists() || output.join("404.html").exists();
+        let empty = std::fs::read_dir(&output)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !looks_like_site && !empty {
+            return Err(format!(
+                "refusing to replace {}: it is not empty and does not look like a built site (no index.html)",
+                output.display()
+            ));
+        }
+    } else if output.exists() {
+        return Err(format!("{} exists and is not a folder", output.display()));
+    }
+    Ok(())
+}
+
+/// Resolves `.` and `..` without touching the filesystem.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Checks that `rel` is a plain relative path (no root, no `..`) and returns it as a path.
+pub fn safe_relative(rel: &str) -> Result<PathBuf, OutputError> {
+    let rel = rel.trim_start_matches('/');
+    let path = Path::new(rel);
+    if rel.is_empty()
+        || path
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_)))
+        || rel.contains('\\')
+    {
+        return Err(OutputError::Escapes(rel.to_string()));
+    }
+    Ok(path.to_path_buf())
+}
+
+/// A build being written. Dropping it without [`Staging::commit`] removes it.
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    created_dirs: Mutex<HashSet<PathBuf>>,
+    written: Mutex<u64>,
+    linked: Mutex<u64>,
+    committed: bool,
+}
+
+/// What a commit did, for the build summary.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WriteStats {
+    pub written: u64,
+    pub unchanged: u64,
+}
+
+impl Staging {
+    /// Creates an empty staging folder next to `output`, removing stale ones left by builds
+    /// that were killed.
+    pub fn begin(output: &Path) -> io::Result<Staging> {
+        let parent = output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)?;
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "public".into());
+        let prefix = format!(".{name}.staging-");
+        if let Ok(entries) = std::fs::read_dir(parent) {
+            for entry in entries.flatten() {
+                if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                    let _ = std::fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+        let dir = parent.join(format!("{prefix}{}", std::process::id()));
+        std::fs::create_dir(&dir)?;
+        Ok(Staging {
+            output: output.to_path_buf(),
+            dir,
+            created_dirs: Mutex::new(HashSet::new()),
+            written: Mutex::new(0),
+            linked: Mutex::new(0),
+            committed: false,
+        })
+    }
+
+    /// Writes one file at `rel` (a path inside the output, `/` separated).
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let rel_path = safe_relative(rel)?;
+        let target = self.dir.join(&rel_path);
+        let io_err = |source| OutputError::Io {
+            path: rel_path.clone(),
+            source,
+        };
+        if let Some(parent) = target.parent() {
+            let known = self
+                .created_dirs
+                .lock()
+                .expect("dirs lock")
+                .contains(parent);
+            if !known {
+                std::fs::create_dir_all(parent).map_err(io_err)?;
+                self.created_dirs
+                    .lock()
+                    .expect("dirs lock")
+                    .insert(parent.to_path_buf());
+            }
+        }
+        let previous = self.output.join(&rel_path);
+        if same_contents(&previous, bytes) && std::fs::hard_link(&previous, &target).is_ok() {
+            *self.linked.lock().expect("count lock") += 1;
+            return Ok(());
+        }
+        std::fs::write(&target, bytes).map_err(io_err)?;
+        *self.written.lock().expect("count lock") += 1;
+        Ok(())
+    }
+
+    /// Replaces the output folder with the staging folder in one step and removes the old tree.
+    pub fn commit(mut self) -> io::Result<WriteStats> {
+        let stats = WriteStats {
+            written: *self.written.lock().expect("count lock"),
+            unchanged: *self.linked.lock().expect("count lock"),
+        };
+        if self.output.exists() {
+            exchange(&self.dir, &self.output)?;
+            // The staging path now holds the previous site.
+            remove_tree(&self.dir);
+        } else {
+            std::fs::rename(&self.dir, &self.output)?;
+        }
+        self.committed = true;
+        Ok(stats)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn same_contents(path: &Path, bytes: &[u8]) -> bool {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
+            std::fs::read(path).is_ok_and(|old| old == bytes)
+        }
+        _ => false,
+    }
+}
+
+/// Swaps two directories atomically (Linux `renameat2(RENAME_EXCHANGE)`); elsewhere, or on
+/// filesystems without it, falls back to two renames.
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::ffi::CString;
+        use std::os::unix::ffi::OsStrExt;
+        let ca = CString::new(a.as_os_str().as_bytes())?;
+        let cb = CString::new(b.as_os_str().as_bytes())?;
+        // SAFETY: both arguments are valid NUL-terminated paths relative to the working directory.
+        let rc = unsafe {
+            libc::renameat2(
+                libc::AT_FDCWD,
+                ca.as_ptr(),
+                libc::AT_FDCWD,
+                cb.as_ptr(),
+                libc::RENAME_EXCHANGE,
+            )
+        };
+        if rc == 0 {
+            return Ok(());
+        }
+        let err = io::Error::last_os_error();
+        if !matches!(err.raw_os_error(), Some(libc::EINVAL) | Some(libc::ENOSYS)) {
+            return Err(err);
+        }
+    }
+    let old = a.with_extension("old");
+    std::fs::rename(b, &old)?;
+    std::fs::rename(a, b)?;
+    std::fs::rename(&old, a)
+}
+
+/// Removes a tree, files in parallel (deleting thousands of small files is I/O-latency bound).
+fn remove_tree(dir: &Path) {
+    use rayon::prelude::*;
+    let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| e.into_path())
+        .collect();
+    files.par_iter().for_each(|f| {
+        let _ = std::fs::remove_file(f);
+    });
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Theme static files with content hashes in their names.
+#[derive(Debug, Default, Clone)]
+pub struct Assets {
+    /// Path under `static/` (`css/site.css`) → output path (`css/site.1a2b3c4d5e.css`).
+    pub hashed: BTreeMap<String, String>,
+    /// Output path → source file.
+    pub files: BTreeMap<String, PathBuf>,
+}
+
+impl Assets {
+    /// Collects `<theme>/static/**` (fingerprinted) and `<root>/static/**` (copied as they are).
+    pub fn collect(theme_dir: &Path, root: &Path) -> io::Result<Assets> {
+        let mut assets = Assets::default();
+        let theme_static = theme_dir.join("static");
+        for (rel, path) in list_files(&theme_static)? {
+            let bytes = std::fs::read(&path)?;
+            let hash = blake3::hash(&bytes).to_hex();
+            let hashed = match rel.rsplit_once('.') {
+                Some((stem, ext)) if !stem.ends_with('/') && !stem.is_empty() => {
+                    format!("{stem}.{}.{ext}", &hash[..10])
+                }
+                _ => format!("{rel}.{}", &hash[..10]),
+            };
+            assets.files.insert(hashed.clone(), path);
+            assets.hashed.insert(rel, hashed);
+        }
+        for (rel, path) in list_files(&root.join("static"))? {
+            assets.files.insert(rel, path);
+        }
+        Ok(assets)
+    }
+}
+
+fn list_files(dir: &Path) -> io::Result<Vec<(String, PathBuf)>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_file() && !entry.file_name().to_string_lossy().starts_with('.') {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            out.push((rel.to_string_lossy().replace('\\', "/"), entry.into_path()));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_cannot_escape() {
+        assert!(safe_relative("en/forum/index.html").is_ok());
+        assert!(safe_relative("/en/index.html").is_ok());
+        assert!(safe_relative("../x").is_err());
+        assert!(safe_relative("a/../../x").is_err());
+        assert!(safe_relative("a/./b").is_err());
+        assert!(safe_relative("").is_err());
+    }
+
+    #[test]
+    fn staging_swaps_and_links_unchanged_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let s = Staging::begin(&out).unwrap();
+        s.write("index.html", b"one").unwrap();
+        s.write("en/index.html", b"two").unwrap();
+        assert!(s.write("../evil", b"x").is_err());
+        let stats = s.commit().unwrap();
+        assert_eq!((stats.written, stats.unchanged), (2, 0));
+        let s = Staging::begin(&out).unwrap();
+        s.write("index.html", b"one").unwrap();
+        s.write("en/index.html", b"changed").unwrap();
+        let stats = s.commit().unwrap();
+        assert_eq!((stats.written, stats.unchanged), (1, 1));
+        assert_eq!(
+            std::fs::read(out.join("en/index.html")).unwrap(),
+            b"changed"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn an_abandoned_build_leaves_the_output_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let s = Staging::begin(&out).unwrap();
+        s.write("index.html", b"old").unwrap();
+        s.commit().unwrap();
+        let s = Staging::begin(&out).unwrap();
+        s.write("index.html", b"new").unwrap();
+        drop(s);
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn protected_output_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        assert!(check_output_dir(root, root).is_err());
+        assert!(check_output_dir(root, &root.join("content")).is_err());
+        assert!(check_output_dir(root, &root.join("themes/x")).is_err());
+        assert!(check_output_dir(root, &root.join("public")).is_ok());
+        std::fs::create_dir_all(root.join("docs")).unwrap();
+        std::fs::write(root.join("docs/notes.txt"), "x").unwrap();
+        assert!(check_output_dir(root, &root.join("docs")).is_err());
+    }
+}

@@ -1,0 +1,985 @@
+//! The build pipeline: config → content → listings → Markdown → links → templates → output.
+//! Each phase reports every problem it finds; the site is written only when no phase found an
+//! error, into a staging folder that replaces the output atomically.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use minijinja::Value;
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::listing::{self, pager_count, pager_path};
+use crate::content::{self, Library, NodeId};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
+use crate::i18n::Locales;
+use crate::markdown::{self, Rendered};
+use crate::output::{self, Assets, Staging};
+use crate::templates::Templates;
+use crate::templates::views::SiteData;
+
+/// What `metroportal build` was asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub output: PathBuf,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// Why a build did not complete.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The content has errors (exit code 1); every diagnostic, warnings included.
+    Content(Vec<Diagnostic>),
+    /// Usage or internal error (exit code 2).
+    Internal(String),
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildSummary {
+    pub warnings: Vec<Diagnostic>,
+    /// HTML pages rendered (all languages, pagers and fallbacks included).
+    pub pages: usize,
+    /// Files in the output.
+    pub files: usize,
+    pub written: u64,
+    pub unchanged: u64,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// A loaded, validated site, ready to render.
+pub struct LoadedSite {
+    pub site: Arc<SiteData>,
+    pub templates: Templates,
+    pub root: PathBuf,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+struct Timer {
+    last: Instant,
+    timings: Vec<(&'static str, Duration)>,
+}
+
+impl Timer {
+    fn new() -> Self {
+        Timer {
+            last: Instant::now(),
+            timings: Vec::new(),
+        }
+    }
+    fn lap(&mut self, phase: &'static str) {
+        let now = Instant::now();
+        self.timings.push((phase, now - self.last));
+        self.last = now;
+    }
+}
+
+/// Loads and checks everything without writing: the common part of `build`, `check` and `serve`.
+pub fn load(
+    root: &Path,
+    base_url: Option<&str>,
+    drafts: bool,
+) -> Result<LoadedSite, Vec<Diagnostic>> {
+    let diags = Diagnostics::new();
+    let mut timer = Timer::new();
+    let fail = |diags: Diagnostics| Err(diags.into_sorted());
+    let Some(mut config) = Config::load(root, &diags) else {
+        return fail(diags);
+    };
+    if let Some(url) = base_url {
+        config.base_url = url.to_string();
+    }
+    let theme_dir = root.join("themes").join(&config.theme);
+    if !theme_dir.is_dir() {
+        diags.push(
+            Diagnostic::error(
+                "theme-missing",
+                format!("theme `{}` not found", config.theme),
+            )
+            .at(Location::file("config.toml"))
+            .hint(format!(
+                "create themes/{}/ or fix `theme` in config.toml",
+                config.theme
+            )),
+        );
+        return fail(diags);
+    }
+    let locales = Locales::load(root, &theme_dir, &config, &diags);
+    let library = content::load(root, &config, drafts, &diags);
+    timer.lap("load");
+    let (Some(locales), Some(library)) = (locales, library) else {
+        return fail(diags);
+    };
+    check_feeds(&config, &library, root, &diags);
+    let listings = listing::build(&library, &config, &locales, &diags);
+    timer.lap("lists");
+
+    let smart = config.markdown.smart_punctuation;
+    let rendered: Vec<Vec<Option<Rendered>>> = library
+        .nodes
+        .par_iter()
+        .map(|node| {
+            node.docs
+                .iter()
+                .enumerate()
+                .map(|(lang, doc)| {
+                    doc.as_ref()
+                        .map(|d| markdown::render(d.body(), &library.langs[lang], smart))
+                })
+                .collect()
+        })
+        .collect();
+    timer.lap("markdown");
+    let link_urls = resolve_links(&library, &rendered, &config, &diags);
+    timer.lap("links");
+    if diags.has_errors() {
+        return fail(diags);
+    }
+    let assets = match Assets::collect(&theme_dir, root) {
+        Ok(assets) => assets,
+        Err(err) => {
+            diags.push(Diagnostic::error(
+                "io",
+                format!("cannot read static files: {err}"),
+            ));
+            return fail(diags);
+        }
+    };
+    let site = Arc::new(SiteData::new(
+        config, library, listings, locales, assets, rendered, link_urls,
+    ));
+    let Some(templates) = Templates::load(root, &theme_dir, site.clone(), &diags) else {
+        return fail(diags);
+    };
+    check_template_names(&site, &templates, &diags);
+    timer.lap("templates");
+    let diagnostics = diags.into_sorted();
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return Err(diagnostics);
+    }
+    Ok(LoadedSite {
+        site,
+        templates,
+        root: root.to_path_buf(),
+        warnings: diagnostics,
+        timings: timer.timings,
+    })
+}
+
+fn check_feeds(config: &Config, library: &Library, root: &Path, diags: &Diagnostics) {
+    let text = std::fs::read_to_string(root.join("config.toml")).unwrap_or_default();
+    for feed in &config.feeds {
+        let key = format!("{}/_index.md", feed.trim_matches('/'));
+        if !library.by_key.contains_key(&key) {
+            let needle = format!("\"{feed}\"");
+            let location = match text.find(&needle) {
+                Some(i) => Location::from_span("config.toml", &text, i..i + needle.len()),
+                None => Location::file("config.toml"),
+            };
+            diags.push(
+                Diagnostic::error(
+                    "feed-section-missing",
+                    format!("feeds: there is no section content/{key}"),
+                )
+                .at(location)
+                .hint("list sections by their folder under content/, e.g. feeds = [\"forum\"]"),
+            );
+        }
+    }
+}
+
+fn check_template_names(site: &SiteData, templates: &Templates, diags: &Diagnostics) {
+    for node in &site.library.nodes {
+        for doc in node.docs.iter().flatten() {
+            if let Some(template) = &doc.fm.template
+                && !templates.has(&template.value)
+            {
+                diags.push(
+                    Diagnostic::error("template-missing", format!("template `{}` does not exist in the theme", template.value))
+                        .at(Location::from_span(&doc.file, &doc.text, template.span.clone()))
+                        .hint("name a file in the theme's templates/ folder, e.g. template = \"page.html\""),
+                );
+            }
+        }
+    }
+}
+
+/// Resolves every `@/` link of every shown document in every language, reporting broken links
+/// and anchors once, at the document that contains them.
+fn resolve_links(
+    library: &Library,
+    rendered: &[Vec<Option<Rendered>>],
+    config: &Config,
+    diags: &Diagnostics,
+) -> Vec<Vec<Vec<String>>> {
+    let default = library.default_lang;
+    let base = config.base_path();
+    library
+        .nodes
+        .par_iter()
+        .enumerate()
+        .map(|(id, node)| {
+            (0..library.langs.len())
+                .map(|lang| {
+                    let content_lang = if node.is_fallback(lang) { default } else { lang };
+                    let (Some(doc), Some(r)) = (node.docs[content_lang].as_ref(), rendered[id][content_lang].as_ref()) else {
+                        return Vec::new();
+                    };
+                    if node.paths[lang].is_none() {
+                        return Vec::new();
+                    }
+                    let report = content_lang == lang;
+                    r.links
+                        .iter()
+                        .map(|link| {
+                            let at = || {
+                                let start = doc.body_offset + link.span.start;
+                                Location::from_span(&doc.file, &doc.text, start..doc.body_offset + link.span.end)
+                            };
+                            let Some(target) = library.resolve_key(&link.target) else {
+                                if report {
+                                    diags.push(
+                                        Diagnostic::error("broken-link", format!("link to @/{} : no such content file", link.target))
+                                            .at(at())
+                                            .hint(format!("paths after @/ are relative to content/, e.g. @/{}", suggest_key(library, &link.target))),
+                                    );
+                                }
+                                return String::new();
+                            };
+                            let target_node = &library.nodes[target];
+                            let Some(path) = target_node.paths[lang].as_ref() else {
+                                if report {
+                                    diags.push(
+                                        Diagnostic::error("broken-link", format!("link to @/{}: that page does not exist in `{}`", link.target, library.langs[lang]))
+                                            .at(at())
+                                            .lang(&library.langs[lang]),
+                                    );
+                                }
+                                return String::new();
+                            };
+                            let mut url = format!("{base}{path}");
+                            if let Some(anchor) = &link.anchor {
+                                let target_lang = if target_node.is_fallback(lang) { default } else { lang };
+                                let ids = rendered[target][target_lang].as_ref().map(|r| &r.ids);
+                                if report && !ids.is_some_and(|ids| ids.contains(anchor)) {
+                                    let mut known: Vec<&String> = ids.map(|ids| ids.iter().collect()).unwrap_or_default();
+                                    known.sort();
+                                    let hint = match crate::diagnostics::did_you_mean(anchor, known.iter().map(|s| s.as_str())) {
+                                        Some(s) => format!("did you mean #{s}?"),
+                                        None if known.is_empty() => "the target page has no headings".to_string(),
+                                        None => format!("headings of the target: {}", known.iter().map(|k| format!("#{k}")).collect::<Vec<_>>().join(", ")),
+                                    };
+                                    diags.push(
+                                        Diagnostic::error("broken-anchor", format!("link to @/{}#{anchor}: the page has no heading with id `{anchor}`", link.target))
+                                            .at(at())
+                                            .lang(&library.langs[lang])
+                                            .hint(hint),
+                                    );
+                                }
+                                url.push('#');
+                                url.push_str(anchor);
+                            }
+                            url
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn suggest_key(library: &Library, target: &str) -> String {
+    let keys: Vec<&str> = library.by_key.keys().map(String::as_str).collect();
+    crate::diagnostics::did_you_mean(target, keys.iter().copied())
+        .unwrap_or("section/page.md")
+        .to_string()
+}
+
+/// One file of the output.
+enum Job {
+    /// A page or section in a language; sections may have several pagers (1-based).
+    Node {
+        id: NodeId,
+        lang: usize,
+        pager: usize,
+    },
+    TaxonomyList {
+        tax: usize,
+        lang: usize,
+    },
+    Term {
+        tax: usize,
+        lang: usize,
+        term: usize,
+        pager: usize,
+    },
+    NotFound {
+        lang: usize,
+    },
+    Feed {
+        id: NodeId,
+        lang: usize,
+    },
+    Sitemap,
+    Robots,
+    Copy {
+        source: PathBuf,
+    },
+}
+
+/// Builds the site into `options.output`.
+pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    output::check_output_dir(&options.root, &options.output).map_err(BuildError::Internal)?;
+    let loaded = load(&options.root, options.base_url.as_deref(), options.drafts)
+        .map_err(BuildError::Content)?;
+    let mut timer = Timer::new();
+    timer.timings = loaded.timings.clone();
+    let site = &loaded.site;
+    let jobs = plan(site);
+    let mut outputs: BTreeMap<String, usize> = BTreeMap::new();
+    let diags = Diagnostics::new();
+    for (i, (path, _)) in jobs.iter().enumerate() {
+        if let Some(&other) = outputs.get(path) {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-url",
+                    format!("two outputs would be written to /{path}"),
+                )
+                .at(job_location(site, &jobs[i].1))
+                .hint(format!(
+                    "it collides with {}; rename a section, page or taxonomy",
+                    describe_job(site, &jobs[other].1)
+                )),
+            );
+        } else {
+            outputs.insert(path.clone(), i);
+        }
+    }
+    if diags.has_errors() {
+        let mut all = diags.into_sorted();
+        all.extend(loaded.warnings.clone());
+        return Err(BuildError::Content(all));
+    }
+    timer.lap("plan");
+
+    let staging = Staging::begin(&options.output).map_err(|err| {
+        BuildError::Internal(format!(
+            "cannot create a staging folder beside {}: {err}",
+            options.output.display()
+        ))
+    })?;
+    let seen_template_errors: Mutex<HashMap<(Option<Location>, String), ()>> =
+        Mutex::new(HashMap::new());
+    let internal: Mutex<Option<String>> = Mutex::new(None);
+    jobs.par_iter()
+        .for_each(|(path, job)| match render_job(&loaded, job) {
+            Ok(bytes) => {
+                if let Err(err) = staging.write(path, &bytes) {
+                    match err {
+                        output::OutputError::Escapes(_) => diags.push(
+                            Diagnostic::error("path-escapes", err.to_string())
+                                .at(job_location(site, job))
+                                .hint("slugs and paths may not contain `..`"),
+                        ),
+                        output::OutputError::Io { .. } => {
+                            internal
+                                .lock()
+                                .expect("lock")
+                                .get_or_insert(err.to_string());
+                        }
+                    }
+                }
+            }
+            Err(diag) => {
+                let key = (diag.location.clone(), diag.message.clone());
+                if seen_template_errors
+                    .lock()
+                    .expect("lock")
+                    .insert(key, ())
+                    .is_none()
+                {
+                    diags.push(diag);
+                }
+            }
+        });
+    timer.lap("render+write");
+    if let Some(err) = internal.into_inner().expect("lock") {
+        return Err(BuildError::Internal(err));
+    }
+    if diags.has_errors() {
+        // Dropping the staging folder leaves the previous output as it was.
+        drop(staging);
+        let mut all = diags.into_sorted();
+        all.extend(loaded.warnings.clone());
+        return Err(BuildError::Content(all));
+    }
+    let stats = staging.commit().map_err(|err| {
+        BuildError::Internal(format!(
+            "cannot replace {}: {err}",
+            options.output.display()
+        ))
+    })?;
+    timer.lap("commit");
+    let pages = jobs.iter().filter(|(p, _)| p.ends_with(".html")).count();
+    let mut warnings = loaded.warnings.clone();
+    warnings.extend(diags.into_sorted());
+    Ok(BuildSummary {
+        warnings,
+        pages,
+        files: jobs.len(),
+        written: stats.written,
+        unchanged: stats.unchanged,
+        timings: timer.timings,
+    })
+}
+
+/// Every output file of the site with its path relative to the output folder.
+fn plan(site: &SiteData) -> Vec<(String, Job)> {
+    let mut jobs = Vec::new();
+    let out = |site_path: &str, file: &str| format!("{}{file}", site_path.trim_start_matches('/'));
+    let is_feed = |key: &str| {
+        site.config
+            .feeds
+            .iter()
+            .any(|f| format!("{}/_index.md", f.trim_matches('/')) == key)
+    };
+    for (id, node) in site.library.nodes.iter().enumerate() {
+        for (lang, path) in node.paths.iter().enumerate() {
+            let Some(path) = path else { continue };
+            let pagers = if node.is_section {
+                section_pagers(site, id, lang)
+            } else {
+                1
+            };
+            for pager in 1..=pagers {
+                jobs.push((
+                    out(&pager_path(path, pager), "index.html"),
+                    Job::Node { id, lang, pager },
+                ));
+            }
+            if node.is_section && is_feed(&node.key) {
+                jobs.push((out(path, "atom.xml"), Job::Feed { id, lang }));
+            }
+            for (source, inner) in &node.assets {
+                jobs.push((
+                    out(path, inner),
+                    Job::Copy {
+                        source: source.clone(),
+                    },
+                ));
+            }
+        }
+    }
+    for (t, tax) in site.listings.taxonomies.iter().enumerate() {
+        for lang in 0..site.library.langs.len() {
+            jobs.push((
+                out(&tax.paths[lang], "index.html"),
+                Job::TaxonomyList { tax: t, lang },
+            ));
+            for (i, term) in tax.terms[lang].iter().enumerate() {
+                for pager in 1..=pager_count(term.pages.len(), tax.paginate_by) {
+                    jobs.push((
+                        out(&pager_path(&term.path, pager), "index.html"),
+                        Job::Term {
+                            tax: t,
+                            lang,
+                            term: i,
+                            pager,
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    for (lang, code) in site.library.langs.iter().enumerate() {
+        jobs.push((
+            out(&format!("{}/", site.config.lang_prefix(code)), "404.html"),
+            Job::NotFound { lang },
+        ));
+    }
+    jobs.push(("sitemap.xml".to_string(), Job::Sitemap));
+    jobs.push(("robots.txt".to_string(), Job::Robots));
+    for (out_path, source) in &site.assets.files {
+        jobs.push((
+            out_path.clone(),
+            Job::Copy {
+                source: source.clone(),
+            },
+        ));
+    }
+    jobs
+}
+
+fn section_pagers(site: &SiteData, id: NodeId, lang: usize) -> usize {
+    let per_page = site
+        .doc(id, lang)
+        .and_then(|d| d.fm.paginate_by)
+        .unwrap_or(0);
+    pager_count(site.listings.pages[id][lang].len(), per_page)
+}
+
+fn job_location(site: &SiteData, job: &Job) -> Location {
+    match job {
+        Job::Node { id, lang, .. } | Job::Feed { id, lang } => site
+            .doc(*id, *lang)
+            .map_or_else(Location::default, |d| Location::file(&d.file)),
+        Job::Copy { source } => Location::file(source),
+        _ => Location::file("config.toml"),
+    }
+}
+
+fn describe_job(site: &SiteData, job: &Job) -> String {
+    match job {
+        Job::Node { pager, .. } if *pager > 1 => format!(
+            "page {pager} of the list in {}",
+            crate::diagnostics::display_location(&job_location(site, job))
+        ),
+        Job::Node { .. } | Job::Feed { .. } | Job::Copy { .. } => {
+            crate::diagnostics::display_location(&job_location(site, job))
+        }
+        Job::TaxonomyList { tax, .. } | Job::Term { tax, .. } => {
+            format!("taxonomy `{}`", site.listings.taxonomies[*tax].name)
+        }
+        Job::NotFound { .. } => "the 404 page".to_string(),
+        Job::Sitemap => "sitemap.xml".to_string(),
+        Job::Robots => "robots.txt".to_string(),
+    }
+}
+
+fn none() -> Value {
+    Value::from(())
+}
+
+/// The variables every HTML template gets.
+fn base_context(
+    site: &SiteData,
+    lang: usize,
+    kind: &str,
+    site_path: &str,
+) -> Vec<(&'static str, Value)> {
+    vec![
+        ("lang", Value::from(site.lang_code(lang))),
+        ("kind", Value::from(kind)),
+        ("config", site.config_view(lang)),
+        ("current_path", Value::from(site.href(site_path))),
+        ("current_url", Value::from(site.permalink(site_path))),
+        ("translations", Value::from(Vec::<Value>::new())),
+        ("alternates", Value::from(Vec::<Value>::new())),
+        ("x_default", none()),
+        ("noindex", Value::from(false)),
+        ("is_fallback", Value::from(false)),
+        ("content_lang", Value::from(site.lang_code(lang))),
+        ("page", none()),
+        ("section", none()),
+        ("paginator", none()),
+        ("taxonomy", none()),
+        ("term", none()),
+    ]
+}
+
+fn set(ctx: &mut [(&'static str, Value)], key: &str, value: Value) {
+    if let Some(slot) = ctx.iter_mut().find(|(k, _)| *k == key) {
+        slot.1 = value;
+    }
+}
+
+fn paginator(
+    site: &SiteData,
+    items: &[NodeId],
+    lang: usize,
+    per_page: usize,
+    pager: usize,
+    first: &str,
+) -> Value {
+    let count = pager_count(items.len(), per_page);
+    let slice = if per_page == 0 {
+        items
+    } else {
+        &items[((pager - 1) * per_page).min(items.len())..(pager * per_page).min(items.len())]
+    };
+    let link = |i: usize| Value::from(site.href(&pager_path(first, i)));
+    Value::from_pairs([
+        (
+            "pages",
+            slice
+                .iter()
+                .map(|&id| site.reference(id, lang))
+                .collect::<Value>(),
+        ),
+        ("current_index", Value::from(pager)),
+        ("number_pagers", Value::from(count)),
+        ("total_items", Value::from(items.len())),
+        ("first", link(1)),
+        ("last", link(count)),
+        ("previous", if pager > 1 { link(pager - 1) } else { none() }),
+        (
+            "next",
+            if pager < count {
+                link(pager + 1)
+            } else {
+                none()
+            },
+        ),
+    ])
+}
+
+fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
+    let site = &loaded.site;
+    let templates = &loaded.templates;
+    match job {
+        Job::Node { id, lang, pager } => {
+            let (id, lang) = (*id, *lang);
+            let node = &site.library.nodes[id];
+            let doc = site.doc(id, lang).expect("planned nodes exist");
+            let path = node.paths[lang]
+                .as_deref()
+                .expect("planned nodes have a path");
+            let kind = if node.parent.is_none() {
+                "home"
+            } else if node.is_section {
+                "section"
+            } else {
+                "page"
+            };
+            let mut ctx = base_context(site, lang, kind, &pager_path(path, *pager));
+            let fallback = node.is_fallback(lang);
+            set(&mut ctx, "translations", site.translations(id, lang));
+            let (alternates, x_default) = site.alternates(id, lang);
+            set(&mut ctx, "alternates", alternates);
+            set(&mut ctx, "x_default", Value::from(x_default));
+            set(&mut ctx, "noindex", Value::from(fallback));
+            set(&mut ctx, "is_fallback", Value::from(fallback));
+            set(
+                &mut ctx,
+                "content_lang",
+                Value::from(site.lang_code(site.content_lang(id, lang))),
+            );
+            set(
+                &mut ctx,
+                if node.is_section { "section" } else { "page" },
+                site.full(id, lang),
+            );
+            if node.is_section
+                && let Some(per_page) = doc.fm.paginate_by.filter(|&n| n > 0)
+            {
+                set(
+                    &mut ctx,
+                    "paginator",
+                    paginator(
+                        site,
+                        &site.listings.pages[id][lang],
+                        lang,
+                        per_page,
+                        *pager,
+                        path,
+                    ),
+                );
+            }
+            let template = match &doc.fm.template {
+                Some(t) => t.value.as_str(),
+                None if node.parent.is_none() => "index.html",
+                None if node.is_section => "section.html",
+                None => "page.html",
+            };
+            let origin = format!(
+                "{} ({})",
+                doc.file.to_string_lossy().replace('\\', "/"),
+                site.lang_code(lang)
+            );
+            templates
+                .render(template, Value::from_pairs(ctx), Some(&origin))
+                .map(String::into_bytes)
+        }
+        Job::TaxonomyList { tax, lang } => {
+            let taxonomy = &site.listings.taxonomies[*tax];
+            let mut ctx = base_context(site, *lang, "taxonomy", &taxonomy.paths[*lang]);
+            set(
+                &mut ctx,
+                "translations",
+                taxonomy_translations(site, taxonomy, *lang),
+            );
+            set(&mut ctx, "taxonomy", taxonomy_view(site, *tax, *lang));
+            templates
+                .render(
+                    "taxonomy_list.html",
+                    Value::from_pairs(ctx),
+                    Some(&format!("taxonomy `{}`", taxonomy.name)),
+                )
+                .map(String::into_bytes)
+        }
+        Job::Term {
+            tax,
+            lang,
+            term,
+            pager,
+        } => {
+            let taxonomy = &site.listings.taxonomies[*tax];
+            let t = &taxonomy.terms[*lang][*term];
+            let mut ctx = base_context(site, *lang, "term", &pager_path(&t.path, *pager));
+            set(
+                &mut ctx,
+                "translations",
+                taxonomy_translations(site, taxonomy, *lang)
+                    .get_item(&Value::from(*lang))
+                    .map_or_else(
+                        |_| Value::from(Vec::<Value>::new()),
+                        |v| Value::from(vec![v]),
+                    ),
+            );
+            set(&mut ctx, "taxonomy", taxonomy_view(site, *tax, *lang));
+            let all_pages = if taxonomy.paginate_by == 0 {
+                t.pages.iter().map(|&p| site.reference(p, *lang)).collect()
+            } else {
+                none()
+            };
+            set(
+                &mut ctx,
+                "term",
+                Value::from_pairs([
+                    ("name", Value::from(t.name.as_str())),
+                    ("slug", Value::from(t.slug.as_str())),
+                    ("path", Value::from(site.href(&t.path))),
+                    ("page_count", Value::from(t.pages.len())),
+                    ("pages", all_pages),
+                ]),
+            );
+            if taxonomy.paginate_by > 0 {
+                set(
+                    &mut ctx,
+                    "paginator",
+                    paginator(site, &t.pages, *lang, taxonomy.paginate_by, *pager, &t.path),
+                );
+            }
+            templates
+                .render(
+                    "taxonomy_single.html",
+                    Value::from_pairs(ctx),
+                    Some(&format!("term `{}` of `{}`", t.name, taxonomy.name)),
+                )
+                .map(String::into_bytes)
+        }
+        Job::NotFound { lang } => {
+            let code = site.lang_code(*lang);
+            let mut ctx = base_context(
+                site,
+                *lang,
+                "404",
+                &format!("{}/404.html", site.config.lang_prefix(code)),
+            );
+            set(&mut ctx, "noindex", Value::from(true));
+            let homes: Value = site
+                .config
+                .languages
+                .iter()
+                .enumerate()
+                .map(|(l, language)| {
+                    Value::from_pairs([
+                        ("lang", Value::from(language.code.as_str())),
+                        ("name", Value::from(language.name.as_str())),
+                        (
+                            "path",
+                            Value::from(
+                                site.href(&format!("{}/", site.config.lang_prefix(&language.code))),
+                            ),
+                        ),
+                        ("current", Value::from(l == *lang)),
+                    ])
+                })
+                .collect();
+            set(&mut ctx, "translations", homes);
+            templates
+                .render("404.html", Value::from_pairs(ctx), Some("the 404 page"))
+                .map(String::into_bytes)
+        }
+        Job::Feed { id, lang } => render_feed(site, templates, *id, *lang),
+        Job::Sitemap => render_sitemap(site, templates),
+        Job::Robots => templates
+            .render(
+                "robots.txt",
+                Value::from_pairs([("sitemap_url", Value::from(site.permalink("/sitemap.xml")))]),
+                None,
+            )
+            .map(String::into_bytes),
+        Job::Copy { source } => {
+            let full = if source.is_absolute() {
+                source.clone()
+            } else {
+                loaded.root.join(source)
+            };
+            std::fs::read(&full).map_err(|err| {
+                Diagnostic::error("io", format!("cannot read: {err}")).at(Location::file(source))
+            })
+        }
+    }
+}
+
+fn taxonomy_translations(site: &SiteData, taxonomy: &listing::Taxonomy, lang: usize) -> Value {
+    site.config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(l, language)| {
+            Value::from_pairs([
+                ("lang", Value::from(language.code.as_str())),
+                ("name", Value::from(language.name.as_str())),
+                ("path", Value::from(site.href(&taxonomy.paths[l]))),
+                ("current", Value::from(l == lang)),
+            ])
+        })
+        .collect()
+}
+
+fn taxonomy_view(site: &SiteData, tax: usize, lang: usize) -> Value {
+    let taxonomy = &site.listings.taxonomies[tax];
+    let terms: Value = taxonomy.terms[lang]
+        .iter()
+        .map(|t| {
+            Value::from_pairs([
+                ("name", Value::from(t.name.as_str())),
+                ("slug", Value::from(t.slug.as_str())),
+                ("path", Value::from(site.href(&t.path))),
+                ("page_count", Value::from(t.pages.len())),
+            ])
+        })
+        .collect();
+    Value::from_pairs([
+        ("name", Value::from(taxonomy.name.as_str())),
+        ("path", Value::from(site.href(&taxonomy.paths[lang]))),
+        ("terms", terms),
+    ])
+}
+
+fn render_feed(
+    site: &SiteData,
+    templates: &Templates,
+    id: NodeId,
+    lang: usize,
+) -> Result<Vec<u8>, Diagnostic> {
+    const FEED_ENTRIES: usize = 30;
+    let path = site.library.nodes[id].paths[lang]
+        .as_deref()
+        .expect("feed sections exist");
+    let mut items: Vec<NodeId> = site.listings.pages[id][lang]
+        .iter()
+        .copied()
+        .filter(|&p| !site.library.nodes[p].is_fallback(lang))
+        .collect();
+    let stamp = |p: NodeId| {
+        site.doc(p, lang)
+            .and_then(|d| d.fm.updated.or(d.fm.date))
+            .map_or(i64::MIN, |d| d.timestamp())
+    };
+    items.sort_by_key(|&p| {
+        (
+            std::cmp::Reverse(stamp(p)),
+            site.library.nodes[p].key.clone(),
+        )
+    });
+    items.truncate(FEED_ENTRIES);
+    let entries: Value = items
+        .iter()
+        .map(|&p| {
+            let doc = site.doc(p, lang).expect("listed");
+            let published = doc
+                .fm
+                .date
+                .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
+            let updated = doc
+                .fm
+                .updated
+                .map_or_else(|| published.clone(), |d| d.rfc3339());
+            let content = match &site.rendered[p][lang] {
+                Some(r) => markdown::resolve_links(&r.html, &site.link_urls[p][lang]),
+                None => String::new(),
+            };
+            Value::from_pairs([
+                ("title", Value::from(doc.title())),
+                ("description", Value::from(doc.fm.description.as_deref())),
+                (
+                    "permalink",
+                    Value::from(
+                        site.permalink(site.library.nodes[p].paths[lang].as_deref().unwrap_or("/")),
+                    ),
+                ),
+                ("lang", Value::from(site.lang_code(lang))),
+                ("published", Value::from(published)),
+                ("updated", Value::from(updated)),
+                ("content", Value::from(content)),
+            ])
+        })
+        .collect();
+    let updated = items
+        .iter()
+        .filter_map(|&p| site.doc(p, lang).and_then(|d| d.fm.updated.or(d.fm.date)))
+        .max_by_key(|d| d.timestamp())
+        .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
+    let ctx = Value::from_pairs([
+        ("lang", Value::from(site.lang_code(lang))),
+        ("config", site.config_view(lang)),
+        ("section", site.meta(id, lang)),
+        (
+            "feed_url",
+            Value::from(site.permalink(&format!("{path}atom.xml"))),
+        ),
+        ("updated", Value::from(updated)),
+        ("entries", entries),
+    ]);
+    templates
+        .render("atom.xml", ctx, Some("the Atom feed"))
+        .map(String::into_bytes)
+}
+
+fn render_sitemap(site: &SiteData, templates: &Templates) -> Result<Vec<u8>, Diagnostic> {
+    let mut entries: Vec<(String, Value)> = Vec::new();
+    for (id, node) in site.library.nodes.iter().enumerate() {
+        for lang in 0..site.library.langs.len() {
+            let (Some(doc), Some(path)) = (node.docs[lang].as_ref(), node.paths[lang].as_ref())
+            else {
+                continue;
+            };
+            let loc = site.permalink(path);
+            let (alternates, x_default) = site.alternates(id, lang);
+            let lastmod = doc.fm.updated.or(doc.fm.date).map(|d| d.iso());
+            entries.push((
+                loc.clone(),
+                Value::from_pairs([
+                    ("loc", Value::from(loc)),
+                    ("lastmod", Value::from(lastmod)),
+                    ("alternates", alternates),
+                    ("x_default", Value::from(x_default)),
+                ]),
+            ));
+        }
+    }
+    for taxonomy in &site.listings.taxonomies {
+        for lang in 0..site.library.langs.len() {
+            let list = std::iter::once(&taxonomy.paths[lang])
+                .chain(taxonomy.terms[lang].iter().map(|t| &t.path));
+            for path in list {
+                let loc = site.permalink(path);
+                entries.push((
+                    loc.clone(),
+                    Value::from_pairs([
+                        ("loc", Value::from(loc)),
+                        ("lastmod", none()),
+                        ("alternates", Value::from(Vec::<Value>::new())),
+                        ("x_default", none()),
+                    ]),
+                ));
+            }
+        }
+    }
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let ctx = Value::from_pairs([(
+        "entries",
+        entries.into_iter().map(|(_, v)| v).collect::<Value>(),
+    )]);
+    templates
+        .render("sitemap.xml", ctx, Some("sitemap.xml"))
+        .map(String::into_bytes)
+}

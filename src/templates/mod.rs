@@ -1,0 +1,338 @@
+//! Templates: a minijinja environment over the theme's templates (strict undefined, auto-escape
+//! for `.html`, `.xml` and `.svg`) with the functions and filters of `docs/templates.md`, plus
+//! built-in `sitemap.xml`, `atom.xml` and `robots.txt` that a theme may override. Template
+//! errors become diagnostics naming the template file and line.
+
+pub mod views;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use fluent_bundle::FluentValue;
+use minijinja::value::Kwargs;
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, UndefinedBehavior, Value};
+
+use crate::content::front_matter::ContentDate;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::i18n::DateStyle;
+use views::SiteData;
+
+const BUILTIN: &[(&str, &str)] = &[
+    ("sitemap.xml", include_str!("builtin/sitemap.xml")),
+    ("atom.xml", include_str!("builtin/atom.xml")),
+    ("robots.txt", include_str!("builtin/robots.txt")),
+];
+
+/// The compiled templates of a theme.
+pub struct Templates {
+    env: Environment<'static>,
+    /// Templates folder relative to the site root, for diagnostics.
+    dir: PathBuf,
+    root: PathBuf,
+}
+
+impl Templates {
+    /// Compiles every template of `<theme_dir>/templates` (all syntax errors are reported).
+    pub fn load(
+        root: &Path,
+        theme_dir: &Path,
+        site: Arc<SiteData>,
+        diags: &Diagnostics,
+    ) -> Option<Templates> {
+        let dir = theme_dir.join("templates");
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_auto_escape_callback(|name| match name.rsplit('.').next() {
+            Some("html" | "htm" | "xml" | "svg") => AutoEscape::Html,
+            _ => AutoEscape::None,
+        });
+        let rel_dir = dir.strip_prefix(root).unwrap_or(&dir).to_path_buf();
+        let mut ok = true;
+        if !dir.is_dir() {
+            diags.push(
+                Diagnostic::error("theme-missing", "the theme has no templates folder")
+                    .at(Location::file(&rel_dir))
+                    .hint("check `theme` in config.toml"),
+            );
+            return None;
+        }
+        for entry in walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.')
+            {
+                continue;
+            }
+            let name = entry
+                .path()
+                .strip_prefix(&dir)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            let source = match std::fs::read_to_string(entry.path()) {
+                Ok(s) => s,
+                Err(err) => {
+                    diags.push(
+                        Diagnostic::error("io", format!("cannot read template: {err}"))
+                            .at(Location::file(rel_dir.join(&name))),
+                    );
+                    ok = false;
+                    continue;
+                }
+            };
+            if let Err(err) = env.add_template_owned(name.clone(), source) {
+                diags.push(template_error(&err, root, &dir, None));
+                ok = false;
+            }
+        }
+        for (name, source) in BUILTIN {
+            if env.get_template(name).is_err() {
+                env.add_template(name, source)
+                    .expect("built-in templates compile");
+            }
+        }
+        register_functions(&mut env, site);
+        ok.then_some(Templates {
+            env,
+            dir,
+            root: root.to_path_buf(),
+        })
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.env.get_template(name).is_ok()
+    }
+
+    /// Renders `name` with `context`; errors name the template and line, and `origin` (the
+    /// content file being rendered) goes into the hint.
+    pub fn render(
+        &self,
+        name: &str,
+        context: Value,
+        origin: Option<&str>,
+    ) -> Result<String, Diagnostic> {
+        self.env
+            .get_template(name)
+            .and_then(|t| t.render(context))
+            .map_err(|err| template_error(&err, &self.root, &self.dir, origin))
+    }
+}
+
+/// Turns a minijinja error into a diagnostic at `templates/<name>:<line>`.
+fn template_error(err: &Error, root: &Path, dir: &Path, origin: Option<&str>) -> Diagnostic {
+    // The innermost error is the most precise (an include or a filter inside a block).
+    let mut inner: &Error = err;
+    while let Some(next) = std::error::Error::source(inner).and_then(|s| s.downcast_ref::<Error>())
+    {
+        if next.name().is_none() {
+            break;
+        }
+        inner = next;
+    }
+    let message = match inner.detail() {
+        Some(detail) => format!("template error: {}: {detail}", inner.kind()),
+        None => format!("template error: {}", inner.kind()),
+    };
+    let mut diag = Diagnostic::error("template", message);
+    if let Some(name) = inner.name() {
+        let path = dir.join(name);
+        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let line = inner.line().unwrap_or(0);
+        diag = diag.at(match (inner.template_source(), inner.range()) {
+            (Some(source), Some(range)) => Location::from_span(rel, source, range),
+            (Some(source), None) if line > 0 => Location::from_line(rel, source, line),
+            _ => Location {
+                file: rel,
+                line,
+                ..Default::default()
+            },
+        });
+    }
+    if let Some(origin) = origin {
+        diag = diag.hint(format!("while rendering {origin}"));
+    }
+    diag
+}
+
+/// The index of the language being rendered (the template variable `lang`).
+fn current_lang(state: &State, site: &SiteData) -> Result<usize, Error> {
+    let lang = state
+        .lookup("lang")
+        .ok_or_else(|| Error::new(ErrorKind::UndefinedError, "`lang` is not set"))?;
+    let code = lang.as_str().unwrap_or_default();
+    site.library.lang_index(code).ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("unknown language `{code}`"),
+        )
+    })
+}
+
+fn register_functions(env: &mut Environment<'static>, site: Arc<SiteData>) {
+    let s = site.clone();
+    env.add_function(
+        "t",
+        move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, Error> {
+            let lang = current_lang(state, &s)?;
+            let mut args: Vec<(&str, FluentValue<'_>)> = Vec::new();
+            for name in kwargs.args() {
+                let value: Value = kwargs.get(name)?;
+                let fluent = if let Some(n) = value.as_i64() {
+                    FluentValue::from(n)
+                } else if let Ok(f) = f64::try_from(value.clone()) {
+                    FluentValue::from(f)
+                } else {
+                    FluentValue::from(value.to_string())
+                };
+                args.push((name, fluent));
+            }
+            s.locales
+                .message(s.lang_code(lang), key, &args)
+                .map_err(|msg| Error::new(ErrorKind::InvalidOperation, msg))
+        },
+    );
+
+    let s = site.clone();
+    env.add_function(
+        "url",
+        move |state: &State, path: &str, kwargs: Kwargs| -> Result<String, Error> {
+            let absolute: Option<bool> = kwargs.get("absolute")?;
+            let lang = match kwargs.get::<Option<String>>("lang")? {
+                Some(code) => s.library.lang_index(&code).ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!("unknown language `{code}`"),
+                    )
+                })?,
+                None => current_lang(state, &s)?,
+            };
+            kwargs.assert_all_used()?;
+            let site_path = if let Some(target) = path.strip_prefix("@/") {
+                let (file, anchor) = target
+                    .split_once('#')
+                    .map_or((target, None), |(f, a)| (f, Some(a)));
+                let node = s.library.resolve_key(file).ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!("url(): no content file `{file}`"),
+                    )
+                })?;
+                let n = &s.library.nodes[node];
+                let path = n.paths[lang]
+                    .as_ref()
+                    .or(n.paths[s.default_lang()].as_ref())
+                    .ok_or_else(|| {
+                        Error::new(
+                            ErrorKind::InvalidOperation,
+                            format!("url(): `{file}` has no page in this language"),
+                        )
+                    })?;
+                match anchor {
+                    Some(a) => format!("{path}#{a}"),
+                    None => path.clone(),
+                }
+            } else if path.starts_with('/') {
+                path.to_string()
+            } else {
+                return Err(Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("url(): `{path}` must start with `/` or `@/`"),
+                ));
+            };
+            Ok(if absolute.unwrap_or(false) {
+                s.permalink(&site_path)
+            } else {
+                s.href(&site_path)
+            })
+        },
+    );
+
+    let s = site.clone();
+    env.add_function("asset", move |name: &str| -> Result<String, Error> {
+        let hashed = s
+            .assets
+            .hashed
+            .get(name.trim_start_matches('/'))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("asset(): the theme has no static file `{name}`"),
+                )
+            })?;
+        Ok(s.href(&format!("/{hashed}")))
+    });
+
+    for (function, want_section) in [("get_page", false), ("get_section", true)] {
+        let s = site.clone();
+        env.add_function(
+            function,
+            move |state: &State, path: &str, kwargs: Kwargs| -> Result<Value, Error> {
+                let lang = match kwargs.get::<Option<String>>("lang")? {
+                    Some(code) => s.library.lang_index(&code).ok_or_else(|| {
+                        Error::new(
+                            ErrorKind::InvalidOperation,
+                            format!("unknown language `{code}`"),
+                        )
+                    })?,
+                    None => current_lang(state, &s)?,
+                };
+                kwargs.assert_all_used()?;
+                let node = s
+                    .library
+                    .resolve_key(path)
+                    .filter(|&n| s.library.nodes[n].is_section == want_section)
+                    .ok_or_else(|| {
+                        let what = if want_section { "section" } else { "page" };
+                        Error::new(
+                            ErrorKind::InvalidOperation,
+                            format!("{function}(): no {what} `{path}` in content/"),
+                        )
+                    })?;
+                if s.library.nodes[node].paths[lang].is_none() {
+                    return Err(Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!("{function}(): `{path}` does not exist in this language"),
+                    ));
+                }
+                Ok(s.meta(node, lang))
+            },
+        );
+    }
+
+    let s = site;
+    env.add_filter(
+        "date",
+        move |state: &State, value: Value, kwargs: Kwargs| -> Result<String, Error> {
+            let style: Option<String> = kwargs.get("style")?;
+            kwargs.assert_all_used()?;
+            let text = value.as_str().unwrap_or_default().to_string();
+            let ymd = ContentDate::parse_ymd(&text).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("date: `{value}` is not a date"),
+                )
+            })?;
+            let style_name = style.as_deref().unwrap_or("long");
+            if style_name == "iso" {
+                return Ok(text[..10].to_string());
+            }
+            let style = DateStyle::parse(style_name).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("date: unknown style `{style_name}` (long, medium, short, full, iso)"),
+                )
+            })?;
+            let lang = current_lang(state, &s)?;
+            s.locales
+                .format_date(s.lang_code(lang), ymd, style)
+                .ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!("date: `{text}` is not a valid date"),
+                    )
+                })
+        },
+    );
+}

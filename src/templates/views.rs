@@ -1,0 +1,366 @@
+//! Views: the data templates see (documented in `docs/templates.md`). Builds light references
+//! once per page and language, and full page and section maps on demand, as minijinja values.
+
+use std::sync::OnceLock;
+
+use minijinja::Value;
+use minijinja::value::Serde;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::content::listing::Listings;
+use crate::content::{Doc, Library, NodeId};
+use crate::i18n::Locales;
+use crate::i18n::translit::slugify;
+use crate::markdown::{Heading, Rendered};
+use crate::output::Assets;
+
+/// Everything the render phase reads, shared by all workers.
+pub struct SiteData {
+    pub config: Config,
+    pub library: Library,
+    pub listings: Listings,
+    pub locales: Locales,
+    pub assets: Assets,
+    /// `[node][lang]` Markdown of each real document.
+    pub rendered: Vec<Vec<Option<Rendered>>>,
+    /// `[node][lang]` resolved URLs of the `@/` links of the document shown in `lang`.
+    pub link_urls: Vec<Vec<Vec<String>>>,
+    refs: Vec<Vec<Option<Value>>>,
+    meta: Vec<Vec<OnceLock<Value>>>,
+    config_views: Vec<Value>,
+}
+
+#[derive(Serialize)]
+struct RefView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    path: String,
+    permalink: String,
+    date: Option<String>,
+    updated: Option<String>,
+    lang: &'a str,
+    is_fallback: bool,
+    weight: Option<i64>,
+    section: Option<String>,
+}
+
+#[derive(Serialize)]
+struct LanguageView<'a> {
+    code: &'a str,
+    name: &'a str,
+    locale: &'a str,
+    home: String,
+}
+
+#[derive(Serialize)]
+struct ConfigView<'a> {
+    base_url: &'a str,
+    title: &'a str,
+    default_language: &'a str,
+    languages: Vec<LanguageView<'a>>,
+    extra: &'a toml::Table,
+}
+
+#[derive(Serialize)]
+struct TermLink {
+    name: String,
+    path: String,
+}
+
+impl SiteData {
+    pub fn new(
+        config: Config,
+        library: Library,
+        listings: Listings,
+        locales: Locales,
+        assets: Assets,
+        rendered: Vec<Vec<Option<Rendered>>>,
+        link_urls: Vec<Vec<Vec<String>>>,
+    ) -> SiteData {
+        let langs = library.langs.len();
+        let meta = library
+            .nodes
+            .iter()
+            .map(|_| (0..langs).map(|_| OnceLock::new()).collect())
+            .collect();
+        let mut site = SiteData {
+            config,
+            library,
+            listings,
+            locales,
+            assets,
+            rendered,
+            link_urls,
+            refs: Vec::new(),
+            meta,
+            config_views: Vec::new(),
+        };
+        site.refs = (0..site.library.nodes.len())
+            .map(|id| (0..langs).map(|lang| site.build_ref(id, lang)).collect())
+            .collect();
+        site.config_views = (0..langs)
+            .map(|lang| site.build_config_view(lang))
+            .collect();
+        site
+    }
+
+    pub fn default_lang(&self) -> usize {
+        self.library.default_lang
+    }
+
+    pub fn lang_code(&self, lang: usize) -> &str {
+        &self.library.langs[lang]
+    }
+
+    /// A site path with the base path in front: `/en/` → `/portal/en/`.
+    pub fn href(&self, site_path: &str) -> String {
+        format!("{}{site_path}", self.config.base_path())
+    }
+
+    pub fn permalink(&self, site_path: &str) -> String {
+        self.config.absolute(&self.href(site_path))
+    }
+
+    /// The document shown for `node` in `lang`.
+    pub fn doc(&self, node: NodeId, lang: usize) -> Option<&Doc> {
+        self.library.nodes[node].doc_for(lang, self.default_lang())
+    }
+
+    /// The language of the text shown for `node` in `lang`.
+    pub fn content_lang(&self, node: NodeId, lang: usize) -> usize {
+        if self.library.nodes[node].is_fallback(lang) {
+            self.default_lang()
+        } else {
+            lang
+        }
+    }
+
+    fn build_ref(&self, id: NodeId, lang: usize) -> Option<Value> {
+        let node = &self.library.nodes[id];
+        let path = node.paths[lang].as_ref()?;
+        let doc = self.doc(id, lang)?;
+        let view = RefView {
+            title: doc.title(),
+            description: doc.fm.description.as_deref(),
+            path: self.href(path),
+            permalink: self.permalink(path),
+            date: doc.fm.date.map(|d| d.iso()),
+            updated: doc.fm.updated.map(|d| d.iso()),
+            lang: self.lang_code(self.content_lang(id, lang)),
+            is_fallback: node.is_fallback(lang),
+            weight: doc.fm.weight,
+            section: node
+                .parent
+                .and_then(|p| self.library.nodes[p].paths[lang].as_ref())
+                .map(|p| self.href(p)),
+        };
+        Some(Value::from(Serde(view)))
+    }
+
+    fn build_config_view(&self, lang: usize) -> Value {
+        let config = &self.config;
+        let view = ConfigView {
+            base_url: config.base_url_trimmed(),
+            title: &config.languages[lang].title,
+            default_language: &config.default_language,
+            languages: config
+                .languages
+                .iter()
+                .map(|l| LanguageView {
+                    code: &l.code,
+                    name: &l.name,
+                    locale: &l.locale,
+                    home: self.href(&format!("{}/", config.lang_prefix(&l.code))),
+                })
+                .collect(),
+            extra: &config.extra,
+        };
+        Value::from(Serde(view))
+    }
+
+    /// The light reference of a node in a language (none if it does not exist there).
+    pub fn reference(&self, node: NodeId, lang: usize) -> Value {
+        self.refs[node][lang].clone().unwrap_or(Value::from(()))
+    }
+
+    pub fn config_view(&self, lang: usize) -> Value {
+        self.config_views[lang].clone()
+    }
+
+    fn refs_of(&self, ids: &[NodeId], lang: usize) -> Value {
+        ids.iter()
+            .filter_map(|&id| self.refs[id][lang].clone())
+            .collect()
+    }
+
+    /// The page or section map without `content` (what `get_page`/`get_section` return), cached.
+    pub fn meta(&self, node: NodeId, lang: usize) -> Value {
+        self.meta[node][lang]
+            .get_or_init(|| Value::from_pairs(self.meta_pairs(node, lang)))
+            .clone()
+    }
+
+    fn meta_pairs(&self, id: NodeId, lang: usize) -> Vec<(&'static str, Value)> {
+        let node = &self.library.nodes[id];
+        let Some(doc) = self.doc(id, lang) else {
+            return Vec::new();
+        };
+        let content_lang = self.content_lang(id, lang);
+        let mut pairs: Vec<(&'static str, Value)> = Vec::new();
+        if let Some(reference) = &self.refs[id][lang] {
+            for key in [
+                "title",
+                "description",
+                "path",
+                "permalink",
+                "date",
+                "updated",
+                "lang",
+                "is_fallback",
+                "weight",
+                "section",
+            ] {
+                pairs.push((key, reference.get_attr(key).unwrap_or_default()));
+            }
+        }
+        let slug = node.paths[lang]
+            .as_deref()
+            .unwrap_or("/")
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or("");
+        pairs.push(("slug", Value::from(slug)));
+        pairs.push((
+            "file",
+            Value::from(doc.file.to_string_lossy().replace('\\', "/")),
+        ));
+        pairs.push(("extra", Value::from(Serde(&doc.fm.extra))));
+        pairs.push(("taxonomies", self.term_links(doc, content_lang)));
+        let mut ancestors = Vec::new();
+        let mut parent = node.parent;
+        while let Some(p) = parent {
+            ancestors.push(self.reference(p, lang));
+            parent = self.library.nodes[p].parent;
+        }
+        ancestors.reverse();
+        pairs.push(("ancestors", Value::from(ancestors)));
+        let rendered = self.rendered[id][content_lang].as_ref();
+        pairs.push((
+            "toc",
+            Value::from(Serde(rendered.map_or(&[][..], |r| &r.toc[..]) as &[Heading])),
+        ));
+        let words = rendered.map_or(0, |r| r.word_count);
+        pairs.push(("word_count", Value::from(words)));
+        pairs.push(("reading_minutes", Value::from(words.div_ceil(200).max(1))));
+        if node.is_section {
+            pairs.push(("pages", self.refs_of(&self.listings.pages[id][lang], lang)));
+            pairs.push((
+                "subsections",
+                self.refs_of(&self.listings.subsections[id][lang], lang),
+            ));
+            let feed = self
+                .config
+                .feeds
+                .iter()
+                .any(|f| format!("{}/_index.md", f.trim_matches('/')) == node.key)
+                .then(|| {
+                    node.paths[lang]
+                        .as_ref()
+                        .map(|p| self.href(&format!("{p}atom.xml")))
+                })
+                .flatten();
+            pairs.push(("feed", Value::from(feed)));
+        } else {
+            let (previous, next) = self.listings.neighbours[id][lang];
+            pairs.push((
+                "previous",
+                previous.map_or_else(|| Value::from(()), |p| self.reference(p, lang)),
+            ));
+            pairs.push((
+                "next",
+                next.map_or_else(|| Value::from(()), |p| self.reference(p, lang)),
+            ));
+        }
+        pairs
+    }
+
+    /// The full map of a page or section, with its HTML content resolved for `lang`.
+    pub fn full(&self, node: NodeId, lang: usize) -> Value {
+        let content_lang = self.content_lang(node, lang);
+        let content = match &self.rendered[node][content_lang] {
+            Some(r) => crate::markdown::resolve_links(&r.html, &self.link_urls[node][lang]),
+            None => String::new(),
+        };
+        let mut pairs = self.meta_pairs(node, lang);
+        pairs.push(("content", Value::from_safe_string(content)));
+        Value::from_pairs(pairs)
+    }
+
+    fn term_links(&self, doc: &Doc, content_lang: usize) -> Value {
+        let code = self.lang_code(content_lang);
+        let prefix = self.config.lang_prefix(code);
+        let map: std::collections::BTreeMap<&str, Vec<TermLink>> = doc
+            .fm
+            .taxonomies
+            .iter()
+            .map(|(tax, terms)| {
+                let links = terms
+                    .value
+                    .iter()
+                    .map(|t| TermLink {
+                        name: t.clone(),
+                        path: self.href(&format!("{prefix}/{tax}/{}/", slugify(t, code))),
+                    })
+                    .collect();
+                (tax.as_str(), links)
+            })
+            .collect();
+        Value::from(Serde(map))
+    }
+
+    /// The language switcher: languages in which the node really exists.
+    pub fn translations(&self, node: NodeId, lang: usize) -> Value {
+        let n = &self.library.nodes[node];
+        self.config
+            .languages
+            .iter()
+            .enumerate()
+            .filter(|(l, _)| n.docs[*l].is_some())
+            .filter_map(|(l, language)| {
+                let path = n.paths[l].as_ref()?;
+                Some(Value::from_pairs([
+                    ("lang", Value::from(language.code.as_str())),
+                    ("name", Value::from(language.name.as_str())),
+                    ("path", Value::from(self.href(path))),
+                    ("current", Value::from(l == lang)),
+                ]))
+            })
+            .collect()
+    }
+
+    /// `hreflang` alternates of a real (non-fallback) page, and its `x-default`.
+    pub fn alternates(&self, node: NodeId, lang: usize) -> (Value, Option<String>) {
+        let n = &self.library.nodes[node];
+        if n.is_fallback(lang) {
+            return (Value::from(Vec::<Value>::new()), None);
+        }
+        let list: Vec<Value> = (0..n.docs.len())
+            .filter(|&l| n.docs[l].is_some())
+            .filter_map(|l| {
+                let path = n.paths[l].as_ref()?;
+                Some(Value::from_pairs([
+                    ("lang", Value::from(self.lang_code(l))),
+                    ("url", Value::from(self.permalink(path))),
+                ]))
+            })
+            .collect();
+        let default = self.default_lang();
+        let x_default = n.docs[default]
+            .as_ref()
+            .and(n.paths[default].as_ref())
+            .map(|p| self.permalink(p));
+        (Value::from(list), x_default)
+    }
+}
