@@ -46,6 +46,7 @@ impl Templates {
             Some("html" | "htm" | "xml" | "svg") => AutoEscape::Html,
             _ => AutoEscape::None,
         });
+        env.set_formatter(html_formatter);
         let rel_dir = dir.strip_prefix(root).unwrap_or(&dir).to_path_buf();
         let mut ok = true;
         if !dir.is_dir() {
@@ -118,6 +119,33 @@ impl Templates {
             .and_then(|t| t.render(context))
             .map_err(|err| template_error(&err, &self.root, &self.dir, origin))
     }
+}
+
+/// Like minijinja's default formatter, but HTML-escapes only `& < > " '`: the default also
+/// escapes `/`, which turns every URL in an attribute into `&#x2f;en&#x2f;…`.
+fn html_formatter(out: &mut minijinja::Output, state: &mut State, value: &Value) -> Result<(), Error> {
+    if !matches!(state.auto_escape(), AutoEscape::Html) || value.is_safe() || value.is_none() || value.is_undefined() {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    let text = match value.as_str() {
+        Some(s) => std::borrow::Cow::Borrowed(s),
+        None => std::borrow::Cow::Owned(value.to_string()),
+    };
+    let mut last = 0;
+    for (i, c) in text.char_indices() {
+        let entity = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&text[last..i]).map_err(Error::from)?;
+        out.write_str(entity).map_err(Error::from)?;
+        last = i + 1;
+    }
+    out.write_str(&text[last..]).map_err(Error::from)
 }
 
 /// Turns a minijinja error into a diagnostic at `templates/<name>:<line>`.
