@@ -75,21 +75,10 @@ pub enum Format {
 /// Runs a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     match cli.command {
-        Command::Build {
-            root,
-            output,
-            base_url,
-            drafts,
-            verbose,
-        } => {
+        Command::Build { root, output, base_url, drafts, verbose } => {
             let output = output.unwrap_or_else(|| root.join("public"));
             let started = std::time::Instant::now();
-            match site::build(&BuildOptions {
-                root,
-                output: output.clone(),
-                base_url,
-                drafts,
-            }) {
+            match site::build(&BuildOptions { root, output: output.clone(), base_url, drafts }) {
                 Ok(summary) => {
                     if !summary.warnings.is_empty() {
                         eprint!("{}", render_human(&summary.warnings));

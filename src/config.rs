@@ -71,9 +71,7 @@ pub struct MarkdownConfig {
 
 impl Default for MarkdownConfig {
     fn default() -> Self {
-        MarkdownConfig {
-            smart_punctuation: true,
-        }
+        MarkdownConfig { smart_punctuation: true }
     }
 }
 
@@ -105,9 +103,7 @@ impl Config {
                     Some(span) => Location::from_span(rel, &text, span),
                     None => Location::file(rel),
                 };
-                diags.push(
-                    Diagnostic::error("config-invalid", err.message().to_string()).at(location),
-                );
+                diags.push(Diagnostic::error("config-invalid", err.message().to_string()).at(location));
                 return None;
             }
         };
@@ -128,12 +124,9 @@ impl Config {
         let mut problems = Vec::new();
         if !(self.base_url.starts_with("http://") || self.base_url.starts_with("https://")) {
             problems.push(
-                Diagnostic::error(
-                    "config-base-url",
-                    "base_url must be an absolute http(s) URL",
-                )
-                .at(at("base_url"))
-                .hint("for example base_url = \"https://example.org\""),
+                Diagnostic::error("config-base-url", "base_url must be an absolute http(s) URL")
+                    .at(at("base_url"))
+                    .hint("for example base_url = \"https://example.org\""),
             );
         }
         if self.languages.is_empty() {
@@ -145,26 +138,19 @@ impl Config {
         }
         let mut seen = Vec::new();
         for lang in &self.languages {
-            let valid = (2..=3).contains(&lang.code.len())
-                && lang.code.bytes().all(|b| b.is_ascii_lowercase());
+            let valid = (2..=3).contains(&lang.code.len()) && lang.code.bytes().all(|b| b.is_ascii_lowercase());
             if !valid {
                 problems.push(
-                    Diagnostic::error(
-                        "config-language-code",
-                        format!("`{}` is not a language code", lang.code),
-                    )
-                    .at(at(&format!("\"{}\"", lang.code)))
-                    .hint("use a two-letter ISO 639-1 code in lower case, e.g. \"uk\""),
+                    Diagnostic::error("config-language-code", format!("`{}` is not a language code", lang.code))
+                        .at(at(&format!("\"{}\"", lang.code)))
+                        .hint("use a two-letter ISO 639-1 code in lower case, e.g. \"uk\""),
                 );
             }
             if lang.locale.parse::<icu_locale_core::Locale>().is_err() {
                 problems.push(
-                    Diagnostic::error(
-                        "config-locale",
-                        format!("`{}` is not a BCP 47 locale", lang.locale),
-                    )
-                    .at(at(&format!("\"{}\"", lang.locale)))
-                    .hint("for example locale = \"pl-PL\""),
+                    Diagnostic::error("config-locale", format!("`{}` is not a BCP 47 locale", lang.locale))
+                        .at(at(&format!("\"{}\"", lang.locale)))
+                        .hint("for example locale = \"pl-PL\""),
                 );
             }
             if seen.contains(&lang.code.as_str()) {
@@ -182,10 +168,7 @@ impl Config {
             problems.push(
                 Diagnostic::error(
                     "config-default-language",
-                    format!(
-                        "default_language `{}` is not among the languages",
-                        self.default_language
-                    ),
+                    format!("default_language `{}` is not among the languages", self.default_language),
                 )
                 .at(at("default_language"))
                 .hint(format!("configured languages: {}", seen.join(", "))),
@@ -218,11 +201,7 @@ impl Config {
 
     /// URL prefix of a language: empty for the default language, `/en` for English.
     pub fn lang_prefix(&self, lang: &str) -> String {
-        if lang == self.default_language {
-            String::new()
-        } else {
-            format!("/{lang}")
-        }
+        if lang == self.default_language { String::new() } else { format!("/{lang}") }
     }
 
     /// The path part of `base_url` without a trailing slash (`""` for a site at the host root).

@@ -34,10 +34,7 @@ pub struct Location {
 impl Location {
     /// A location for a whole file (no line).
     pub fn file(file: impl Into<PathBuf>) -> Self {
-        Location {
-            file: file.into(),
-            ..Default::default()
-        }
+        Location { file: file.into(), ..Default::default() }
     }
 
     /// A location from a byte range in `text`, the full contents of `file`.
@@ -54,11 +51,7 @@ impl Location {
             line,
             column,
             width,
-            line_text: Some(
-                text[line_start..line_end]
-                    .trim_end_matches('\r')
-                    .to_string(),
-            ),
+            line_text: Some(text[line_start..line_end].trim_end_matches('\r').to_string()),
         }
     }
 
@@ -66,13 +59,7 @@ impl Location {
     pub fn from_line(file: impl Into<PathBuf>, text: &str, line: usize) -> Self {
         let line_text = text.lines().nth(line.saturating_sub(1)).map(str::to_string);
         let width = line_text.as_deref().map_or(1, |l| l.chars().count().max(1));
-        Location {
-            file: file.into(),
-            line,
-            column: 1,
-            width,
-            line_text,
-        }
+        Location { file: file.into(), line, column: 1, width, line_text }
     }
 }
 
@@ -98,21 +85,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(code: &'static str, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Error,
-            code,
-            message: message.into(),
-            hint: None,
-            location: None,
-            lang: None,
-        }
+        Diagnostic { severity: Severity::Error, code, message: message.into(), hint: None, location: None, lang: None }
     }
 
     pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
     }
 
     pub fn at(mut self, location: Location) -> Self {
@@ -131,12 +108,7 @@ impl Diagnostic {
     }
 
     fn sort_key(&self) -> (Severity, Option<&Location>, &str, &str) {
-        (
-            self.severity,
-            self.location.as_ref(),
-            self.code,
-            &self.message,
-        )
+        (self.severity, self.location.as_ref(), self.code, &self.message)
     }
 }
 
@@ -152,25 +124,15 @@ impl Diagnostics {
     }
 
     pub fn push(&self, diagnostic: Diagnostic) {
-        self.items
-            .lock()
-            .expect("diagnostics lock")
-            .push(diagnostic);
+        self.items.lock().expect("diagnostics lock").push(diagnostic);
     }
 
     pub fn extend(&self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
-        self.items
-            .lock()
-            .expect("diagnostics lock")
-            .extend(diagnostics);
+        self.items.lock().expect("diagnostics lock").extend(diagnostics);
     }
 
     pub fn has_errors(&self) -> bool {
-        self.items
-            .lock()
-            .expect("diagnostics lock")
-            .iter()
-            .any(|d| d.severity == Severity::Error)
+        self.items.lock().expect("diagnostics lock").iter().any(|d| d.severity == Severity::Error)
     }
 
     /// All diagnostics, sorted (errors first, then by file and line) and de-duplicated, so that
@@ -215,10 +177,7 @@ pub fn render_human(items: &[Diagnostic]) -> String {
         }
         out.push('\n');
     }
-    let errors = items
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
+    let errors = items.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = items.len() - errors;
     if errors > 0 {
         let files = count_files(items, Severity::Error);
@@ -289,11 +248,7 @@ pub fn render_json(items: &[Diagnostic]) -> String {
                 code: d.code,
                 file: d.location.as_ref().map(|l| display_path(&l.file)),
                 line: d.location.as_ref().filter(|l| l.line > 0).map(|l| l.line),
-                column: d
-                    .location
-                    .as_ref()
-                    .filter(|l| l.column > 0)
-                    .map(|l| l.column),
+                column: d.location.as_ref().filter(|l| l.column > 0).map(|l| l.column),
                 message: &d.message,
                 hint: d.hint.as_deref(),
                 lang: d.lang.as_deref(),
@@ -308,14 +263,11 @@ pub fn render_json(items: &[Diagnostic]) -> String {
 }
 
 /// The closest candidate to `word` by edit distance, for "did you mean" hints.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (edit_distance(word, c), c))
-        .filter(|&(d, c)| d <= (c.len().max(word.len()) / 3).max(1))
+        .filter(|&(d, c)| d <= (c.chars().count().max(word.chars().count()) + 2) / 3)
         .min()
         .map(|(_, c)| c)
 }
@@ -348,7 +300,7 @@ mod tests {
         assert_eq!(loc.line_text.as_deref(), Some("titel = 1"));
         let start = text.find('"').unwrap() + 1;
         let loc = Location::from_span("a.md", text, start + 2..start + 4);
-        assert_eq!((loc.line, loc.column), (2, 10));
+        assert_eq!((loc.line, loc.column), (2, 11));
     }
 
     #[test]
@@ -366,10 +318,7 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(
-            did_you_mean("titel", ["title", "date", "weight"]),
-            Some("title")
-        );
+        assert_eq!(did_you_mean("titel", ["title", "date", "weight"]), Some("title"));
         assert_eq!(did_you_mean("xyz", ["title", "date"]), None);
     }
 }

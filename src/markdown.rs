@@ -92,28 +92,14 @@ pub fn render(body: &str, lang: &str, smart_punctuation: bool) -> Rendered {
                 }
                 event
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) if dest_url.starts_with("@/") => {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
                 let (target, anchor) = match dest_url[2..].split_once('#') {
                     Some((t, a)) => (t.to_string(), Some(a.to_string())),
                     None => (dest_url[2..].to_string(), None),
                 };
                 let marker = format!("{MARKER}{}", rendered.links.len());
-                rendered.links.push(InternalLink {
-                    target,
-                    anchor,
-                    span: range,
-                });
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: marker.into(),
-                    title,
-                    id,
-                })
+                rendered.links.push(InternalLink { target, anchor, span: range });
+                Event::Start(Tag::Link { link_type, dest_url: marker.into(), title, id })
             }
             Event::Start(Tag::CodeBlock(_)) => {
                 in_code = true;
@@ -128,11 +114,7 @@ pub fn render(body: &str, lang: &str, smart_punctuation: bool) -> Rendered {
                 if let Some((_, title)) = &mut open_heading {
                     title.push_str(&text);
                 }
-                if smart_punctuation && !in_code {
-                    Event::Text(localize_quotes(text, lang))
-                } else {
-                    Event::Text(text)
-                }
+                if smart_punctuation && !in_code { Event::Text(localize_quotes(text, lang)) } else { Event::Text(text) }
             }
             Event::Code(text) => {
                 if let Some((_, title)) = &mut open_heading {
@@ -154,10 +136,7 @@ pub fn render(body: &str, lang: &str, smart_punctuation: bool) -> Rendered {
     if html.contains(" style=\"text-align: ") {
         // Table alignment as classes: a strict Content-Security-Policy forbids style attributes.
         for side in ["left", "center", "right"] {
-            html = html.replace(
-                &format!(" style=\"text-align: {side}\""),
-                &format!(" class=\"align-{side}\""),
-            );
+            html = html.replace(&format!(" style=\"text-align: {side}\""), &format!(" class=\"align-{side}\""));
         }
     }
     if has_raw_html {
@@ -184,21 +163,13 @@ fn unique_id(wanted: &str, taken: &HashSet<String>) -> String {
     if !taken.contains(base) {
         return base.to_string();
     }
-    (1..)
-        .map(|i| format!("{base}-{i}"))
-        .find(|c| !taken.contains(c))
-        .expect("an unused id exists")
+    (1..).map(|i| format!("{base}-{i}")).find(|c| !taken.contains(c)).expect("an unused id exists")
 }
 
 fn nest(flat: &[(u8, String, String)]) -> Vec<Heading> {
     let mut roots: Vec<Heading> = Vec::new();
     for (level, id, title) in flat {
-        let heading = Heading {
-            level: *level,
-            id: id.clone(),
-            title: title.clone(),
-            children: Vec::new(),
-        };
+        let heading = Heading { level: *level, id: id.clone(), title: title.clone(), children: Vec::new() };
         let mut siblings = &mut roots;
         while siblings.last().is_some_and(|last| last.level < *level) {
             siblings = &mut siblings.last_mut().expect("checked").children;
@@ -254,11 +225,7 @@ pub fn resolve_links(html: &str, urls: &[String]) -> String {
         out.push_str(&rest[..pos]);
         let after = &rest[pos + MARKER.len()..];
         let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        match after[..digits]
-            .parse::<usize>()
-            .ok()
-            .and_then(|i| urls.get(i))
-        {
+        match after[..digits].parse::<usize>().ok().and_then(|i| urls.get(i)) {
             Some(url) => {
                 for c in url.chars() {
                     match c {
@@ -284,11 +251,8 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids_and_a_toc() {
-        let r = render(
-            "# Pomoc społeczna\n\n## Kontakt\n\n## Kontakt\n\n### Godziny {#godziny}\n\n## Інше\n",
-            "pl",
-            false,
-        );
+        let r =
+            render("# Pomoc społeczna\n\n## Kontakt\n\n## Kontakt\n\n### Godziny {#godziny}\n\n## Інше\n", "pl", false);
         assert!(r.html.contains("<h1 id=\"pomoc-spoleczna\">"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"kontakt\">"));
         assert!(r.html.contains("<h2 id=\"kontakt-1\">"));
@@ -302,58 +266,27 @@ mod tests {
 
     #[test]
     fn quotes_follow_the_language() {
-        assert!(
-            render("Plan \"4US\" i 'x'\n", "pl", true)
-                .html
-                .contains("Plan „4US”")
-        );
-        assert!(
-            render("План \"4US\"\n", "uk", true)
-                .html
-                .contains("План «4US»")
-        );
-        assert!(
-            render("The \"4US\" plan\n", "en", true)
-                .html
-                .contains("The “4US” plan")
-        );
-        assert!(
-            render("Plan \"4US\"\n", "pl", false)
-                .html
-                .contains("Plan &quot;4US&quot;")
-        );
+        assert!(render("Plan \"4US\" i 'x'\n", "pl", true).html.contains("Plan „4US”"));
+        assert!(render("План \"4US\"\n", "uk", true).html.contains("План «4US»"));
+        assert!(render("The \"4US\" plan\n", "en", true).html.contains("The “4US” plan"));
+        assert!(render("Plan \"4US\"\n", "pl", false).html.contains("Plan \"4US\""));
     }
 
     #[test]
     fn internal_links_become_markers_and_resolve() {
-        let r = render(
-            "See [forum](@/forum/_index.md) and [goals](@/strategia/plan.md#cele).\n",
-            "pl",
-            false,
-        );
+        let r = render("See [forum](@/forum/_index.md) and [goals](@/strategia/plan.md#cele).\n", "pl", false);
         assert_eq!(r.links.len(), 2);
         assert_eq!(r.links[1].target, "strategia/plan.md");
         assert_eq!(r.links[1].anchor.as_deref(), Some("cele"));
-        let html = resolve_links(
-            &r.html,
-            &["/en/forum/".into(), "/en/strategy/plan/#goals".into()],
-        );
+        let html = resolve_links(&r.html, &["/en/forum/".into(), "/en/strategy/plan/#goals".into()]);
         assert!(html.contains("href=\"/en/forum/\""), "{html}");
         assert!(html.contains("href=\"/en/strategy/plan/#goals\""));
     }
 
     #[test]
     fn extensions_and_sanitizing() {
-        let r = render(
-            "| a | b |\n|--:|---|\n| 1 | 2 |\n\n~~x~~ [^1]\n\n- [x] done\n\n[^1]: note\n",
-            "en",
-            false,
-        );
-        assert!(
-            r.html.contains("<table>") && r.html.contains("class=\"align-right\""),
-            "{}",
-            r.html
-        );
+        let r = render("| a | b |\n|--:|---|\n| 1 | 2 |\n\n~~x~~ [^1]\n\n- [x] done\n\n[^1]: note\n", "en", false);
+        assert!(r.html.contains("<table>") && r.html.contains("class=\"align-right\""), "{}", r.html);
         assert!(r.html.contains("<del>x</del>"));
         assert!(r.html.contains("footnote-definition"));
         assert!(r.html.contains("checkbox"));

@@ -67,10 +67,7 @@ struct Timer {
 
 impl Timer {
     fn new() -> Self {
-        Timer {
-            last: Instant::now(),
-            timings: Vec::new(),
-        }
+        Timer { last: Instant::now(), timings: Vec::new() }
     }
     fn lap(&mut self, phase: &'static str) {
         let now = Instant::now();
@@ -80,11 +77,7 @@ impl Timer {
 }
 
 /// Loads and checks everything without writing: the common part of `build`, `check` and `serve`.
-pub fn load(
-    root: &Path,
-    base_url: Option<&str>,
-    drafts: bool,
-) -> Result<LoadedSite, Vec<Diagnostic>> {
+pub fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<LoadedSite, Vec<Diagnostic>> {
     let diags = Diagnostics::new();
     let mut timer = Timer::new();
     let fail = |diags: Diagnostics| Err(diags.into_sorted());
@@ -97,15 +90,9 @@ pub fn load(
     let theme_dir = root.join("themes").join(&config.theme);
     if !theme_dir.is_dir() {
         diags.push(
-            Diagnostic::error(
-                "theme-missing",
-                format!("theme `{}` not found", config.theme),
-            )
-            .at(Location::file("config.toml"))
-            .hint(format!(
-                "create themes/{}/ or fix `theme` in config.toml",
-                config.theme
-            )),
+            Diagnostic::error("theme-missing", format!("theme `{}` not found", config.theme))
+                .at(Location::file("config.toml"))
+                .hint(format!("create themes/{}/ or fix `theme` in config.toml", config.theme)),
         );
         return fail(diags);
     }
@@ -127,10 +114,7 @@ pub fn load(
             node.docs
                 .iter()
                 .enumerate()
-                .map(|(lang, doc)| {
-                    doc.as_ref()
-                        .map(|d| markdown::render(d.body(), &library.langs[lang], smart))
-                })
+                .map(|(lang, doc)| doc.as_ref().map(|d| markdown::render(d.body(), &library.langs[lang], smart)))
                 .collect()
         })
         .collect();
@@ -143,16 +127,11 @@ pub fn load(
     let assets = match Assets::collect(&theme_dir, root) {
         Ok(assets) => assets,
         Err(err) => {
-            diags.push(Diagnostic::error(
-                "io",
-                format!("cannot read static files: {err}"),
-            ));
+            diags.push(Diagnostic::error("io", format!("cannot read static files: {err}")));
             return fail(diags);
         }
     };
-    let site = Arc::new(SiteData::new(
-        config, library, listings, locales, assets, rendered, link_urls,
-    ));
+    let site = Arc::new(SiteData::new(config, library, listings, locales, assets, rendered, link_urls));
     let Some(templates) = Templates::load(root, &theme_dir, site.clone(), &diags) else {
         return fail(diags);
     };
@@ -162,13 +141,7 @@ pub fn load(
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(diagnostics);
     }
-    Ok(LoadedSite {
-        site,
-        templates,
-        root: root.to_path_buf(),
-        warnings: diagnostics,
-        timings: timer.timings,
-    })
+    Ok(LoadedSite { site, templates, root: root.to_path_buf(), warnings: diagnostics, timings: timer.timings })
 }
 
 fn check_feeds(config: &Config, library: &Library, root: &Path, diags: &Diagnostics) {
@@ -182,12 +155,9 @@ fn check_feeds(config: &Config, library: &Library, root: &Path, diags: &Diagnost
                 None => Location::file("config.toml"),
             };
             diags.push(
-                Diagnostic::error(
-                    "feed-section-missing",
-                    format!("feeds: there is no section content/{key}"),
-                )
-                .at(location)
-                .hint("list sections by their folder under content/, e.g. feeds = [\"forum\"]"),
+                Diagnostic::error("feed-section-missing", format!("feeds: there is no section content/{key}"))
+                    .at(location)
+                    .hint("list sections by their folder under content/, e.g. feeds = [\"forum\"]"),
             );
         }
     }
@@ -200,9 +170,12 @@ fn check_template_names(site: &SiteData, templates: &Templates, diags: &Diagnost
                 && !templates.has(&template.value)
             {
                 diags.push(
-                    Diagnostic::error("template-missing", format!("template `{}` does not exist in the theme", template.value))
-                        .at(Location::from_span(&doc.file, &doc.text, template.span.clone()))
-                        .hint("name a file in the theme's templates/ folder, e.g. template = \"page.html\""),
+                    Diagnostic::error(
+                        "template-missing",
+                        format!("template `{}` does not exist in the theme", template.value),
+                    )
+                    .at(Location::from_span(&doc.file, &doc.text, template.span.clone()))
+                    .hint("name a file in the theme's templates/ folder, e.g. template = \"page.html\""),
                 );
             }
         }
@@ -227,7 +200,8 @@ fn resolve_links(
             (0..library.langs.len())
                 .map(|lang| {
                     let content_lang = if node.is_fallback(lang) { default } else { lang };
-                    let (Some(doc), Some(r)) = (node.docs[content_lang].as_ref(), rendered[id][content_lang].as_ref()) else {
+                    let (Some(doc), Some(r)) = (node.docs[content_lang].as_ref(), rendered[id][content_lang].as_ref())
+                    else {
                         return Vec::new();
                     };
                     if node.paths[lang].is_none() {
@@ -244,9 +218,15 @@ fn resolve_links(
                             let Some(target) = library.resolve_key(&link.target) else {
                                 if report {
                                     diags.push(
-                                        Diagnostic::error("broken-link", format!("link to @/{} : no such content file", link.target))
-                                            .at(at())
-                                            .hint(format!("paths after @/ are relative to content/, e.g. @/{}", suggest_key(library, &link.target))),
+                                        Diagnostic::error(
+                                            "broken-link",
+                                            format!("link to @/{} : no such content file", link.target),
+                                        )
+                                        .at(at())
+                                        .hint(format!(
+                                            "paths after @/ are relative to content/, e.g. @/{}",
+                                            suggest_key(library, &link.target)
+                                        )),
                                     );
                                 }
                                 return String::new();
@@ -255,9 +235,15 @@ fn resolve_links(
                             let Some(path) = target_node.paths[lang].as_ref() else {
                                 if report {
                                     diags.push(
-                                        Diagnostic::error("broken-link", format!("link to @/{}: that page does not exist in `{}`", link.target, library.langs[lang]))
-                                            .at(at())
-                                            .lang(&library.langs[lang]),
+                                        Diagnostic::error(
+                                            "broken-link",
+                                            format!(
+                                                "link to @/{}: that page does not exist in `{}`",
+                                                link.target, library.langs[lang]
+                                            ),
+                                        )
+                                        .at(at())
+                                        .lang(&library.langs[lang]),
                                     );
                                 }
                                 return String::new();
@@ -267,18 +253,31 @@ fn resolve_links(
                                 let target_lang = if target_node.is_fallback(lang) { default } else { lang };
                                 let ids = rendered[target][target_lang].as_ref().map(|r| &r.ids);
                                 if report && !ids.is_some_and(|ids| ids.contains(anchor)) {
-                                    let mut known: Vec<&String> = ids.map(|ids| ids.iter().collect()).unwrap_or_default();
+                                    let mut known: Vec<&String> =
+                                        ids.map(|ids| ids.iter().collect()).unwrap_or_default();
                                     known.sort();
-                                    let hint = match crate::diagnostics::did_you_mean(anchor, known.iter().map(|s| s.as_str())) {
+                                    let hint = match crate::diagnostics::did_you_mean(
+                                        anchor,
+                                        known.iter().map(|s| s.as_str()),
+                                    ) {
                                         Some(s) => format!("did you mean #{s}?"),
                                         None if known.is_empty() => "the target page has no headings".to_string(),
-                                        None => format!("headings of the target: {}", known.iter().map(|k| format!("#{k}")).collect::<Vec<_>>().join(", ")),
+                                        None => format!(
+                                            "headings of the target: {}",
+                                            known.iter().map(|k| format!("#{k}")).collect::<Vec<_>>().join(", ")
+                                        ),
                                     };
                                     diags.push(
-                                        Diagnostic::error("broken-anchor", format!("link to @/{}#{anchor}: the page has no heading with id `{anchor}`", link.target))
-                                            .at(at())
-                                            .lang(&library.langs[lang])
-                                            .hint(hint),
+                                        Diagnostic::error(
+                                            "broken-anchor",
+                                            format!(
+                                                "link to @/{}#{anchor}: the page has no heading with id `{anchor}`",
+                                                link.target
+                                            ),
+                                        )
+                                        .at(at())
+                                        .lang(&library.langs[lang])
+                                        .hint(hint),
                                     );
                                 }
                                 url.push('#');
@@ -295,9 +294,7 @@ fn resolve_links(
 
 fn suggest_key(library: &Library, target: &str) -> String {
     let keys: Vec<&str> = library.by_key.keys().map(String::as_str).collect();
-    crate::diagnostics::did_you_mean(target, keys.iter().copied())
-        .unwrap_or("section/page.md")
-        .to_string()
+    crate::diagnostics::did_you_mean(target, keys.iter().copied()).unwrap_or("section/page.md").to_string()
 }
 
 /// One file of the output.
@@ -335,8 +332,7 @@ enum Job {
 /// Builds the site into `options.output`.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     output::check_output_dir(&options.root, &options.output).map_err(BuildError::Internal)?;
-    let loaded = load(&options.root, options.base_url.as_deref(), options.drafts)
-        .map_err(BuildError::Content)?;
+    let loaded = load(&options.root, options.base_url.as_deref(), options.drafts).map_err(BuildError::Content)?;
     let mut timer = Timer::new();
     timer.timings = loaded.timings.clone();
     let site = &loaded.site;
@@ -346,15 +342,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     for (i, (path, _)) in jobs.iter().enumerate() {
         if let Some(&other) = outputs.get(path) {
             diags.push(
-                Diagnostic::error(
-                    "duplicate-url",
-                    format!("two outputs would be written to /{path}"),
-                )
-                .at(job_location(site, &jobs[i].1))
-                .hint(format!(
-                    "it collides with {}; rename a section, page or taxonomy",
-                    describe_job(site, &jobs[other].1)
-                )),
+                Diagnostic::error("duplicate-url", format!("two outputs would be written to /{path}"))
+                    .at(job_location(site, &jobs[i].1))
+                    .hint(format!(
+                        "it collides with {}; rename a section, page or taxonomy",
+                        describe_job(site, &jobs[other].1)
+                    )),
             );
         } else {
             outputs.insert(path.clone(), i);
@@ -368,45 +361,32 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     timer.lap("plan");
 
     let staging = Staging::begin(&options.output).map_err(|err| {
-        BuildError::Internal(format!(
-            "cannot create a staging folder beside {}: {err}",
-            options.output.display()
-        ))
+        BuildError::Internal(format!("cannot create a staging folder beside {}: {err}", options.output.display()))
     })?;
-    let seen_template_errors: Mutex<HashMap<(Option<Location>, String), ()>> =
-        Mutex::new(HashMap::new());
+    let seen_template_errors: Mutex<HashMap<(Option<Location>, String), ()>> = Mutex::new(HashMap::new());
     let internal: Mutex<Option<String>> = Mutex::new(None);
-    jobs.par_iter()
-        .for_each(|(path, job)| match render_job(&loaded, job) {
-            Ok(bytes) => {
-                if let Err(err) = staging.write(path, &bytes) {
-                    match err {
-                        output::OutputError::Escapes(_) => diags.push(
-                            Diagnostic::error("path-escapes", err.to_string())
-                                .at(job_location(site, job))
-                                .hint("slugs and paths may not contain `..`"),
-                        ),
-                        output::OutputError::Io { .. } => {
-                            internal
-                                .lock()
-                                .expect("lock")
-                                .get_or_insert(err.to_string());
-                        }
+    jobs.par_iter().for_each(|(path, job)| match render_job(&loaded, job) {
+        Ok(bytes) => {
+            if let Err(err) = staging.write(path, &bytes) {
+                match err {
+                    output::OutputError::Escapes(_) => diags.push(
+                        Diagnostic::error("path-escapes", err.to_string())
+                            .at(job_location(site, job))
+                            .hint("slugs and paths may not contain `..`"),
+                    ),
+                    output::OutputError::Io { .. } => {
+                        internal.lock().expect("lock").get_or_insert(err.to_string());
                     }
                 }
             }
-            Err(diag) => {
-                let key = (diag.location.clone(), diag.message.clone());
-                if seen_template_errors
-                    .lock()
-                    .expect("lock")
-                    .insert(key, ())
-                    .is_none()
-                {
-                    diags.push(diag);
-                }
+        }
+        Err(diag) => {
+            let key = (diag.location.clone(), diag.message.clone());
+            if seen_template_errors.lock().expect("lock").insert(key, ()).is_none() {
+                diags.push(diag);
             }
-        });
+        }
+    });
     timer.lap("render+write");
     if let Some(err) = internal.into_inner().expect("lock") {
         return Err(BuildError::Internal(err));
@@ -418,12 +398,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         all.extend(loaded.warnings.clone());
         return Err(BuildError::Content(all));
     }
-    let stats = staging.commit().map_err(|err| {
-        BuildError::Internal(format!(
-            "cannot replace {}: {err}",
-            options.output.display()
-        ))
-    })?;
+    let stats = staging
+        .commit()
+        .map_err(|err| BuildError::Internal(format!("cannot replace {}: {err}", options.output.display())))?;
     timer.lap("commit");
     let pages = jobs.iter().filter(|(p, _)| p.ends_with(".html")).count();
     let mut warnings = loaded.warnings.clone();
@@ -442,92 +419,56 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
 fn plan(site: &SiteData) -> Vec<(String, Job)> {
     let mut jobs = Vec::new();
     let out = |site_path: &str, file: &str| format!("{}{file}", site_path.trim_start_matches('/'));
-    let is_feed = |key: &str| {
-        site.config
-            .feeds
-            .iter()
-            .any(|f| format!("{}/_index.md", f.trim_matches('/')) == key)
-    };
+    let is_feed = |key: &str| site.config.feeds.iter().any(|f| format!("{}/_index.md", f.trim_matches('/')) == key);
     for (id, node) in site.library.nodes.iter().enumerate() {
         for (lang, path) in node.paths.iter().enumerate() {
             let Some(path) = path else { continue };
-            let pagers = if node.is_section {
-                section_pagers(site, id, lang)
-            } else {
-                1
-            };
+            let pagers = if node.is_section { section_pagers(site, id, lang) } else { 1 };
             for pager in 1..=pagers {
-                jobs.push((
-                    out(&pager_path(path, pager), "index.html"),
-                    Job::Node { id, lang, pager },
-                ));
+                jobs.push((out(&pager_path(path, pager), "index.html"), Job::Node { id, lang, pager }));
             }
             if node.is_section && is_feed(&node.key) {
                 jobs.push((out(path, "atom.xml"), Job::Feed { id, lang }));
             }
             for (source, inner) in &node.assets {
-                jobs.push((
-                    out(path, inner),
-                    Job::Copy {
-                        source: source.clone(),
-                    },
-                ));
+                jobs.push((out(path, inner), Job::Copy { source: source.clone() }));
             }
         }
     }
     for (t, tax) in site.listings.taxonomies.iter().enumerate() {
         for lang in 0..site.library.langs.len() {
-            jobs.push((
-                out(&tax.paths[lang], "index.html"),
-                Job::TaxonomyList { tax: t, lang },
-            ));
+            jobs.push((out(&tax.paths[lang], "index.html"), Job::TaxonomyList { tax: t, lang }));
             for (i, term) in tax.terms[lang].iter().enumerate() {
                 for pager in 1..=pager_count(term.pages.len(), tax.paginate_by) {
                     jobs.push((
                         out(&pager_path(&term.path, pager), "index.html"),
-                        Job::Term {
-                            tax: t,
-                            lang,
-                            term: i,
-                            pager,
-                        },
+                        Job::Term { tax: t, lang, term: i, pager },
                     ));
                 }
             }
         }
     }
     for (lang, code) in site.library.langs.iter().enumerate() {
-        jobs.push((
-            out(&format!("{}/", site.config.lang_prefix(code)), "404.html"),
-            Job::NotFound { lang },
-        ));
+        jobs.push((out(&format!("{}/", site.config.lang_prefix(code)), "404.html"), Job::NotFound { lang }));
     }
     jobs.push(("sitemap.xml".to_string(), Job::Sitemap));
     jobs.push(("robots.txt".to_string(), Job::Robots));
     for (out_path, source) in &site.assets.files {
-        jobs.push((
-            out_path.clone(),
-            Job::Copy {
-                source: source.clone(),
-            },
-        ));
+        jobs.push((out_path.clone(), Job::Copy { source: source.clone() }));
     }
     jobs
 }
 
 fn section_pagers(site: &SiteData, id: NodeId, lang: usize) -> usize {
-    let per_page = site
-        .doc(id, lang)
-        .and_then(|d| d.fm.paginate_by)
-        .unwrap_or(0);
+    let per_page = site.doc(id, lang).and_then(|d| d.fm.paginate_by).unwrap_or(0);
     pager_count(site.listings.pages[id][lang].len(), per_page)
 }
 
 fn job_location(site: &SiteData, job: &Job) -> Location {
     match job {
-        Job::Node { id, lang, .. } | Job::Feed { id, lang } => site
-            .doc(*id, *lang)
-            .map_or_else(Location::default, |d| Location::file(&d.file)),
+        Job::Node { id, lang, .. } | Job::Feed { id, lang } => {
+            site.doc(*id, *lang).map_or_else(Location::default, |d| Location::file(&d.file))
+        }
         Job::Copy { source } => Location::file(source),
         _ => Location::file("config.toml"),
     }
@@ -535,10 +476,9 @@ fn job_location(site: &SiteData, job: &Job) -> Location {
 
 fn describe_job(site: &SiteData, job: &Job) -> String {
     match job {
-        Job::Node { pager, .. } if *pager > 1 => format!(
-            "page {pager} of the list in {}",
-            crate::diagnostics::display_location(&job_location(site, job))
-        ),
+        Job::Node { pager, .. } if *pager > 1 => {
+            format!("page {pager} of the list in {}", crate::diagnostics::display_location(&job_location(site, job)))
+        }
         Job::Node { .. } | Job::Feed { .. } | Job::Copy { .. } => {
             crate::diagnostics::display_location(&job_location(site, job))
         }
@@ -556,12 +496,7 @@ fn none() -> Value {
 }
 
 /// The variables every HTML template gets.
-fn base_context(
-    site: &SiteData,
-    lang: usize,
-    kind: &str,
-    site_path: &str,
-) -> Vec<(&'static str, Value)> {
+fn base_context(site: &SiteData, lang: usize, kind: &str, site_path: &str) -> Vec<(&'static str, Value)> {
     vec![
         ("lang", Value::from(site.lang_code(lang))),
         ("kind", Value::from(kind)),
@@ -588,14 +523,7 @@ fn set(ctx: &mut [(&'static str, Value)], key: &str, value: Value) {
     }
 }
 
-fn paginator(
-    site: &SiteData,
-    items: &[NodeId],
-    lang: usize,
-    per_page: usize,
-    pager: usize,
-    first: &str,
-) -> Value {
+fn paginator(site: &SiteData, items: &[NodeId], lang: usize, per_page: usize, pager: usize, first: &str) -> Value {
     let count = pager_count(items.len(), per_page);
     let slice = if per_page == 0 {
         items
@@ -604,27 +532,14 @@ fn paginator(
     };
     let link = |i: usize| Value::from(site.href(&pager_path(first, i)));
     Value::from_pairs([
-        (
-            "pages",
-            slice
-                .iter()
-                .map(|&id| site.reference(id, lang))
-                .collect::<Value>(),
-        ),
+        ("pages", slice.iter().map(|&id| site.reference(id, lang)).collect::<Value>()),
         ("current_index", Value::from(pager)),
         ("number_pagers", Value::from(count)),
         ("total_items", Value::from(items.len())),
         ("first", link(1)),
         ("last", link(count)),
         ("previous", if pager > 1 { link(pager - 1) } else { none() }),
-        (
-            "next",
-            if pager < count {
-                link(pager + 1)
-            } else {
-                none()
-            },
-        ),
+        ("next", if pager < count { link(pager + 1) } else { none() }),
     ])
 }
 
@@ -636,9 +551,7 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
             let (id, lang) = (*id, *lang);
             let node = &site.library.nodes[id];
             let doc = site.doc(id, lang).expect("planned nodes exist");
-            let path = node.paths[lang]
-                .as_deref()
-                .expect("planned nodes have a path");
+            let path = node.paths[lang].as_deref().expect("planned nodes have a path");
             let kind = if node.parent.is_none() {
                 "home"
             } else if node.is_section {
@@ -654,30 +567,15 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
             set(&mut ctx, "x_default", Value::from(x_default));
             set(&mut ctx, "noindex", Value::from(fallback));
             set(&mut ctx, "is_fallback", Value::from(fallback));
-            set(
-                &mut ctx,
-                "content_lang",
-                Value::from(site.lang_code(site.content_lang(id, lang))),
-            );
-            set(
-                &mut ctx,
-                if node.is_section { "section" } else { "page" },
-                site.full(id, lang),
-            );
+            set(&mut ctx, "content_lang", Value::from(site.lang_code(site.content_lang(id, lang))));
+            set(&mut ctx, if node.is_section { "section" } else { "page" }, site.full(id, lang));
             if node.is_section
                 && let Some(per_page) = doc.fm.paginate_by.filter(|&n| n > 0)
             {
                 set(
                     &mut ctx,
                     "paginator",
-                    paginator(
-                        site,
-                        &site.listings.pages[id][lang],
-                        lang,
-                        per_page,
-                        *pager,
-                        path,
-                    ),
+                    paginator(site, &site.listings.pages[id][lang], lang, per_page, *pager, path),
                 );
             }
             let template = match &doc.fm.template {
@@ -686,38 +584,19 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
                 None if node.is_section => "section.html",
                 None => "page.html",
             };
-            let origin = format!(
-                "{} ({})",
-                doc.file.to_string_lossy().replace('\\', "/"),
-                site.lang_code(lang)
-            );
-            templates
-                .render(template, Value::from_pairs(ctx), Some(&origin))
-                .map(String::into_bytes)
+            let origin = format!("{} ({})", doc.file.to_string_lossy().replace('\\', "/"), site.lang_code(lang));
+            templates.render(template, Value::from_pairs(ctx), Some(&origin)).map(String::into_bytes)
         }
         Job::TaxonomyList { tax, lang } => {
             let taxonomy = &site.listings.taxonomies[*tax];
             let mut ctx = base_context(site, *lang, "taxonomy", &taxonomy.paths[*lang]);
-            set(
-                &mut ctx,
-                "translations",
-                taxonomy_translations(site, taxonomy, *lang),
-            );
+            set(&mut ctx, "translations", taxonomy_translations(site, taxonomy, *lang));
             set(&mut ctx, "taxonomy", taxonomy_view(site, *tax, *lang));
             templates
-                .render(
-                    "taxonomy_list.html",
-                    Value::from_pairs(ctx),
-                    Some(&format!("taxonomy `{}`", taxonomy.name)),
-                )
+                .render("taxonomy_list.html", Value::from_pairs(ctx), Some(&format!("taxonomy `{}`", taxonomy.name)))
                 .map(String::into_bytes)
         }
-        Job::Term {
-            tax,
-            lang,
-            term,
-            pager,
-        } => {
+        Job::Term { tax, lang, term, pager } => {
             let taxonomy = &site.listings.taxonomies[*tax];
             let t = &taxonomy.terms[*lang][*term];
             let mut ctx = base_context(site, *lang, "term", &pager_path(&t.path, *pager));
@@ -726,10 +605,7 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
                 "translations",
                 taxonomy_translations(site, taxonomy, *lang)
                     .get_item(&Value::from(*lang))
-                    .map_or_else(
-                        |_| Value::from(Vec::<Value>::new()),
-                        |v| Value::from(vec![v]),
-                    ),
+                    .map_or_else(|_| Value::from(Vec::<Value>::new()), |v| Value::from(vec![v])),
             );
             set(&mut ctx, "taxonomy", taxonomy_view(site, *tax, *lang));
             let all_pages = if taxonomy.paginate_by == 0 {
@@ -749,11 +625,7 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
                 ]),
             );
             if taxonomy.paginate_by > 0 {
-                set(
-                    &mut ctx,
-                    "paginator",
-                    paginator(site, &t.pages, *lang, taxonomy.paginate_by, *pager, &t.path),
-                );
+                set(&mut ctx, "paginator", paginator(site, &t.pages, *lang, taxonomy.paginate_by, *pager, &t.path));
             }
             templates
                 .render(
@@ -765,12 +637,7 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
         }
         Job::NotFound { lang } => {
             let code = site.lang_code(*lang);
-            let mut ctx = base_context(
-                site,
-                *lang,
-                "404",
-                &format!("{}/404.html", site.config.lang_prefix(code)),
-            );
+            let mut ctx = base_context(site, *lang, "404", &format!("{}/404.html", site.config.lang_prefix(code)));
             set(&mut ctx, "noindex", Value::from(true));
             let homes: Value = site
                 .config
@@ -781,20 +648,13 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
                     Value::from_pairs([
                         ("lang", Value::from(language.code.as_str())),
                         ("name", Value::from(language.name.as_str())),
-                        (
-                            "path",
-                            Value::from(
-                                site.href(&format!("{}/", site.config.lang_prefix(&language.code))),
-                            ),
-                        ),
+                        ("path", Value::from(site.href(&format!("{}/", site.config.lang_prefix(&language.code))))),
                         ("current", Value::from(l == *lang)),
                     ])
                 })
                 .collect();
             set(&mut ctx, "translations", homes);
-            templates
-                .render("404.html", Value::from_pairs(ctx), Some("the 404 page"))
-                .map(String::into_bytes)
+            templates.render("404.html", Value::from_pairs(ctx), Some("the 404 page")).map(String::into_bytes)
         }
         Job::Feed { id, lang } => render_feed(site, templates, *id, *lang),
         Job::Sitemap => render_sitemap(site, templates),
@@ -806,14 +666,9 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
             )
             .map(String::into_bytes),
         Job::Copy { source } => {
-            let full = if source.is_absolute() {
-                source.clone()
-            } else {
-                loaded.root.join(source)
-            };
-            std::fs::read(&full).map_err(|err| {
-                Diagnostic::error("io", format!("cannot read: {err}")).at(Location::file(source))
-            })
+            let full = if source.is_absolute() { source.clone() } else { loaded.root.join(source) };
+            std::fs::read(&full)
+                .map_err(|err| Diagnostic::error("io", format!("cannot read: {err}")).at(Location::file(source)))
         }
     }
 }
@@ -854,45 +709,21 @@ fn taxonomy_view(site: &SiteData, tax: usize, lang: usize) -> Value {
     ])
 }
 
-fn render_feed(
-    site: &SiteData,
-    templates: &Templates,
-    id: NodeId,
-    lang: usize,
-) -> Result<Vec<u8>, Diagnostic> {
+fn render_feed(site: &SiteData, templates: &Templates, id: NodeId, lang: usize) -> Result<Vec<u8>, Diagnostic> {
     const FEED_ENTRIES: usize = 30;
-    let path = site.library.nodes[id].paths[lang]
-        .as_deref()
-        .expect("feed sections exist");
-    let mut items: Vec<NodeId> = site.listings.pages[id][lang]
-        .iter()
-        .copied()
-        .filter(|&p| !site.library.nodes[p].is_fallback(lang))
-        .collect();
-    let stamp = |p: NodeId| {
-        site.doc(p, lang)
-            .and_then(|d| d.fm.updated.or(d.fm.date))
-            .map_or(i64::MIN, |d| d.timestamp())
-    };
-    items.sort_by_key(|&p| {
-        (
-            std::cmp::Reverse(stamp(p)),
-            site.library.nodes[p].key.clone(),
-        )
-    });
+    let path = site.library.nodes[id].paths[lang].as_deref().expect("feed sections exist");
+    let mut items: Vec<NodeId> =
+        site.listings.pages[id][lang].iter().copied().filter(|&p| !site.library.nodes[p].is_fallback(lang)).collect();
+    let stamp =
+        |p: NodeId| site.doc(p, lang).and_then(|d| d.fm.updated.or(d.fm.date)).map_or(i64::MIN, |d| d.timestamp());
+    items.sort_by_key(|&p| (std::cmp::Reverse(stamp(p)), site.library.nodes[p].key.clone()));
     items.truncate(FEED_ENTRIES);
     let entries: Value = items
         .iter()
         .map(|&p| {
             let doc = site.doc(p, lang).expect("listed");
-            let published = doc
-                .fm
-                .date
-                .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
-            let updated = doc
-                .fm
-                .updated
-                .map_or_else(|| published.clone(), |d| d.rfc3339());
+            let published = doc.fm.date.map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
+            let updated = doc.fm.updated.map_or_else(|| published.clone(), |d| d.rfc3339());
             let content = match &site.rendered[p][lang] {
                 Some(r) => markdown::resolve_links(&r.html, &site.link_urls[p][lang]),
                 None => String::new(),
@@ -900,12 +731,7 @@ fn render_feed(
             Value::from_pairs([
                 ("title", Value::from(doc.title())),
                 ("description", Value::from(doc.fm.description.as_deref())),
-                (
-                    "permalink",
-                    Value::from(
-                        site.permalink(site.library.nodes[p].paths[lang].as_deref().unwrap_or("/")),
-                    ),
-                ),
+                ("permalink", Value::from(site.permalink(site.library.nodes[p].paths[lang].as_deref().unwrap_or("/")))),
                 ("lang", Value::from(site.lang_code(lang))),
                 ("published", Value::from(published)),
                 ("updated", Value::from(updated)),
@@ -922,24 +748,18 @@ fn render_feed(
         ("lang", Value::from(site.lang_code(lang))),
         ("config", site.config_view(lang)),
         ("section", site.meta(id, lang)),
-        (
-            "feed_url",
-            Value::from(site.permalink(&format!("{path}atom.xml"))),
-        ),
+        ("feed_url", Value::from(site.permalink(&format!("{path}atom.xml")))),
         ("updated", Value::from(updated)),
         ("entries", entries),
     ]);
-    templates
-        .render("atom.xml", ctx, Some("the Atom feed"))
-        .map(String::into_bytes)
+    templates.render("atom.xml", ctx, Some("the Atom feed")).map(String::into_bytes)
 }
 
 fn render_sitemap(site: &SiteData, templates: &Templates) -> Result<Vec<u8>, Diagnostic> {
     let mut entries: Vec<(String, Value)> = Vec::new();
     for (id, node) in site.library.nodes.iter().enumerate() {
         for lang in 0..site.library.langs.len() {
-            let (Some(doc), Some(path)) = (node.docs[lang].as_ref(), node.paths[lang].as_ref())
-            else {
+            let (Some(doc), Some(path)) = (node.docs[lang].as_ref(), node.paths[lang].as_ref()) else {
                 continue;
             };
             let loc = site.permalink(path);
@@ -958,8 +778,7 @@ fn render_sitemap(site: &SiteData, templates: &Templates) -> Result<Vec<u8>, Dia
     }
     for taxonomy in &site.listings.taxonomies {
         for lang in 0..site.library.langs.len() {
-            let list = std::iter::once(&taxonomy.paths[lang])
-                .chain(taxonomy.terms[lang].iter().map(|t| &t.path));
+            let list = std::iter::once(&taxonomy.paths[lang]).chain(taxonomy.terms[lang].iter().map(|t| &t.path));
             for path in list {
                 let loc = site.permalink(path);
                 entries.push((
@@ -975,11 +794,6 @@ fn render_sitemap(site: &SiteData, templates: &Templates) -> Result<Vec<u8>, Dia
         }
     }
     entries.sort_by(|a, b| a.0.cmp(&b.0));
-    let ctx = Value::from_pairs([(
-        "entries",
-        entries.into_iter().map(|(_, v)| v).collect::<Value>(),
-    )]);
-    templates
-        .render("sitemap.xml", ctx, Some("sitemap.xml"))
-        .map(String::into_bytes)
+    let ctx = Value::from_pairs([("entries", entries.into_iter().map(|(_, v)| v).collect::<Value>())]);
+    templates.render("sitemap.xml", ctx, Some("sitemap.xml")).map(String::into_bytes)
 }

@@ -13,18 +13,8 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 use crate::diagnostics::{Diagnostic, Location, did_you_mean};
 
 /// Keys every page and section accepts.
-const COMMON_KEYS: &[&str] = &[
-    "title",
-    "description",
-    "date",
-    "updated",
-    "draft",
-    "slug",
-    "weight",
-    "template",
-    "extra",
-    "taxonomies",
-];
+const COMMON_KEYS: &[&str] =
+    &["title", "description", "date", "updated", "draft", "slug", "weight", "template", "extra", "taxonomies"];
 /// Keys only sections (`_index.md`) accept.
 const SECTION_KEYS: &[&str] = &["sort_by", "paginate_by"];
 
@@ -68,10 +58,7 @@ impl ContentDate {
     /// RFC 3339 with a time, as Atom and sitemaps want (midnight UTC for a bare date).
     pub fn rfc3339(&self) -> String {
         match self.time {
-            None => format!(
-                "{:04}-{:02}-{:02}T00:00:00Z",
-                self.year, self.month, self.day
-            ),
+            None => format!("{:04}-{:02}-{:02}T00:00:00Z", self.year, self.month, self.day),
             Some(_) => self.iso(),
         }
     }
@@ -80,8 +67,7 @@ impl ContentDate {
     pub fn timestamp(&self) -> i64 {
         let days = days_from_civil(self.year, self.month, self.day);
         let (h, m, s, offset) = self.time.unwrap_or((0, 0, 0, 0));
-        days * 86_400 + i64::from(h) * 3600 + i64::from(m) * 60 + i64::from(s)
-            - i64::from(offset) * 60
+        days * 86_400 + i64::from(h) * 3600 + i64::from(m) * 60 + i64::from(s) - i64::from(offset) * 60
     }
 
     /// Parses the leading `YYYY-MM-DD` of an ISO string.
@@ -90,18 +76,12 @@ impl ContentDate {
         if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
             return None;
         }
-        Some((
-            text[..4].parse().ok()?,
-            text[5..7].parse().ok()?,
-            text[8..10].parse().ok()?,
-        ))
+        Some((text[..4].parse().ok()?, text[5..7].parse().ok()?, text[8..10].parse().ok()?))
     }
 
     /// Today's date (UTC) from the system clock.
     pub fn today() -> (i32, u8, u8) {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
         civil_from_days(secs.div_euclid(86_400))
     }
 }
@@ -183,56 +163,40 @@ pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let rest = &text[start..];
     let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
     if rest[..first_line_end].trim_end() != "+++" {
-        return Err(Diagnostic::error("front-matter-missing", "the file does not start with a `+++` front-matter block")
-            .at(Location::from_line(file, text, 1))
-            .hint("start the file with a line `+++`, the TOML fields (at least title = \"…\"), and another `+++` line"));
+        return Err(Diagnostic::error(
+            "front-matter-missing",
+            "the file does not start with a `+++` front-matter block",
+        )
+        .at(Location::from_line(file, text, 1))
+        .hint("start the file with a line `+++`, the TOML fields (at least title = \"…\"), and another `+++` line"));
     }
     let toml_offset = start + first_line_end;
     let mut pos = toml_offset;
     while pos < text.len() {
         let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
         if text[pos..line_end].trim_end() == "+++" {
-            return Ok(Split {
-                toml: &text[toml_offset..pos],
-                toml_offset,
-                body_offset: line_end,
-            });
+            return Ok(Split { toml: &text[toml_offset..pos], toml_offset, body_offset: line_end });
         }
         pos = line_end;
     }
-    Err(Diagnostic::error(
-        "front-matter-unclosed",
-        "the front-matter block is not closed",
-    )
-    .at(Location::from_line(file, text, 1))
-    .hint("add a line containing only `+++` after the last TOML field"))
+    Err(Diagnostic::error("front-matter-unclosed", "the front-matter block is not closed")
+        .at(Location::from_line(file, text, 1))
+        .hint("add a line containing only `+++` after the last TOML field"))
 }
 
 /// Parses the front matter of `file` (whose full text is `text`). Returns every problem found.
-pub fn parse(
-    file: &Path,
-    text: &str,
-    split: &Split<'_>,
-    is_section: bool,
-) -> Result<FrontMatter, Vec<Diagnostic>> {
+pub fn parse(file: &Path, text: &str, split: &Split<'_>, is_section: bool) -> Result<FrontMatter, Vec<Diagnostic>> {
     let offset = split.toml_offset;
-    let at = |span: Range<usize>| {
-        Location::from_span(file, text, span.start + offset..span.end + offset)
-    };
+    let at = |span: Range<usize>| Location::from_span(file, text, span.start + offset..span.end + offset);
     let (table, syntax_errors) = DeTable::parse_recoverable(split.toml);
     if !syntax_errors.is_empty() {
         return Err(syntax_errors
             .into_iter()
             .map(|err| {
-                let location = err
-                    .span()
-                    .map_or_else(|| Location::from_line(file, text, 1), &at);
-                Diagnostic::error(
-                    "toml-syntax",
-                    format!("invalid TOML: {}", err.message().trim_end()),
-                )
-                .at(location)
-                .hint("check quotes, brackets and `key = value` syntax; strings need double quotes")
+                let location = err.span().map_or_else(|| Location::from_line(file, text, 1), &at);
+                Diagnostic::error("toml-syntax", format!("invalid TOML: {}", err.message().trim_end()))
+                    .at(location)
+                    .hint("check quotes, brackets and `key = value` syntax; strings need double quotes")
             })
             .collect());
     }
@@ -249,18 +213,10 @@ pub fn parse(
             "updated" => date_field(value).map(|v| fm.updated = Some(v)),
             "draft" => field(value).map(|v| fm.draft = v),
             "weight" => field(value).map(|v| fm.weight = Some(v)),
-            "slug" => field(value).map(|v| {
-                fm.slug = Some(Located {
-                    value: v,
-                    span: shift(value.span(), offset),
-                })
-            }),
-            "template" => field(value).map(|v| {
-                fm.template = Some(Located {
-                    value: v,
-                    span: shift(value.span(), offset),
-                })
-            }),
+            "slug" => field(value).map(|v| fm.slug = Some(Located { value: v, span: shift(value.span(), offset) })),
+            "template" => {
+                field(value).map(|v| fm.template = Some(Located { value: v, span: shift(value.span(), offset) }))
+            }
             "extra" => match value.get_ref() {
                 DeValue::Table(t) => {
                     fm.extra = table_to_json(t);
@@ -275,15 +231,10 @@ pub fn parse(
                             Ok(list) => {
                                 fm.taxonomies.insert(
                                     tax.get_ref().to_string(),
-                                    Located {
-                                        value: list,
-                                        span: shift(tax.span(), offset),
-                                    },
+                                    Located { value: list, span: shift(tax.span(), offset) },
                                 );
                             }
-                            Err((msg, span)) => {
-                                problems.push(field_problem(&at, tax.get_ref(), msg, span))
-                            }
+                            Err((msg, span)) => problems.push(field_problem(&at, tax.get_ref(), msg, span)),
                         }
                     }
                     Ok(())
@@ -292,46 +243,28 @@ pub fn parse(
             },
             "sort_by" | "paginate_by" if !is_section => {
                 problems.push(
-                    Diagnostic::error(
-                        "section-only-field",
-                        format!("`{name}` only applies to sections"),
-                    )
-                    .at(at(span))
-                    .hint("move it to the folder's _index.md, or remove it"),
+                    Diagnostic::error("section-only-field", format!("`{name}` only applies to sections"))
+                        .at(at(span))
+                        .hint("move it to the folder's _index.md, or remove it"),
                 );
                 Ok(())
             }
             "sort_by" => field(value)
                 .map(|v| fm.sort_by = Some(v))
-                .map_err(|(_, s)| {
-                    (
-                        "expected one of \"date\", \"weight\", \"title\", \"none\"".to_string(),
-                        s,
-                    )
-                }),
+                .map_err(|(_, s)| ("expected one of \"date\", \"weight\", \"title\", \"none\"".to_string(), s)),
             "paginate_by" => field(value).map(|v| fm.paginate_by = Some(v)),
             _ => {
-                let candidates = if is_section {
-                    allowed.clone()
-                } else {
-                    COMMON_KEYS.to_vec()
-                };
+                let candidates = if is_section { allowed.clone() } else { COMMON_KEYS.to_vec() };
                 let hint = match did_you_mean(name, candidates.iter().copied()) {
                     Some(s) => {
                         format!("did you mean `{s}`? Free data belongs in the [extra] table")
                     }
-                    None => format!(
-                        "known fields: {}; free data belongs in the [extra] table",
-                        candidates.join(", ")
-                    ),
+                    None => format!("known fields: {}; free data belongs in the [extra] table", candidates.join(", ")),
                 };
                 problems.push(
-                    Diagnostic::error(
-                        "unknown-field",
-                        format!("unknown front-matter field `{name}`"),
-                    )
-                    .at(at(span))
-                    .hint(hint),
+                    Diagnostic::error("unknown-field", format!("unknown front-matter field `{name}`"))
+                        .at(at(span))
+                        .hint(hint),
                 );
                 Ok(())
             }
@@ -350,6 +283,7 @@ pub fn parse(
     if problems.is_empty() {
         Ok(fm)
     } else {
+        problems.sort_by_key(|d| d.location.as_ref().map_or(0, |l| l.line));
         Err(problems)
     }
 }
@@ -358,17 +292,8 @@ fn shift(span: Range<usize>, offset: usize) -> Range<usize> {
     span.start + offset..span.end + offset
 }
 
-fn field_problem(
-    at: &dyn Fn(Range<usize>) -> Location,
-    name: &str,
-    message: String,
-    span: Range<usize>,
-) -> Diagnostic {
-    Diagnostic::error(
-        "invalid-field",
-        format!("invalid value for `{name}`: {message}"),
-    )
-    .at(at(span))
+fn field_problem(at: &dyn Fn(Range<usize>) -> Location, name: &str, message: String, span: Range<usize>) -> Diagnostic {
+    Diagnostic::error("invalid-field", format!("invalid value for `{name}`: {message}")).at(at(span))
 }
 
 type FieldError = (String, Range<usize>);
@@ -382,29 +307,16 @@ fn field<T: for<'de> Deserialize<'de>>(value: &Spanned<DeValue<'_>>) -> Result<T
 }
 
 fn type_error(expected: &str, value: &Spanned<DeValue<'_>>) -> FieldError {
-    (
-        format!("expected {expected}, found {}", value.get_ref().type_str()),
-        value.span(),
-    )
+    (format!("expected {expected}, found {}", value.get_ref().type_str()), value.span())
 }
 
 fn date_field(value: &Spanned<DeValue<'_>>) -> Result<ContentDate, FieldError> {
     let DeValue::Datetime(dt) = value.get_ref() else {
-        let hint = if value.get_ref().is_str() {
-            " (write the date without quotes: date = 2026-05-01)"
-        } else {
-            ""
-        };
-        return Err((
-            format!("expected a TOML date such as 2026-05-01{hint}"),
-            value.span(),
-        ));
+        let hint = if value.get_ref().is_str() { " (write the date without quotes: date = 2026-05-01)" } else { "" };
+        return Err((format!("expected a TOML date such as 2026-05-01{hint}"), value.span()));
     };
     let Some(date) = dt.date else {
-        return Err((
-            "a date needs a year, month and day".to_string(),
-            value.span(),
-        ));
+        return Err(("a date needs a year, month and day".to_string(), value.span()));
     };
     let time = match (dt.time, dt.offset) {
         (None, _) => None,
@@ -416,19 +328,11 @@ fn date_field(value: &Spanned<DeValue<'_>>) -> Result<ContentDate, FieldError> {
             Some((t.hour, t.minute, t.second.unwrap_or(0), minutes))
         }
     };
-    Ok(ContentDate {
-        year: i32::from(date.year),
-        month: date.month,
-        day: date.day,
-        time,
-    })
+    Ok(ContentDate { year: i32::from(date.year), month: date.month, day: date.day, time })
 }
 
 fn table_to_json(table: &DeTable<'_>) -> serde_json::Map<String, serde_json::Value> {
-    table
-        .iter()
-        .map(|(k, v)| (k.get_ref().to_string(), value_to_json(v.get_ref())))
-        .collect()
+    table.iter().map(|(k, v)| (k.get_ref().to_string(), value_to_json(v.get_ref()))).collect()
 }
 
 fn value_to_json(value: &DeValue<'_>) -> serde_json::Value {
@@ -436,24 +340,14 @@ fn value_to_json(value: &DeValue<'_>) -> serde_json::Value {
     match value {
         DeValue::String(s) => J::String(s.to_string()),
         DeValue::Integer(i) => i64::from_str_radix(
-            i.as_str()
-                .replace('_', "")
-                .trim_start_matches("0x")
-                .trim_start_matches("0o")
-                .trim_start_matches("0b"),
+            i.as_str().replace('_', "").trim_start_matches("0x").trim_start_matches("0o").trim_start_matches("0b"),
             i.radix(),
         )
         .map_or(J::Null, J::from),
-        DeValue::Float(f) => f
-            .as_str()
-            .replace('_', "")
-            .parse::<f64>()
-            .map_or(J::Null, J::from),
+        DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().map_or(J::Null, J::from),
         DeValue::Boolean(b) => J::Bool(*b),
         DeValue::Datetime(dt) => J::String(dt.to_string()),
-        DeValue::Array(items) => {
-            J::Array(items.iter().map(|v| value_to_json(v.get_ref())).collect())
-        }
+        DeValue::Array(items) => J::Array(items.iter().map(|v| value_to_json(v.get_ref())).collect()),
         DeValue::Table(t) => J::Object(table_to_json(t)),
     }
 }
@@ -486,40 +380,21 @@ mod tests {
 
     #[test]
     fn reports_every_problem_with_its_line() {
-        let errs = parse_text("+++\ntitel = \"x\"\ndate = \"2024-05-09\"\nweight = \"heavy\"\nsort_by = \"date\"\n+++\n", false)
-            .unwrap_err();
-        let summary: Vec<(String, usize, &str)> = errs
-            .iter()
-            .map(|d| (d.message.clone(), d.location.as_ref().unwrap().line, d.code))
-            .collect();
+        let errs = parse_text(
+            "+++\ntitel = \"x\"\ndate = \"2024-05-09\"\nweight = \"heavy\"\nsort_by = \"date\"\n+++\n",
+            false,
+        )
+        .unwrap_err();
+        let summary: Vec<(String, usize, &str)> =
+            errs.iter().map(|d| (d.message.clone(), d.location.as_ref().unwrap().line, d.code)).collect();
         assert_eq!(summary.len(), 5, "{summary:?}");
-        assert_eq!(
-            summary[0],
-            (
-                "unknown front-matter field `titel`".into(),
-                2,
-                "unknown-field"
-            )
-        );
-        assert!(
-            errs[0]
-                .hint
-                .as_deref()
-                .unwrap()
-                .contains("did you mean `title`")
-        );
-        assert_eq!(summary[1].1, 3);
-        assert!(summary[1].0.contains("without quotes"));
-        assert_eq!(summary[2].1, 4);
-        assert_eq!(
-            summary[3],
-            (
-                "`sort_by` only applies to sections".into(),
-                5,
-                "section-only-field"
-            )
-        );
-        assert_eq!(summary[4].2, "missing-field");
+        assert_eq!(summary[0].2, "missing-field");
+        assert_eq!(summary[1], ("unknown front-matter field `titel`".into(), 2, "unknown-field"));
+        assert!(errs[1].hint.as_deref().unwrap().contains("did you mean `title`"));
+        assert_eq!(summary[2].1, 3);
+        assert!(summary[2].0.contains("without quotes"));
+        assert_eq!(summary[3].1, 4);
+        assert_eq!(summary[4], ("`sort_by` only applies to sections".into(), 5, "section-only-field"));
     }
 
     #[test]
@@ -531,14 +406,8 @@ mod tests {
 
     #[test]
     fn missing_and_unclosed_blocks() {
-        assert_eq!(
-            parse_text("title\n", false).unwrap_err()[0].code,
-            "front-matter-missing"
-        );
-        assert_eq!(
-            parse_text("+++\ntitle = \"x\"\n", false).unwrap_err()[0].code,
-            "front-matter-unclosed"
-        );
+        assert_eq!(parse_text("title\n", false).unwrap_err()[0].code, "front-matter-missing");
+        assert_eq!(parse_text("+++\ntitle = \"x\"\n", false).unwrap_err()[0].code, "front-matter-unclosed");
     }
 
     #[test]
@@ -546,12 +415,7 @@ mod tests {
         for (y, m, d) in [(1970, 1, 1), (2024, 2, 29), (2026, 11, 22), (2000, 3, 1)] {
             assert_eq!(civil_from_days(days_from_civil(y, m, d)), (y, m, d));
         }
-        let date = ContentDate {
-            year: 2019,
-            month: 1,
-            day: 1,
-            time: Some((8, 0, 0, 60)),
-        };
+        let date = ContentDate { year: 2019, month: 1, day: 1, time: Some((8, 0, 0, 60)) };
         assert_eq!(date.timestamp(), 1_546_326_000);
     }
 }

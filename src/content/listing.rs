@@ -46,12 +46,7 @@ pub struct Listings {
 }
 
 /// Computes every listing. Unknown taxonomy names are reported.
-pub fn build(
-    library: &Library,
-    config: &Config,
-    locales: &Locales,
-    diags: &Diagnostics,
-) -> Listings {
+pub fn build(library: &Library, config: &Config, locales: &Locales, diags: &Diagnostics) -> Listings {
     let n = library.nodes.len();
     let langs = library.langs.len();
     let mut listings = Listings {
@@ -65,18 +60,10 @@ pub fn build(
         if !node.is_section {
             continue;
         }
-        let sort_by = node.docs[default]
-            .as_ref()
-            .or(node.any_doc_opt())
-            .and_then(|d| d.fm.sort_by)
-            .unwrap_or_default();
+        let sort_by = node.docs[default].as_ref().or(node.any_doc_opt()).and_then(|d| d.fm.sort_by).unwrap_or_default();
         for (lang, code) in library.langs.iter().enumerate() {
-            let mut pages: Vec<NodeId> = node
-                .pages
-                .iter()
-                .copied()
-                .filter(|&p| library.nodes[p].paths[lang].is_some())
-                .collect();
+            let mut pages: Vec<NodeId> =
+                node.pages.iter().copied().filter(|&p| library.nodes[p].paths[lang].is_some()).collect();
             sort_nodes(library, locales, code, lang, &mut pages, sort_by);
             for (i, &p) in pages.iter().enumerate() {
                 let previous = i.checked_sub(1).map(|j| pages[j]);
@@ -84,20 +71,9 @@ pub fn build(
                 listings.neighbours[p][lang] = (previous, next);
             }
             listings.pages[id].push(pages);
-            let mut subsections: Vec<NodeId> = node
-                .subsections
-                .iter()
-                .copied()
-                .filter(|&s| library.nodes[s].paths[lang].is_some())
-                .collect();
-            sort_nodes(
-                library,
-                locales,
-                code,
-                lang,
-                &mut subsections,
-                SortBy::Weight,
-            );
+            let mut subsections: Vec<NodeId> =
+                node.subsections.iter().copied().filter(|&s| library.nodes[s].paths[lang].is_some()).collect();
+            sort_nodes(library, locales, code, lang, &mut subsections, SortBy::Weight);
             listings.subsections[id].push(subsections);
         }
     }
@@ -111,20 +87,9 @@ impl crate::content::Node {
     }
 }
 
-fn sort_nodes(
-    library: &Library,
-    locales: &Locales,
-    code: &str,
-    lang: usize,
-    ids: &mut [NodeId],
-    sort_by: SortBy,
-) {
+fn sort_nodes(library: &Library, locales: &Locales, code: &str, lang: usize, ids: &mut [NodeId], sort_by: SortBy) {
     let default = library.default_lang;
-    let doc = |id: NodeId| {
-        library.nodes[id]
-            .doc_for(lang, default)
-            .expect("listed nodes exist in the language")
-    };
+    let doc = |id: NodeId| library.nodes[id].doc_for(lang, default).expect("listed nodes exist in the language");
     let by_title = |a: NodeId, b: NodeId| locales.compare(code, doc(a).title(), doc(b).title());
     let by_key = |a: NodeId, b: NodeId| library.nodes[a].key.cmp(&library.nodes[b].key);
     match sort_by {
@@ -132,48 +97,31 @@ fn sort_nodes(
             // Newest first; pages without a date go last.
             let ka = doc(a).fm.date.map(|d| -d.timestamp());
             let kb = doc(b).fm.date.map(|d| -d.timestamp());
-            ka.is_none()
-                .cmp(&kb.is_none())
-                .then(ka.cmp(&kb))
-                .then_with(|| by_key(a, b))
+            ka.is_none().cmp(&kb.is_none()).then(ka.cmp(&kb)).then_with(|| by_key(a, b))
         }),
         SortBy::Weight => ids.sort_by(|&a, &b| {
             let wa = doc(a).fm.weight;
             let wb = doc(b).fm.weight;
-            wa.is_none()
-                .cmp(&wb.is_none())
-                .then(wa.cmp(&wb))
-                .then_with(|| by_title(a, b))
-                .then_with(|| by_key(a, b))
+            wa.is_none().cmp(&wb.is_none()).then(wa.cmp(&wb)).then_with(|| by_title(a, b)).then_with(|| by_key(a, b))
         }),
         SortBy::Title => ids.sort_by(|&a, &b| by_title(a, b).then_with(|| by_key(a, b))),
         SortBy::None => ids.sort_by(|&a, &b| by_key(a, b)),
     }
 }
 
-fn build_taxonomies(
-    library: &Library,
-    config: &Config,
-    locales: &Locales,
-    diags: &Diagnostics,
-) -> Vec<Taxonomy> {
+fn build_taxonomies(library: &Library, config: &Config, locales: &Locales, diags: &Diagnostics) -> Vec<Taxonomy> {
     // Front matter may only use declared taxonomies.
     for node in &library.nodes {
         for doc in node.docs.iter().flatten() {
             for (name, located) in &doc.fm.taxonomies {
                 if !config.taxonomies.iter().any(|t| &t.name == name) {
-                    let declared: Vec<&str> =
-                        config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+                    let declared: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
                     diags.push(
                         Diagnostic::error(
                             "unknown-taxonomy",
                             format!("taxonomy `{name}` is not declared in config.toml"),
                         )
-                        .at(Location::from_span(
-                            &doc.file,
-                            &doc.text,
-                            located.span.clone(),
-                        ))
+                        .at(Location::from_span(&doc.file, &doc.text, located.span.clone()))
                         .hint(if declared.is_empty() {
                             "declare it with [[taxonomies]] name = \"…\" in config.toml".to_string()
                         } else {
@@ -208,9 +156,7 @@ fn build_taxonomies(
                         if slug.is_empty() {
                             continue;
                         }
-                        let entry = by_slug
-                            .entry(slug)
-                            .or_insert_with(|| (term.clone(), Vec::new()));
+                        let entry = by_slug.entry(slug).or_insert_with(|| (term.clone(), Vec::new()));
                         if term < &entry.0 {
                             entry.0 = term.clone();
                         }
@@ -223,12 +169,7 @@ fn build_taxonomies(
                     .into_iter()
                     .map(|(slug, (name, mut pages))| {
                         sort_nodes(library, locales, code, lang, &mut pages, SortBy::Date);
-                        Term {
-                            path: format!("{base}{slug}/"),
-                            name,
-                            slug,
-                            pages,
-                        }
+                        Term { path: format!("{base}{slug}/"), name, slug, pages }
                     })
                     .collect();
                 terms.sort_by(|a, b| locales.compare(code, &a.name, &b.name));
@@ -236,32 +177,19 @@ fn build_taxonomies(
                 terms_per_lang.push(terms);
             }
             let _ = default;
-            Taxonomy {
-                name: tax.name.clone(),
-                paginate_by: tax.paginate_by,
-                paths,
-                terms: terms_per_lang,
-            }
+            Taxonomy { name: tax.name.clone(), paginate_by: tax.paginate_by, paths, terms: terms_per_lang }
         })
         .collect()
 }
 
 /// Number of pagers needed for `total` items, `per_page` each (at least one).
 pub fn pager_count(total: usize, per_page: usize) -> usize {
-    if per_page == 0 {
-        1
-    } else {
-        total.div_ceil(per_page).max(1)
-    }
+    if per_page == 0 { 1 } else { total.div_ceil(per_page).max(1) }
 }
 
 /// Site path of pager `index` (1-based) of a list whose first pager is at `first`.
 pub fn pager_path(first: &str, index: usize) -> String {
-    if index <= 1 {
-        first.to_string()
-    } else {
-        format!("{first}page/{index}/")
-    }
+    if index <= 1 { first.to_string() } else { format!("{first}page/{index}/") }
 }
 
 #[cfg(test)]

@@ -77,11 +77,7 @@ impl Node {
 
     /// Any existing version, for error locations.
     pub fn any_doc(&self) -> &Doc {
-        self.docs
-            .iter()
-            .flatten()
-            .next()
-            .expect("a node has at least one document")
+        self.docs.iter().flatten().next().expect("a node has at least one document")
     }
 }
 
@@ -139,32 +135,20 @@ pub fn load(root: &Path, config: &Config, drafts: bool, diags: &Diagnostics) -> 
     // Walk in file-name order so that everything downstream is deterministic.
     let mut markdown = Vec::new();
     let mut assets = Vec::new();
-    for entry in WalkDir::new(&content_dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| !is_ignored(e.file_name()))
+    for entry in WalkDir::new(&content_dir).sort_by_file_name().into_iter().filter_entry(|e| !is_ignored(e.file_name()))
     {
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
-                let path = err
-                    .path()
-                    .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf())
-                    .unwrap_or_default();
-                diags.push(
-                    Diagnostic::error("io", format!("cannot read: {err}")).at(Location::file(path)),
-                );
+                let path = err.path().map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf()).unwrap_or_default();
+                diags.push(Diagnostic::error("io", format!("cannot read: {err}")).at(Location::file(path)));
                 continue;
             }
         };
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = entry
-            .path()
-            .strip_prefix(root)
-            .unwrap_or(entry.path())
-            .to_path_buf();
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
         if entry.path().extension().is_some_and(|e| e == "md") {
             markdown.push(rel);
         } else {
@@ -172,15 +156,9 @@ pub fn load(root: &Path, config: &Config, drafts: bool, diags: &Diagnostics) -> 
         }
     }
 
-    let parsed: Vec<Option<ParsedFile>> = markdown
-        .par_iter()
-        .map(|rel| read_file(root, rel, &langs, default_lang, diags))
-        .collect();
-    let parsed: Vec<ParsedFile> = parsed
-        .into_iter()
-        .flatten()
-        .filter(|p| drafts || !p.doc.fm.draft)
-        .collect();
+    let parsed: Vec<Option<ParsedFile>> =
+        markdown.par_iter().map(|rel| read_file(root, rel, &langs, default_lang, diags)).collect();
+    let parsed: Vec<ParsedFile> = parsed.into_iter().flatten().filter(|p| drafts || !p.doc.fm.draft).collect();
 
     let mut library = assemble(parsed, langs, default_lang, diags)?;
     attach_assets(&mut library, assets, diags);
@@ -197,9 +175,7 @@ fn is_ignored(name: &std::ffi::OsStr) -> bool {
 /// Splits `name.en` into (`name`, Some(`en`)) when the suffix looks like a language code.
 fn split_lang(name: &str) -> (&str, Option<&str>) {
     match name.rsplit_once('.') {
-        Some((stem, code))
-            if (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase()) =>
-        {
+        Some((stem, code)) if (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase()) => {
             (stem, Some(code))
         }
         _ => (name, None),
@@ -216,10 +192,7 @@ fn read_file(
     let text = match std::fs::read_to_string(root.join(rel)) {
         Ok(text) => text,
         Err(err) => {
-            diags.push(
-                Diagnostic::error("io", format!("cannot read the file: {err}"))
-                    .at(Location::file(rel)),
-            );
+            diags.push(Diagnostic::error("io", format!("cannot read the file: {err}")).at(Location::file(rel)));
             return None;
         }
     };
@@ -233,7 +206,7 @@ fn read_file(
             None => {
                 diags.push(
                     Diagnostic::error("unknown-language", format!("`{code}` in the file name is not a configured language"))
-                        .at(Location::file(rel))
+                        .at(Location { line: 1, ..Location::file(rel) })
                         .hint(format!(
                             "translations are named name.LANG.md with LANG one of {}; rename the file or add the language to config.toml",
                             langs.join(", ")
@@ -259,33 +232,17 @@ fn read_file(
         }
     };
     let content_rel = rel.strip_prefix("content").unwrap_or(rel);
-    let dir = content_rel
-        .parent()
-        .map(|p| display_path(p))
-        .unwrap_or_default();
-    let key = if dir.is_empty() {
-        format!("{stem}.md")
-    } else {
-        format!("{dir}/{stem}.md")
-    };
+    let dir = content_rel.parent().map(|p| display_path(p)).unwrap_or_default();
+    let key = if dir.is_empty() { format!("{stem}.md") } else { format!("{dir}/{stem}.md") };
     let folder = dir.rsplit('/').next().unwrap_or_default().to_string();
-    let node_stem = if stem == "_index" || stem == "index" {
-        folder
-    } else {
-        stem.to_string()
-    };
+    let node_stem = if stem == "_index" || stem == "index" { folder } else { stem.to_string() };
     let body_offset = split.body_offset;
     Some(ParsedFile {
         key,
         lang,
         is_section,
         stem: node_stem,
-        doc: Doc {
-            file: rel.to_path_buf(),
-            text,
-            body_offset,
-            fm,
-        },
+        doc: Doc { file: rel.to_path_buf(), text, body_offset, fm },
     })
 }
 
@@ -297,24 +254,11 @@ fn parent_key(key: &str, is_section: bool) -> Option<String> {
     }
     let dir = key.rsplit_once('/').map_or("", |(d, _)| d);
     let bundle = key.ends_with("/index.md") || key == "index.md";
-    let dir = if is_section || bundle {
-        dir.rsplit_once('/').map_or("", |(d, _)| d)
-    } else {
-        dir
-    };
-    Some(if dir.is_empty() {
-        "_index.md".to_string()
-    } else {
-        format!("{dir}/_index.md")
-    })
+    let dir = if is_section || bundle { dir.rsplit_once('/').map_or("", |(d, _)| d) } else { dir };
+    Some(if dir.is_empty() { "_index.md".to_string() } else { format!("{dir}/_index.md") })
 }
 
-fn assemble(
-    parsed: Vec<ParsedFile>,
-    langs: Vec<String>,
-    default_lang: usize,
-    diags: &Diagnostics,
-) -> Option<Library> {
+fn assemble(parsed: Vec<ParsedFile>, langs: Vec<String>, default_lang: usize, diags: &Diagnostics) -> Option<Library> {
     let mut nodes: Vec<Node> = Vec::new();
     let mut by_key: HashMap<String, NodeId> = HashMap::new();
     for p in parsed {
@@ -375,25 +319,14 @@ fn assemble(
             None => {
                 let folder = parent.trim_end_matches("_index.md");
                 diags.push(
-                    Diagnostic::error(
-                        "section-missing",
-                        format!("the folder content/{folder} has no _index.md"),
-                    )
-                    .at(Location::file(&nodes[id].any_doc().file))
-                    .hint(format!(
-                        "create content/{parent} with a title, so that the section has a page"
-                    )),
+                    Diagnostic::error("section-missing", format!("the folder content/{folder} has no _index.md"))
+                        .at(Location::file(&nodes[id].any_doc().file))
+                        .hint(format!("create content/{parent} with a title, so that the section has a page")),
                 );
             }
         }
     }
-    Some(Library {
-        nodes,
-        by_key,
-        home,
-        langs,
-        default_lang,
-    })
+    Some(Library { nodes, by_key, home, langs, default_lang })
 }
 
 /// Gives every non-Markdown file to the nearest page bundle or section above it.
@@ -402,11 +335,7 @@ fn attach_assets(library: &mut Library, assets: Vec<PathBuf>, diags: &Diagnostic
         let content_rel = display_path(rel.strip_prefix("content").unwrap_or(&rel));
         let mut dir = content_rel.rsplit_once('/').map_or("", |(d, _)| d);
         let owner = loop {
-            let prefix = if dir.is_empty() {
-                String::new()
-            } else {
-                format!("{dir}/")
-            };
+            let prefix = if dir.is_empty() { String::new() } else { format!("{dir}/") };
             let found = library
                 .by_key
                 .get(&format!("{prefix}index.md"))
@@ -425,11 +354,8 @@ fn attach_assets(library: &mut Library, assets: Vec<PathBuf>, diags: &Diagnostic
                 library.nodes[id].assets.push((rel, inner));
             }
             None => diags.push(
-                Diagnostic::warning(
-                    "asset-orphan",
-                    "this file belongs to no section and is not copied",
-                )
-                .at(Location::file(&rel)),
+                Diagnostic::warning("asset-orphan", "this file belongs to no section and is not copied")
+                    .at(Location::file(&rel)),
             ),
         }
     }
@@ -443,10 +369,7 @@ fn slug_problem(slug: &str) -> Option<&'static str> {
         Some("a slug is one URL segment and cannot contain `/` or `\\`")
     } else if slug.contains("..") || slug.starts_with('.') {
         Some("a slug cannot contain `..` or start with `.`: it would point outside its section")
-    } else if !slug
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.'))
-    {
+    } else if !slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')) {
         Some("a slug may contain only lower-case ASCII letters, digits, `-`, `_` and `.`")
     } else {
         None
@@ -463,16 +386,13 @@ fn assign_paths(library: &mut Library, config: &Config, diags: &Diagnostics) {
             {
                 let suggestion = slugify(&slug.value.replace("..", "-"), "pl");
                 diags.push(
-                    Diagnostic::error(
-                        "slug-invalid",
-                        format!("invalid slug `{}`: {problem}", slug.value),
-                    )
-                    .at(Location::from_span(&doc.file, &doc.text, slug.span.clone()))
-                    .hint(if suggestion.is_empty() {
-                        "use lower-case letters, digits and hyphens".to_string()
-                    } else {
-                        format!("for example slug = \"{suggestion}\"")
-                    }),
+                    Diagnostic::error("slug-invalid", format!("invalid slug `{}`: {problem}", slug.value))
+                        .at(Location::from_span(&doc.file, &doc.text, slug.span.clone()))
+                        .hint(if suggestion.is_empty() {
+                            "use lower-case letters, digits and hyphens".to_string()
+                        } else {
+                            format!("for example slug = \"{suggestion}\"")
+                        }),
                 );
             }
         }
@@ -510,14 +430,9 @@ fn assign_paths(library: &mut Library, config: &Config, diags: &Diagnostics) {
                         Some(slug) if slug_problem(&slug.value).is_none() => slug.value.clone(),
                         Some(_) => continue,
                         // A fallback keeps the slug of the text it shows.
-                        None => slugify(
-                            &node.stem,
-                            &library.langs[if node.docs[lang].is_some() {
-                                lang
-                            } else {
-                                default
-                            }],
-                        ),
+                        None => {
+                            slugify(&node.stem, &library.langs[if node.docs[lang].is_some() { lang } else { default }])
+                        }
                     };
                     format!("{parent_path}{slug}/")
                 }
@@ -529,13 +444,17 @@ fn assign_paths(library: &mut Library, config: &Config, diags: &Diagnostics) {
 
 fn check_duplicate_paths(library: &Library, diags: &Diagnostics) {
     let mut seen: BTreeMap<&str, (NodeId, usize)> = BTreeMap::new();
+    let mut reported: Vec<(NodeId, NodeId)> = Vec::new();
     for (id, node) in library.nodes.iter().enumerate() {
         for (lang, path) in node.paths.iter().enumerate() {
             let Some(path) = path else { continue };
             if let Some(&(other, other_lang)) = seen.get(path.as_str()) {
-                let this = node
-                    .doc_for(lang, library.default_lang)
-                    .unwrap_or(node.any_doc());
+                // One report per pair of pages, not one per language they collide in.
+                if reported.contains(&(other, id)) {
+                    continue;
+                }
+                reported.push((other, id));
+                let this = node.doc_for(lang, library.default_lang).unwrap_or(node.any_doc());
                 let that = library.nodes[other]
                     .doc_for(other_lang, library.default_lang)
                     .unwrap_or(library.nodes[other].any_doc());
@@ -544,16 +463,10 @@ fn check_duplicate_paths(library: &Library, diags: &Diagnostics) {
                     None => Location::file(&this.file),
                 };
                 diags.push(
-                    Diagnostic::error(
-                        "duplicate-url",
-                        format!("two pages have the same URL {path}"),
-                    )
-                    .at(location)
-                    .lang(&library.langs[lang])
-                    .hint(format!(
-                        "{} has the same URL; give one of them another slug",
-                        display_path(&that.file)
-                    )),
+                    Diagnostic::error("duplicate-url", format!("two pages have the same URL {path}"))
+                        .at(location)
+                        .lang(&library.langs[lang])
+                        .hint(format!("{} has the same URL; give one of them another slug", display_path(&that.file))),
                 );
             } else {
                 seen.insert(path, (id, lang));
@@ -570,22 +483,10 @@ mod tests {
     fn parent_keys() {
         assert_eq!(parent_key("_index.md", true), None);
         assert_eq!(parent_key("about.md", false).as_deref(), Some("_index.md"));
-        assert_eq!(
-            parent_key("forum/_index.md", true).as_deref(),
-            Some("_index.md")
-        );
-        assert_eq!(
-            parent_key("a/b/_index.md", true).as_deref(),
-            Some("a/_index.md")
-        );
-        assert_eq!(
-            parent_key("a/b/x.md", false).as_deref(),
-            Some("a/b/_index.md")
-        );
-        assert_eq!(
-            parent_key("a/x/index.md", false).as_deref(),
-            Some("a/_index.md")
-        );
+        assert_eq!(parent_key("forum/_index.md", true).as_deref(), Some("_index.md"));
+        assert_eq!(parent_key("a/b/_index.md", true).as_deref(), Some("a/_index.md"));
+        assert_eq!(parent_key("a/b/x.md", false).as_deref(), Some("a/b/_index.md"));
+        assert_eq!(parent_key("a/x/index.md", false).as_deref(), Some("a/_index.md"));
     }
 
     #[test]

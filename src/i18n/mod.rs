@@ -61,12 +61,7 @@ pub struct Locales {
 impl Locales {
     /// Loads `<theme_dir>/i18n/<lang>.ftl` for every configured language. Syntax errors and
     /// missing files go to `diags` with their line.
-    pub fn load(
-        root: &Path,
-        theme_dir: &Path,
-        config: &Config,
-        diags: &Diagnostics,
-    ) -> Option<Locales> {
+    pub fn load(root: &Path, theme_dir: &Path, config: &Config, diags: &Diagnostics) -> Option<Locales> {
         let mut languages = HashMap::new();
         let mut ok = true;
         for lang in &config.languages {
@@ -90,12 +85,9 @@ impl Locales {
                 Err((resource, errors)) => {
                     for err in errors {
                         diags.push(
-                            Diagnostic::error(
-                                "ui-strings-syntax",
-                                format!("Fluent syntax error: {}", err.kind),
-                            )
-                            .at(Location::from_span(&rel, &text, err.pos.clone()))
-                            .lang(&lang.code),
+                            Diagnostic::error("ui-strings-syntax", format!("Fluent syntax error: {}", err.kind))
+                                .at(Location::from_span(&rel, &text, err.pos.clone()))
+                                .lang(&lang.code),
                         );
                     }
                     ok = false;
@@ -133,31 +125,17 @@ impl Locales {
 
     /// Formats the UI string `key` in `lang`. `count` selects the plural form (CLDR rules of
     /// the language) and is available to the message as `$count`.
-    pub fn message(
-        &self,
-        lang: &str,
-        key: &str,
-        args: &[(&str, FluentValue<'_>)],
-    ) -> Result<String, String> {
-        let data = self
-            .languages
-            .get(lang)
-            .ok_or_else(|| format!("no UI strings for language `{lang}`"))?;
-        let message = data
-            .bundle
-            .get_message(key)
-            .ok_or_else(|| format!("UI string `{key}` is missing in {lang}.ftl"))?;
-        let pattern = message
-            .value()
-            .ok_or_else(|| format!("UI string `{key}` has no value"))?;
+    pub fn message(&self, lang: &str, key: &str, args: &[(&str, FluentValue<'_>)]) -> Result<String, String> {
+        let data = self.languages.get(lang).ok_or_else(|| format!("no UI strings for language `{lang}`"))?;
+        let message =
+            data.bundle.get_message(key).ok_or_else(|| format!("UI string `{key}` is missing in {lang}.ftl"))?;
+        let pattern = message.value().ok_or_else(|| format!("UI string `{key}` has no value"))?;
         let mut fluent_args = FluentArgs::new();
         for (name, value) in args {
             fluent_args.set(*name, value.clone());
         }
         let mut errors = Vec::new();
-        let text = data
-            .bundle
-            .format_pattern(pattern, Some(&fluent_args), &mut errors);
+        let text = data.bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
         match errors.first() {
             Some(err) => Err(format!("UI string `{key}` in {lang}.ftl: {err}")),
             None => Ok(text.into_owned()),
@@ -166,18 +144,11 @@ impl Locales {
 
     /// Whether `lang` has the UI string `key`.
     pub fn has_message(&self, lang: &str, key: &str) -> bool {
-        self.languages
-            .get(lang)
-            .is_some_and(|d| d.bundle.has_message(key))
+        self.languages.get(lang).is_some_and(|d| d.bundle.has_message(key))
     }
 
     /// `2026-05-01` → `1 maja 2026` (pl), `1 травня 2026 р.` (uk), `1 May 2026` (en).
-    pub fn format_date(
-        &self,
-        lang: &str,
-        (year, month, day): (i32, u8, u8),
-        style: DateStyle,
-    ) -> Option<String> {
+    pub fn format_date(&self, lang: &str, (year, month, day): (i32, u8, u8), style: DateStyle) -> Option<String> {
         let data = self.languages.get(lang)?;
         let date = Date::try_new_gregorian(year, month, day).ok()?;
         Some(match style {
@@ -224,12 +195,12 @@ mod tests {
             (
                 "pl",
                 "pl-PL",
-                "n = { $count -> [one] { $count } usługa [few] { $count } usługi [many] { $count } usług *[other] { $count } usługi }\n",
+                "n = { $count ->\n    [one] { $count } usługa\n    [few] { $count } usługi\n    [many] { $count } usług\n   *[other] { $count } usługi\n}\n",
             ),
             (
                 "uk",
                 "uk-UA",
-                "n = { $count -> [one] { $count } послуга [few] { $count } послуги [many] { $count } послуг *[other] { $count } послуги }\n",
+                "n = { $count ->\n    [one] { $count } послуга\n    [few] { $count } послуги\n    [many] { $count } послуг\n   *[other] { $count } послуги\n}\n",
             ),
         ]);
         let n = |lang: &str, count: i64| l.message(lang, "n", &[("count", count.into())]).unwrap();
@@ -241,60 +212,23 @@ mod tests {
         assert_eq!(n("uk", 21), "21 послуга");
         assert_eq!(n("uk", 3), "3 послуги");
         assert_eq!(n("uk", 11), "11 послуг");
-        assert!(
-            l.message("pl", "missing", &[])
-                .unwrap_err()
-                .contains("missing")
-        );
+        assert!(l.message("pl", "missing", &[]).unwrap_err().contains("missing"));
     }
 
     #[test]
     fn dates_are_locale_correct() {
-        let l = locales(&[
-            ("pl", "pl-PL", "a = b\n"),
-            ("uk", "uk-UA", "a = b\n"),
-            ("en", "en-GB", "a = b\n"),
-        ]);
-        assert_eq!(
-            l.format_date("pl", (2026, 5, 1), DateStyle::Long).unwrap(),
-            "1 maja 2026"
-        );
-        assert_eq!(
-            l.format_date("uk", (2026, 5, 1), DateStyle::Long).unwrap(),
-            "1 травня 2026 р."
-        );
-        assert_eq!(
-            l.format_date("en", (2026, 5, 1), DateStyle::Long).unwrap(),
-            "1 May 2026"
-        );
-        assert_eq!(
-            l.format_date("pl", (2026, 5, 1), DateStyle::Full).unwrap(),
-            "piątek, 1 maja 2026"
-        );
+        let l = locales(&[("pl", "pl-PL", "a = b\n"), ("uk", "uk-UA", "a = b\n"), ("en", "en-GB", "a = b\n")]);
+        assert_eq!(l.format_date("pl", (2026, 5, 1), DateStyle::Long).unwrap(), "1 maja 2026");
+        assert_eq!(l.format_date("uk", (2026, 5, 1), DateStyle::Long).unwrap(), "1 травня 2026\u{202f}р.");
+        assert_eq!(l.format_date("en", (2026, 5, 1), DateStyle::Long).unwrap(), "1 May 2026");
+        assert_eq!(l.format_date("pl", (2026, 5, 1), DateStyle::Full).unwrap(), "piątek, 1 maja 2026");
     }
 
     #[test]
     fn polish_collation() {
         let l = locales(&[("pl", "pl-PL", "a = b\n")]);
-        let mut names = vec![
-            "Świątniki Górne",
-            "Szczecin",
-            "Skawina",
-            "Zielonki",
-            "Łódź",
-            "Liszki",
-        ];
+        let mut names = vec!["Świątniki Górne", "Szczecin", "Skawina", "Zielonki", "Łódź", "Liszki"];
         names.sort_by(|a, b| l.compare("pl", a, b));
-        assert_eq!(
-            names,
-            [
-                "Liszki",
-                "Łódź",
-                "Skawina",
-                "Szczecin",
-                "Świątniki Górne",
-                "Zielonki"
-            ]
-        );
+        assert_eq!(names, ["Liszki", "Łódź", "Skawina", "Szczecin", "Świątniki Górne", "Zielonki"]);
     }
 }

@@ -5,11 +5,7 @@
 
 /// A URL slug of `text` in language `lang`: lower-case ASCII letters, digits and single hyphens.
 pub fn slugify(text: &str, lang: &str) -> String {
-    let latin = if lang == "uk" {
-        ukrainian_to_latin(text)
-    } else {
-        text.to_string()
-    };
+    let latin = if lang == "uk" { ukrainian_to_latin(text) } else { text.to_string() };
     let ascii = deunicode::deunicode(&latin);
     let mut slug = String::with_capacity(ascii.len());
     let mut pending_hyphen = false;
@@ -142,10 +138,7 @@ mod tests {
         assert_eq!(slugify("Łódź – Urząd Miasta", "pl"), "lodz-urzad-miasta");
         assert_eq!(slugify("Świątniki Górne", "pl"), "swiatniki-gorne");
         assert_eq!(slugify("  Pomoc   społeczna!! ", "pl"), "pomoc-spoleczna");
-        assert_eq!(
-            slugify("Соціальна допомога у вашій гміні", "uk"),
-            "sotsialna-dopomoha-u-vashii-hmini"
-        );
+        assert_eq!(slugify("Соціальна допомога у вашій гміні", "uk"), "sotsialna-dopomoha-u-vashii-hmini");
         assert_eq!(slugify("Don't panic", "en"), "dont-panic");
     }
 

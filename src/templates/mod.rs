@@ -33,12 +33,7 @@ pub struct Templates {
 
 impl Templates {
     /// Compiles every template of `<theme_dir>/templates` (all syntax errors are reported).
-    pub fn load(
-        root: &Path,
-        theme_dir: &Path,
-        site: Arc<SiteData>,
-        diags: &Diagnostics,
-    ) -> Option<Templates> {
+    pub fn load(root: &Path, theme_dir: &Path, site: Arc<SiteData>, diags: &Diagnostics) -> Option<Templates> {
         let dir = theme_dir.join("templates");
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -47,6 +42,10 @@ impl Templates {
             _ => AutoEscape::None,
         });
         env.set_formatter(html_formatter);
+        // Text outputs (robots.txt, feeds) end with a newline like any text file.
+        env.set_syntax(
+            minijinja::syntax::SyntaxConfig::builder().keep_trailing_newline(true).build().expect("valid syntax"),
+        );
         let rel_dir = dir.strip_prefix(root).unwrap_or(&dir).to_path_buf();
         let mut ok = true;
         if !dir.is_dir() {
@@ -57,21 +56,11 @@ impl Templates {
             );
             return None;
         }
-        for entry in walkdir::WalkDir::new(&dir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.')
-            {
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
+            if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
                 continue;
             }
-            let name = entry
-                .path()
-                .strip_prefix(&dir)
-                .unwrap_or(entry.path())
-                .to_string_lossy()
-                .replace('\\', "/");
+            let name = entry.path().strip_prefix(&dir).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
             let source = match std::fs::read_to_string(entry.path()) {
                 Ok(s) => s,
                 Err(err) => {
@@ -90,16 +79,11 @@ impl Templates {
         }
         for (name, source) in BUILTIN {
             if env.get_template(name).is_err() {
-                env.add_template(name, source)
-                    .expect("built-in templates compile");
+                env.add_template(name, source).expect("built-in templates compile");
             }
         }
         register_functions(&mut env, site);
-        ok.then_some(Templates {
-            env,
-            dir,
-            root: root.to_path_buf(),
-        })
+        ok.then_some(Templates { env, dir, root: root.to_path_buf() })
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -108,12 +92,7 @@ impl Templates {
 
     /// Renders `name` with `context`; errors name the template and line, and `origin` (the
     /// content file being rendered) goes into the hint.
-    pub fn render(
-        &self,
-        name: &str,
-        context: Value,
-        origin: Option<&str>,
-    ) -> Result<String, Diagnostic> {
+    pub fn render(&self, name: &str, context: Value, origin: Option<&str>) -> Result<String, Diagnostic> {
         self.env
             .get_template(name)
             .and_then(|t| t.render(context))
@@ -152,8 +131,7 @@ fn html_formatter(out: &mut minijinja::Output, state: &mut State, value: &Value)
 fn template_error(err: &Error, root: &Path, dir: &Path, origin: Option<&str>) -> Diagnostic {
     // The innermost error is the most precise (an include or a filter inside a block).
     let mut inner: &Error = err;
-    while let Some(next) = std::error::Error::source(inner).and_then(|s| s.downcast_ref::<Error>())
-    {
+    while let Some(next) = std::error::Error::source(inner).and_then(|s| s.downcast_ref::<Error>()) {
         if next.name().is_none() {
             break;
         }
@@ -171,11 +149,7 @@ fn template_error(err: &Error, root: &Path, dir: &Path, origin: Option<&str>) ->
         diag = diag.at(match (inner.template_source(), inner.range()) {
             (Some(source), Some(range)) => Location::from_span(rel, source, range),
             (Some(source), None) if line > 0 => Location::from_line(rel, source, line),
-            _ => Location {
-                file: rel,
-                line,
-                ..Default::default()
-            },
+            _ => Location { file: rel, line, ..Default::default() },
         });
     }
     if let Some(origin) = origin {
@@ -186,181 +160,124 @@ fn template_error(err: &Error, root: &Path, dir: &Path, origin: Option<&str>) ->
 
 /// The index of the language being rendered (the template variable `lang`).
 fn current_lang(state: &State, site: &SiteData) -> Result<usize, Error> {
-    let lang = state
-        .lookup("lang")
-        .ok_or_else(|| Error::new(ErrorKind::UndefinedError, "`lang` is not set"))?;
+    let lang = state.lookup("lang").ok_or_else(|| Error::new(ErrorKind::UndefinedError, "`lang` is not set"))?;
     let code = lang.as_str().unwrap_or_default();
-    site.library.lang_index(code).ok_or_else(|| {
-        Error::new(
-            ErrorKind::InvalidOperation,
-            format!("unknown language `{code}`"),
-        )
-    })
+    site.library
+        .lang_index(code)
+        .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("unknown language `{code}`")))
 }
 
 fn register_functions(env: &mut Environment<'static>, site: Arc<SiteData>) {
     let s = site.clone();
-    env.add_function(
-        "t",
-        move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, Error> {
-            let lang = current_lang(state, &s)?;
-            let mut args: Vec<(&str, FluentValue<'_>)> = Vec::new();
-            for name in kwargs.args() {
-                let value: Value = kwargs.get(name)?;
-                let fluent = if let Some(n) = value.as_i64() {
-                    FluentValue::from(n)
-                } else if let Ok(f) = f64::try_from(value.clone()) {
-                    FluentValue::from(f)
-                } else {
-                    FluentValue::from(value.to_string())
-                };
-                args.push((name, fluent));
-            }
-            s.locales
-                .message(s.lang_code(lang), key, &args)
-                .map_err(|msg| Error::new(ErrorKind::InvalidOperation, msg))
-        },
-    );
+    env.add_function("t", move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, Error> {
+        let lang = current_lang(state, &s)?;
+        let mut args: Vec<(&str, FluentValue<'_>)> = Vec::new();
+        for name in kwargs.args() {
+            let value: Value = kwargs.get(name)?;
+            let fluent = if let Some(n) = value.as_i64() {
+                FluentValue::from(n)
+            } else if let Ok(f) = f64::try_from(value.clone()) {
+                FluentValue::from(f)
+            } else {
+                FluentValue::from(value.to_string())
+            };
+            args.push((name, fluent));
+        }
+        s.locales.message(s.lang_code(lang), key, &args).map_err(|msg| Error::new(ErrorKind::InvalidOperation, msg))
+    });
 
     let s = site.clone();
-    env.add_function(
-        "url",
-        move |state: &State, path: &str, kwargs: Kwargs| -> Result<String, Error> {
-            let absolute: Option<bool> = kwargs.get("absolute")?;
-            let lang = match kwargs.get::<Option<String>>("lang")? {
-                Some(code) => s.library.lang_index(&code).ok_or_else(|| {
-                    Error::new(
-                        ErrorKind::InvalidOperation,
-                        format!("unknown language `{code}`"),
-                    )
-                })?,
-                None => current_lang(state, &s)?,
-            };
-            kwargs.assert_all_used()?;
-            let site_path = if let Some(target) = path.strip_prefix("@/") {
-                let (file, anchor) = target
-                    .split_once('#')
-                    .map_or((target, None), |(f, a)| (f, Some(a)));
-                let node = s.library.resolve_key(file).ok_or_else(|| {
-                    Error::new(
-                        ErrorKind::InvalidOperation,
-                        format!("url(): no content file `{file}`"),
-                    )
-                })?;
-                let n = &s.library.nodes[node];
-                let path = n.paths[lang]
-                    .as_ref()
-                    .or(n.paths[s.default_lang()].as_ref())
-                    .ok_or_else(|| {
-                        Error::new(
-                            ErrorKind::InvalidOperation,
-                            format!("url(): `{file}` has no page in this language"),
-                        )
-                    })?;
-                match anchor {
-                    Some(a) => format!("{path}#{a}"),
-                    None => path.clone(),
-                }
-            } else if path.starts_with('/') {
-                path.to_string()
-            } else {
-                return Err(Error::new(
-                    ErrorKind::InvalidOperation,
-                    format!("url(): `{path}` must start with `/` or `@/`"),
-                ));
-            };
-            Ok(if absolute.unwrap_or(false) {
-                s.permalink(&site_path)
-            } else {
-                s.href(&site_path)
-            })
-        },
-    );
+    env.add_function("url", move |state: &State, path: &str, kwargs: Kwargs| -> Result<String, Error> {
+        let absolute: Option<bool> = kwargs.get("absolute")?;
+        let lang = match kwargs.get::<Option<String>>("lang")? {
+            Some(code) => s
+                .library
+                .lang_index(&code)
+                .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("unknown language `{code}`")))?,
+            None => current_lang(state, &s)?,
+        };
+        kwargs.assert_all_used()?;
+        let site_path = if let Some(target) = path.strip_prefix("@/") {
+            let (file, anchor) = target.split_once('#').map_or((target, None), |(f, a)| (f, Some(a)));
+            let node = s
+                .library
+                .resolve_key(file)
+                .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("url(): no content file `{file}`")))?;
+            let n = &s.library.nodes[node];
+            let path = n.paths[lang].as_ref().or(n.paths[s.default_lang()].as_ref()).ok_or_else(|| {
+                Error::new(ErrorKind::InvalidOperation, format!("url(): `{file}` has no page in this language"))
+            })?;
+            match anchor {
+                Some(a) => format!("{path}#{a}"),
+                None => path.clone(),
+            }
+        } else if path.starts_with('/') {
+            path.to_string()
+        } else {
+            return Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("url(): `{path}` must start with `/` or `@/`"),
+            ));
+        };
+        Ok(if absolute.unwrap_or(false) { s.permalink(&site_path) } else { s.href(&site_path) })
+    });
 
     let s = site.clone();
     env.add_function("asset", move |name: &str| -> Result<String, Error> {
-        let hashed = s
-            .assets
-            .hashed
-            .get(name.trim_start_matches('/'))
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::InvalidOperation,
-                    format!("asset(): the theme has no static file `{name}`"),
-                )
-            })?;
+        let hashed = s.assets.hashed.get(name.trim_start_matches('/')).ok_or_else(|| {
+            Error::new(ErrorKind::InvalidOperation, format!("asset(): the theme has no static file `{name}`"))
+        })?;
         Ok(s.href(&format!("/{hashed}")))
     });
 
     for (function, want_section) in [("get_page", false), ("get_section", true)] {
         let s = site.clone();
-        env.add_function(
-            function,
-            move |state: &State, path: &str, kwargs: Kwargs| -> Result<Value, Error> {
-                let lang = match kwargs.get::<Option<String>>("lang")? {
-                    Some(code) => s.library.lang_index(&code).ok_or_else(|| {
-                        Error::new(
-                            ErrorKind::InvalidOperation,
-                            format!("unknown language `{code}`"),
-                        )
-                    })?,
-                    None => current_lang(state, &s)?,
-                };
-                kwargs.assert_all_used()?;
-                let node = s
+        env.add_function(function, move |state: &State, path: &str, kwargs: Kwargs| -> Result<Value, Error> {
+            let lang = match kwargs.get::<Option<String>>("lang")? {
+                Some(code) => s
                     .library
-                    .resolve_key(path)
-                    .filter(|&n| s.library.nodes[n].is_section == want_section)
-                    .ok_or_else(|| {
+                    .lang_index(&code)
+                    .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("unknown language `{code}`")))?,
+                None => current_lang(state, &s)?,
+            };
+            kwargs.assert_all_used()?;
+            let node =
+                s.library.resolve_key(path).filter(|&n| s.library.nodes[n].is_section == want_section).ok_or_else(
+                    || {
                         let what = if want_section { "section" } else { "page" };
-                        Error::new(
-                            ErrorKind::InvalidOperation,
-                            format!("{function}(): no {what} `{path}` in content/"),
-                        )
-                    })?;
-                if s.library.nodes[node].paths[lang].is_none() {
-                    return Err(Error::new(
-                        ErrorKind::InvalidOperation,
-                        format!("{function}(): `{path}` does not exist in this language"),
-                    ));
-                }
-                Ok(s.meta(node, lang))
-            },
-        );
+                        Error::new(ErrorKind::InvalidOperation, format!("{function}(): no {what} `{path}` in content/"))
+                    },
+                )?;
+            if s.library.nodes[node].paths[lang].is_none() {
+                return Err(Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("{function}(): `{path}` does not exist in this language"),
+                ));
+            }
+            Ok(s.meta(node, lang))
+        });
     }
 
     let s = site;
-    env.add_filter(
-        "date",
-        move |state: &State, value: Value, kwargs: Kwargs| -> Result<String, Error> {
-            let style: Option<String> = kwargs.get("style")?;
-            kwargs.assert_all_used()?;
-            let text = value.as_str().unwrap_or_default().to_string();
-            let ymd = ContentDate::parse_ymd(&text).ok_or_else(|| {
-                Error::new(
-                    ErrorKind::InvalidOperation,
-                    format!("date: `{value}` is not a date"),
-                )
-            })?;
-            let style_name = style.as_deref().unwrap_or("long");
-            if style_name == "iso" {
-                return Ok(text[..10].to_string());
-            }
-            let style = DateStyle::parse(style_name).ok_or_else(|| {
-                Error::new(
-                    ErrorKind::InvalidOperation,
-                    format!("date: unknown style `{style_name}` (long, medium, short, full, iso)"),
-                )
-            })?;
-            let lang = current_lang(state, &s)?;
-            s.locales
-                .format_date(s.lang_code(lang), ymd, style)
-                .ok_or_else(|| {
-                    Error::new(
-                        ErrorKind::InvalidOperation,
-                        format!("date: `{text}` is not a valid date"),
-                    )
-                })
-        },
-    );
+    env.add_filter("date", move |state: &State, value: Value, kwargs: Kwargs| -> Result<String, Error> {
+        let style: Option<String> = kwargs.get("style")?;
+        kwargs.assert_all_used()?;
+        let text = value.as_str().unwrap_or_default().to_string();
+        let ymd = ContentDate::parse_ymd(&text)
+            .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("date: `{value}` is not a date")))?;
+        let style_name = style.as_deref().unwrap_or("long");
+        if style_name == "iso" {
+            return Ok(text[..10].to_string());
+        }
+        let style = DateStyle::parse(style_name).ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                format!("date: unknown style `{style_name}` (long, medium, short, full, iso)"),
+            )
+        })?;
+        let lang = current_lang(state, &s)?;
+        s.locales
+            .format_date(s.lang_code(lang), ymd, style)
+            .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("date: `{text}` is not a valid date")))
+    });
 }

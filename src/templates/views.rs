@@ -79,11 +79,7 @@ impl SiteData {
         link_urls: Vec<Vec<Vec<String>>>,
     ) -> SiteData {
         let langs = library.langs.len();
-        let meta = library
-            .nodes
-            .iter()
-            .map(|_| (0..langs).map(|_| OnceLock::new()).collect())
-            .collect();
+        let meta = library.nodes.iter().map(|_| (0..langs).map(|_| OnceLock::new()).collect()).collect();
         let mut site = SiteData {
             config,
             library,
@@ -96,12 +92,9 @@ impl SiteData {
             meta,
             config_views: Vec::new(),
         };
-        site.refs = (0..site.library.nodes.len())
-            .map(|id| (0..langs).map(|lang| site.build_ref(id, lang)).collect())
-            .collect();
-        site.config_views = (0..langs)
-            .map(|lang| site.build_config_view(lang))
-            .collect();
+        site.refs =
+            (0..site.library.nodes.len()).map(|id| (0..langs).map(|lang| site.build_ref(id, lang)).collect()).collect();
+        site.config_views = (0..langs).map(|lang| site.build_config_view(lang)).collect();
         site
     }
 
@@ -129,11 +122,7 @@ impl SiteData {
 
     /// The language of the text shown for `node` in `lang`.
     pub fn content_lang(&self, node: NodeId, lang: usize) -> usize {
-        if self.library.nodes[node].is_fallback(lang) {
-            self.default_lang()
-        } else {
-            lang
-        }
+        if self.library.nodes[node].is_fallback(lang) { self.default_lang() } else { lang }
     }
 
     fn build_ref(&self, id: NodeId, lang: usize) -> Option<Value> {
@@ -150,10 +139,7 @@ impl SiteData {
             lang: self.lang_code(self.content_lang(id, lang)),
             is_fallback: node.is_fallback(lang),
             weight: doc.fm.weight,
-            section: node
-                .parent
-                .and_then(|p| self.library.nodes[p].paths[lang].as_ref())
-                .map(|p| self.href(p)),
+            section: node.parent.and_then(|p| self.library.nodes[p].paths[lang].as_ref()).map(|p| self.href(p)),
         };
         Some(Value::from(Serde(view)))
     }
@@ -189,16 +175,12 @@ impl SiteData {
     }
 
     fn refs_of(&self, ids: &[NodeId], lang: usize) -> Value {
-        ids.iter()
-            .filter_map(|&id| self.refs[id][lang].clone())
-            .collect()
+        ids.iter().filter_map(|&id| self.refs[id][lang].clone()).collect()
     }
 
     /// The page or section map without `content` (what `get_page`/`get_section` return), cached.
     pub fn meta(&self, node: NodeId, lang: usize) -> Value {
-        self.meta[node][lang]
-            .get_or_init(|| Value::from_pairs(self.meta_pairs(node, lang)))
-            .clone()
+        self.meta[node][lang].get_or_init(|| Value::from_pairs(self.meta_pairs(node, lang))).clone()
     }
 
     fn meta_pairs(&self, id: NodeId, lang: usize) -> Vec<(&'static str, Value)> {
@@ -224,18 +206,9 @@ impl SiteData {
                 pairs.push((key, reference.get_attr(key).unwrap_or_default()));
             }
         }
-        let slug = node.paths[lang]
-            .as_deref()
-            .unwrap_or("/")
-            .trim_end_matches('/')
-            .rsplit('/')
-            .next()
-            .unwrap_or("");
+        let slug = node.paths[lang].as_deref().unwrap_or("/").trim_end_matches('/').rsplit('/').next().unwrap_or("");
         pairs.push(("slug", Value::from(slug)));
-        pairs.push((
-            "file",
-            Value::from(doc.file.to_string_lossy().replace('\\', "/")),
-        ));
+        pairs.push(("file", Value::from(doc.file.to_string_lossy().replace('\\', "/"))));
         pairs.push(("extra", Value::from(Serde(&doc.fm.extra))));
         pairs.push(("taxonomies", self.term_links(doc, content_lang)));
         let mut ancestors = Vec::new();
@@ -247,41 +220,25 @@ impl SiteData {
         ancestors.reverse();
         pairs.push(("ancestors", Value::from(ancestors)));
         let rendered = self.rendered[id][content_lang].as_ref();
-        pairs.push((
-            "toc",
-            Value::from(Serde(rendered.map_or(&[][..], |r| &r.toc[..]) as &[Heading])),
-        ));
+        pairs.push(("toc", Value::from(Serde(rendered.map_or(&[][..], |r| &r.toc[..]) as &[Heading]))));
         let words = rendered.map_or(0, |r| r.word_count);
         pairs.push(("word_count", Value::from(words)));
         pairs.push(("reading_minutes", Value::from(words.div_ceil(200).max(1))));
         if node.is_section {
             pairs.push(("pages", self.refs_of(&self.listings.pages[id][lang], lang)));
-            pairs.push((
-                "subsections",
-                self.refs_of(&self.listings.subsections[id][lang], lang),
-            ));
+            pairs.push(("subsections", self.refs_of(&self.listings.subsections[id][lang], lang)));
             let feed = self
                 .config
                 .feeds
                 .iter()
                 .any(|f| format!("{}/_index.md", f.trim_matches('/')) == node.key)
-                .then(|| {
-                    node.paths[lang]
-                        .as_ref()
-                        .map(|p| self.href(&format!("{p}atom.xml")))
-                })
+                .then(|| node.paths[lang].as_ref().map(|p| self.href(&format!("{p}atom.xml"))))
                 .flatten();
             pairs.push(("feed", Value::from(feed)));
         } else {
             let (previous, next) = self.listings.neighbours[id][lang];
-            pairs.push((
-                "previous",
-                previous.map_or_else(|| Value::from(()), |p| self.reference(p, lang)),
-            ));
-            pairs.push((
-                "next",
-                next.map_or_else(|| Value::from(()), |p| self.reference(p, lang)),
-            ));
+            pairs.push(("previous", previous.map_or_else(|| Value::from(()), |p| self.reference(p, lang))));
+            pairs.push(("next", next.map_or_else(|| Value::from(()), |p| self.reference(p, lang))));
         }
         pairs
     }
@@ -357,10 +314,7 @@ impl SiteData {
             })
             .collect();
         let default = self.default_lang();
-        let x_default = n.docs[default]
-            .as_ref()
-            .and(n.paths[default].as_ref())
-            .map(|p| self.permalink(p));
+        let x_default = n.docs[default].as_ref().and(n.paths[default].as_ref()).map(|p| self.permalink(p));
         (Value::from(list), x_default)
     }
 }

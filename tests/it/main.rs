@@ -1,0 +1,9 @@
+//! The integration-test binary (one binary, one link step): builds fixture sites from
+//! `tests/fixtures/` with the real `metroportal` executable and asserts on the output and the
+//! exact diagnostics. See `tests/README.md`.
+
+mod browser;
+mod build;
+mod errors;
+mod output;
+mod support;

@@ -1,0 +1,130 @@
+//! `SiteTest`: copies a fixture site (plus optional overlays) into a temporary folder, runs the
+//! `metroportal` binary on it and reads the results.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+pub struct SiteTest {
+    pub dir: tempfile::TempDir,
+}
+
+/// The result of one run of the binary.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn assert_ok(&self) -> &Self {
+        assert_eq!(self.code, 0, "build failed:\n{}", self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_code(&self, code: i32) -> &Self {
+        assert_eq!(self.code, code, "unexpected exit code; stderr:\n{}\nstdout:\n{}", self.stderr, self.stdout);
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_stderr_contains(&self, needle: &str) -> &Self {
+        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", self.stderr);
+        self
+    }
+}
+
+impl SiteTest {
+    /// A copy of `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> SiteTest {
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy_tree(&fixtures().join(name), dir.path());
+        SiteTest { dir }
+    }
+
+    /// Copies `tests/fixtures/<overlay>` over the site (files replace files of the same name).
+    pub fn overlay(self, overlay: &str) -> SiteTest {
+        copy_tree(&fixtures().join(overlay), self.dir.path());
+        self
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_env(args, &[])
+    }
+
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_metroportal"));
+        cmd.args(args).current_dir(self.root());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let Output { status, stdout, stderr } = cmd.output().expect("run metroportal");
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        }
+    }
+
+    pub fn build(&self) -> Run {
+        self.run(&["build"])
+    }
+
+    /// A file of the output folder `public/`.
+    #[track_caller]
+    pub fn read(&self, rel: &str) -> String {
+        let path = self.path("public").join(rel);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read public/{rel}: {e}"))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.path("public").join(rel).exists()
+    }
+}
+
+/// Every file of a tree with its contents, for "nothing changed" assertions.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).into_iter().flatten() {
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
