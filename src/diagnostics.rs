@@ -78,7 +78,8 @@ pub struct Diagnostic {
     pub code: &'static str,
     pub message: String,
     pub hint: Option<String>,
-    pub location: Option<Location>,
+    /// Boxed: diagnostics travel in `Result`s, and most of their size is the location.
+    pub location: Option<Box<Location>>,
     /// The language the problem concerns, when it concerns one.
     pub lang: Option<String>,
 }
@@ -93,7 +94,7 @@ impl Diagnostic {
     }
 
     pub fn at(mut self, location: Location) -> Self {
-        self.location = Some(location);
+        self.location = Some(Box::new(location));
         self
     }
 
@@ -108,7 +109,7 @@ impl Diagnostic {
     }
 
     fn sort_key(&self) -> (Severity, Option<&Location>, &str, &str) {
-        (self.severity, self.location.as_ref(), self.code, &self.message)
+        (self.severity, self.location.as_deref(), self.code, &self.message)
     }
 }
 
@@ -267,7 +268,7 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
     candidates
         .into_iter()
         .map(|c| (edit_distance(word, c), c))
-        .filter(|&(d, c)| d <= (c.chars().count().max(word.chars().count()) + 2) / 3)
+        .filter(|&(d, c)| d <= c.chars().count().max(word.chars().count()).div_ceil(3))
         .min()
         .map(|(_, c)| c)
 }

@@ -2,7 +2,7 @@
 //! Each phase reports every problem it finds; the site is written only when no phase found an
 //! error, into a staging folder that replaces the output atomically.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -363,7 +363,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let staging = Staging::begin(&options.output).map_err(|err| {
         BuildError::Internal(format!("cannot create a staging folder beside {}: {err}", options.output.display()))
     })?;
-    let seen_template_errors: Mutex<HashMap<(Option<Location>, String), ()>> = Mutex::new(HashMap::new());
+    // A template mistake fails every page that uses it; report it once.
+    let seen_template_errors: Mutex<HashSet<(Option<Box<Location>>, String)>> = Mutex::new(HashSet::new());
     let internal: Mutex<Option<String>> = Mutex::new(None);
     jobs.par_iter().for_each(|(path, job)| match render_job(&loaded, job) {
         Ok(bytes) => {
@@ -382,7 +383,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         }
         Err(diag) => {
             let key = (diag.location.clone(), diag.message.clone());
-            if seen_template_errors.lock().expect("lock").insert(key, ()).is_none() {
+            if seen_template_errors.lock().expect("lock").insert(key) {
                 diags.push(diag);
             }
         }

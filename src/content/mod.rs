@@ -232,7 +232,7 @@ fn read_file(
         }
     };
     let content_rel = rel.strip_prefix("content").unwrap_or(rel);
-    let dir = content_rel.parent().map(|p| display_path(p)).unwrap_or_default();
+    let dir = content_rel.parent().map(display_path).unwrap_or_default();
     let key = if dir.is_empty() { format!("{stem}.md") } else { format!("{dir}/{stem}.md") };
     let folder = dir.rsplit('/').next().unwrap_or_default().to_string();
     let node_stem = if stem == "_index" || stem == "index" { folder } else { stem.to_string() };
