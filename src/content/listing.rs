@@ -60,7 +60,7 @@ pub fn build(library: &Library, config: &Config, locales: &Locales, diags: &Diag
         if !node.is_section {
             continue;
         }
-        let sort_by = node.docs[default].as_ref().or(node.any_doc_opt()).and_then(|d| d.fm.sort_by).unwrap_or_default();
+        let sort_by = node.docs[default].as_ref().unwrap_or_else(|| node.any_doc()).fm.sort_by.unwrap_or_default();
         for (lang, code) in library.langs.iter().enumerate() {
             let mut pages: Vec<NodeId> =
                 node.pages.iter().copied().filter(|&p| library.nodes[p].paths[lang].is_some()).collect();
@@ -79,12 +79,6 @@ pub fn build(library: &Library, config: &Config, locales: &Locales, diags: &Diag
     }
     listings.taxonomies = build_taxonomies(library, config, locales, diags);
     listings
-}
-
-impl crate::content::Node {
-    fn any_doc_opt(&self) -> Option<&crate::content::Doc> {
-        self.docs.iter().flatten().next()
-    }
 }
 
 fn sort_nodes(library: &Library, locales: &Locales, code: &str, lang: usize, ids: &mut [NodeId], sort_by: SortBy) {
@@ -132,7 +126,6 @@ fn build_taxonomies(library: &Library, config: &Config, locales: &Locales, diags
             }
         }
     }
-    let default = library.default_lang;
     config
         .taxonomies
         .iter()
@@ -176,7 +169,6 @@ fn build_taxonomies(library: &Library, config: &Config, locales: &Locales, diags
                 paths.push(base);
                 terms_per_lang.push(terms);
             }
-            let _ = default;
             Taxonomy { name: tax.name.clone(), paginate_by: tax.paginate_by, paths, terms: terms_per_lang }
         })
         .collect()
