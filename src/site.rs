@@ -640,20 +640,7 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
             let code = site.lang_code(*lang);
             let mut ctx = base_context(site, *lang, "404", &format!("{}/404.html", site.config.lang_prefix(code)));
             set(&mut ctx, "noindex", Value::from(true));
-            let homes: Value = site
-                .config
-                .languages
-                .iter()
-                .enumerate()
-                .map(|(l, language)| {
-                    Value::from_pairs([
-                        ("lang", Value::from(language.code.as_str())),
-                        ("name", Value::from(language.name.as_str())),
-                        ("path", Value::from(site.href(&format!("{}/", site.config.lang_prefix(&language.code))))),
-                        ("current", Value::from(l == *lang)),
-                    ])
-                })
-                .collect();
+            let homes = language_links(site, *lang, |l| format!("{}/", site.config.lang_prefix(site.lang_code(l))));
             set(&mut ctx, "translations", homes);
             templates.render("404.html", Value::from_pairs(ctx), Some("the 404 page")).map(String::into_bytes)
         }
@@ -675,6 +662,11 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
 }
 
 fn taxonomy_translations(site: &SiteData, taxonomy: &listing::Taxonomy, lang: usize) -> Value {
+    language_links(site, lang, |l| taxonomy.paths[l].clone())
+}
+
+/// A language switcher offering every configured language, at `path_of(language index)`.
+fn language_links(site: &SiteData, lang: usize, path_of: impl Fn(usize) -> String) -> Value {
     site.config
         .languages
         .iter()
@@ -683,7 +675,7 @@ fn taxonomy_translations(site: &SiteData, taxonomy: &listing::Taxonomy, lang: us
             Value::from_pairs([
                 ("lang", Value::from(language.code.as_str())),
                 ("name", Value::from(language.name.as_str())),
-                ("path", Value::from(site.href(&taxonomy.paths[l]))),
+                ("path", Value::from(site.href(&path_of(l)))),
                 ("current", Value::from(l == lang)),
             ])
         })

@@ -167,6 +167,17 @@ fn current_lang(state: &State, site: &SiteData) -> Result<usize, Error> {
         .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("unknown language `{code}`")))
 }
 
+/// The `lang=` keyword argument of a function, or the language being rendered.
+fn lang_argument(state: &State, site: &SiteData, kwargs: &Kwargs) -> Result<usize, Error> {
+    match kwargs.get::<Option<String>>("lang")? {
+        Some(code) => site
+            .library
+            .lang_index(&code)
+            .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("unknown language `{code}`"))),
+        None => current_lang(state, site),
+    }
+}
+
 fn register_functions(env: &mut Environment<'static>, site: Arc<SiteData>) {
     let s = site.clone();
     env.add_function("t", move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, Error> {
@@ -189,13 +200,7 @@ fn register_functions(env: &mut Environment<'static>, site: Arc<SiteData>) {
     let s = site.clone();
     env.add_function("url", move |state: &State, path: &str, kwargs: Kwargs| -> Result<String, Error> {
         let absolute: Option<bool> = kwargs.get("absolute")?;
-        let lang = match kwargs.get::<Option<String>>("lang")? {
-            Some(code) => s
-                .library
-                .lang_index(&code)
-                .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("unknown language `{code}`")))?,
-            None => current_lang(state, &s)?,
-        };
+        let lang = lang_argument(state, &s, &kwargs)?;
         kwargs.assert_all_used()?;
         let site_path = if let Some(target) = path.strip_prefix("@/") {
             let (file, anchor) = target.split_once('#').map_or((target, None), |(f, a)| (f, Some(a)));
@@ -233,13 +238,7 @@ fn register_functions(env: &mut Environment<'static>, site: Arc<SiteData>) {
     for (function, want_section) in [("get_page", false), ("get_section", true)] {
         let s = site.clone();
         env.add_function(function, move |state: &State, path: &str, kwargs: Kwargs| -> Result<Value, Error> {
-            let lang = match kwargs.get::<Option<String>>("lang")? {
-                Some(code) => s
-                    .library
-                    .lang_index(&code)
-                    .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("unknown language `{code}`")))?,
-                None => current_lang(state, &s)?,
-            };
+            let lang = lang_argument(state, &s, &kwargs)?;
             kwargs.assert_all_used()?;
             let node =
                 s.library.resolve_key(path).filter(|&n| s.library.nodes[n].is_section == want_section).ok_or_else(
