@@ -101,6 +101,13 @@ pub fn render(body: &str, lang: &str, smart_punctuation: bool) -> Rendered {
                 rendered.links.push(InternalLink { target, anchor, span: range });
                 Event::Start(Tag::Link { link_type, dest_url: marker.into(), title, id })
             }
+            Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. })
+                if !has_safe_scheme(dest_url) =>
+            {
+                // `javascript:` and the like: let the sanitizer drop the URL.
+                has_raw_html = true;
+                event
+            }
             Event::Start(Tag::CodeBlock(_)) => {
                 in_code = true;
                 event
@@ -145,6 +152,17 @@ pub fn render(body: &str, lang: &str, smart_punctuation: bool) -> Rendered {
     rendered.html = html;
     rendered.toc = nest(&flat_headings);
     rendered
+}
+
+/// Whether a link target is relative or uses a scheme a reader can safely follow.
+fn has_safe_scheme(url: &str) -> bool {
+    let scheme_end = url.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')));
+    match scheme_end {
+        Some(i) if url[i..].starts_with(':') => {
+            matches!(url[..i].to_ascii_lowercase().as_str(), "http" | "https" | "mailto" | "tel")
+        }
+        _ => true,
+    }
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
@@ -299,5 +317,9 @@ mod tests {
         assert!(!r.html.contains("javascript:"));
         assert!(!r.html.contains("onclick"));
         assert!(r.html.contains("<abbr title=\"t\">T</abbr>"));
+        let r = render("[a](javascript:alert(1)) [b](https://x.org) [c](tel:+48123) [d](/x/)\n", "en", false);
+        assert!(!r.html.contains("javascript"), "{}", r.html);
+        assert!(r.html.contains("href=\"https://x.org\"") && r.html.contains("href=\"tel:+48123\""));
+        assert!(r.html.contains("href=\"/x/\""));
     }
 }

@@ -174,3 +174,10 @@ fn usage_errors_exit_with_2() {
     let run = site.run(&["build", "--root", empty.path().to_str().unwrap()]);
     run.assert_code(1).assert_stderr_contains("config.toml");
 }
+
+#[test]
+fn unknown_config_key() {
+    let out = fails_without_writing("config-unknown-key");
+    assert!(out.contains("error[config-invalid]: unknown field `search`"), "{out}");
+    assert!(out.contains("  --> config.toml:5:1\n"), "{out}");
+}
