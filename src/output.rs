@@ -84,14 +84,22 @@ pub fn safe_relative(rel: &str) -> Result<PathBuf, OutputError> {
     Ok(path.to_path_buf())
 }
 
-/// A build being written. Dropping it without [`Staging::commit`] removes it.
+/// A build being written.
+///
+/// The staging folder is the previous generation of the output, kept beside it as
+/// `.<name>.prev` and updated in place: unchanged files are hard links to the live output, so
+/// a repeat build writes nothing and no build ever has to delete a whole tree (unlinking
+/// thousands of files costs seconds on slow disks). [`Staging::commit`] swaps staging and output
+/// in one atomic rename; a failed or killed build leaves the live output untouched and the
+/// staging folder merely out of date, which the next build corrects file by file.
 pub struct Staging {
     output: PathBuf,
     dir: PathBuf,
+    lock: PathBuf,
     created_dirs: Mutex<HashSet<PathBuf>>,
+    expected: Mutex<HashSet<PathBuf>>,
     written: Mutex<u64>,
-    linked: Mutex<u64>,
-    committed: bool,
+    unchanged: Mutex<u64>,
 }
 
 /// What a commit did, for the build summary.
@@ -102,30 +110,32 @@ pub struct WriteStats {
 }
 
 impl Staging {
-    /// Creates an empty staging folder next to `output`, removing stale ones left by builds
-    /// that were killed.
+    /// Takes the output's lock and prepares the staging folder beside `output`.
     pub fn begin(output: &Path) -> io::Result<Staging> {
         let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent)?;
         let name = output.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
-        let prefix = format!(".{name}.staging-");
-        if let Ok(entries) = std::fs::read_dir(parent) {
-            for entry in entries.flatten() {
-                if entry.file_name().to_string_lossy().starts_with(&prefix) {
-                    let _ = std::fs::remove_dir_all(entry.path());
-                }
-            }
-        }
-        let dir = parent.join(format!("{prefix}{}", std::process::id()));
-        std::fs::create_dir(&dir)?;
-        Ok(Staging {
+        let lock = parent.join(format!(".{name}.lock"));
+        take_lock(&lock)?;
+        let dir = parent.join(format!(".{name}.prev"));
+        let staging = Staging {
             output: output.to_path_buf(),
-            dir,
+            dir: dir.clone(),
+            lock,
             created_dirs: Mutex::new(HashSet::new()),
+            expected: Mutex::new(HashSet::new()),
             written: Mutex::new(0),
-            linked: Mutex::new(0),
-            committed: false,
-        })
+            unchanged: Mutex::new(0),
+        };
+        match std::fs::symlink_metadata(&dir) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(_) => {
+                std::fs::remove_file(&dir)?;
+                std::fs::create_dir(&dir)?;
+            }
+            Err(_) => std::fs::create_dir(&dir)?,
+        }
+        Ok(staging)
     }
 
     /// Writes one file at `rel` (a path inside the output, `/` separated).
@@ -133,51 +143,132 @@ impl Staging {
         let rel_path = safe_relative(rel)?;
         let target = self.dir.join(&rel_path);
         let io_err = |source| OutputError::Io { path: rel_path.clone(), source };
-        if let Some(parent) = target.parent() {
-            let known = self.created_dirs.lock().expect("dirs lock").contains(parent);
-            if !known {
-                std::fs::create_dir_all(parent).map_err(io_err)?;
-                self.created_dirs.lock().expect("dirs lock").insert(parent.to_path_buf());
+        self.expected.lock().expect("expected lock").insert(rel_path.clone());
+        let live = self.output.join(&rel_path);
+        if same_contents(&live, bytes) {
+            // Keep the live file's inode (and mtime): link it into staging unless it is there.
+            if !same_inode(&live, &target) {
+                self.prepare(&target).map_err(io_err)?;
+                if std::fs::hard_link(&live, &target).is_err() {
+                    std::fs::write(&target, bytes).map_err(io_err)?;
+                }
             }
-        }
-        let previous = self.output.join(&rel_path);
-        if same_contents(&previous, bytes) && std::fs::hard_link(&previous, &target).is_ok() {
-            *self.linked.lock().expect("count lock") += 1;
+            *self.unchanged.lock().expect("count lock") += 1;
             return Ok(());
         }
+        if same_contents(&target, bytes) {
+            *self.unchanged.lock().expect("count lock") += 1;
+            return Ok(());
+        }
+        // Never write through an existing inode: it may be a hard link to the live output.
+        self.prepare(&target).map_err(io_err)?;
         std::fs::write(&target, bytes).map_err(io_err)?;
         *self.written.lock().expect("count lock") += 1;
         Ok(())
     }
 
-    /// Replaces the output folder with the staging folder in one step and removes the old tree.
-    pub fn commit(mut self) -> io::Result<WriteStats> {
+    /// Makes room for a new file at `target`: its folder exists and nothing is at its place.
+    fn prepare(&self, target: &Path) -> io::Result<()> {
+        if let Some(parent) = target.parent() {
+            let known = self.created_dirs.lock().expect("dirs lock").contains(parent);
+            if !known {
+                // A file where a folder must go (the site's shape changed) is removed first.
+                let mut ancestor = parent;
+                while ancestor.starts_with(&self.dir) && ancestor != self.dir {
+                    if std::fs::symlink_metadata(ancestor).is_ok_and(|m| !m.is_dir()) {
+                        std::fs::remove_file(ancestor)?;
+                    }
+                    ancestor = ancestor.parent().unwrap_or(&self.dir);
+                }
+                std::fs::create_dir_all(parent)?;
+                self.created_dirs.lock().expect("dirs lock").insert(parent.to_path_buf());
+            }
+        }
+        match std::fs::symlink_metadata(target) {
+            Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(target),
+            Ok(_) => std::fs::remove_file(target),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// Removes what the previous generation had and this build did not write, then swaps the
+    /// staging folder and the output in one step. The old output becomes the next staging.
+    pub fn commit(self) -> io::Result<WriteStats> {
+        let expected = std::mem::take(&mut *self.expected.lock().expect("expected lock"));
+        let mut stale_dirs = Vec::new();
+        for entry in walkdir::WalkDir::new(&self.dir).min_depth(1).contents_first(true) {
+            let entry = entry.map_err(io::Error::other)?;
+            let rel = entry.path().strip_prefix(&self.dir).unwrap_or(entry.path());
+            if entry.file_type().is_dir() {
+                stale_dirs.push(entry.into_path());
+            } else if !expected.contains(rel) {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+        for dir in stale_dirs {
+            // Only empty folders go; `remove_dir` fails on the others, as intended.
+            let _ = std::fs::remove_dir(dir);
+        }
         let stats = WriteStats {
             written: *self.written.lock().expect("count lock"),
-            unchanged: *self.linked.lock().expect("count lock"),
+            unchanged: *self.unchanged.lock().expect("count lock"),
         };
         if self.output.exists() {
             exchange(&self.dir, &self.output)?;
-            // The staging path now holds the previous site.
-            remove_tree(&self.dir);
         } else {
             std::fs::rename(&self.dir, &self.output)?;
         }
-        self.committed = true;
         Ok(stats)
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir);
+        let _ = std::fs::remove_file(&self.lock);
+    }
+}
+
+/// One build at a time per output folder: a lock file holding the builder's process id. A
+/// lock left by a process that no longer runs (killed) is taken over.
+fn take_lock(lock: &Path) -> io::Result<()> {
+    use std::io::Write;
+    for _ in 0..2 {
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(lock) {
+            Ok(mut file) => {
+                write!(file, "{}", std::process::id())?;
+                return Ok(());
+            }
+            Err(err) if err.kind() == io::ErrorKind::AlreadyExists => {
+                let pid = std::fs::read_to_string(lock).unwrap_or_default();
+                let alive = pid
+                    .trim()
+                    .parse::<u32>()
+                    .is_ok_and(|pid| pid != std::process::id() && Path::new(&format!("/proc/{pid}")).exists());
+                if alive {
+                    return Err(io::Error::other(format!(
+                        "another build (process {}) is writing this output folder; wait for it or remove {}",
+                        pid.trim(),
+                        lock.display()
+                    )));
+                }
+                std::fs::remove_file(lock)?;
+            }
+            Err(err) => return Err(err),
         }
+    }
+    Err(io::Error::other(format!("cannot take the lock {}", lock.display())))
+}
+
+fn same_inode(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::symlink_metadata(b)) {
+        (Ok(a), Ok(b)) => a.ino() == b.ino() && a.dev() == b.dev(),
+        _ => false,
     }
 }
 
 fn same_contents(path: &Path, bytes: &[u8]) -> bool {
-    match std::fs::metadata(path) {
+    match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
             std::fs::read(path).is_ok_and(|old| old == bytes)
         }
@@ -205,25 +296,10 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
             return Err(err);
         }
     }
-    let old = a.with_extension("old");
+    let old = a.with_extension("swap");
     std::fs::rename(b, &old)?;
     std::fs::rename(a, b)?;
     std::fs::rename(&old, a)
-}
-
-/// Removes a tree, files in parallel (deleting thousands of small files is I/O-latency bound).
-fn remove_tree(dir: &Path) {
-    use rayon::prelude::*;
-    let files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .flatten()
-        .filter(|e| !e.file_type().is_dir())
-        .map(|e| e.into_path())
-        .collect();
-    files.par_iter().for_each(|f| {
-        let _ = std::fs::remove_file(f);
-    });
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// Theme static files with content hashes in their names.
@@ -306,8 +382,15 @@ mod tests {
         let stats = s.commit().unwrap();
         assert_eq!((stats.written, stats.unchanged), (1, 1));
         assert_eq!(std::fs::read(out.join("en/index.html")).unwrap(), b"changed");
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+        // A third generation drops what it no longer writes.
+        let s = Staging::begin(&out).unwrap();
+        s.write("index.html", b"one").unwrap();
+        let stats = s.commit().unwrap();
+        assert_eq!((stats.written, stats.unchanged), (0, 1));
+        assert!(!out.join("en").exists());
+        let mut leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        leftovers.sort();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from(".public.prev"), std::ffi::OsString::from("public")]);
     }
 
     #[test]
@@ -321,7 +404,7 @@ mod tests {
         s.write("index.html", b"new").unwrap();
         drop(s);
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"old");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert!(!dir.path().join(".public.lock").exists(), "the lock is released");
     }
 
     #[test]

@@ -393,7 +393,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         return Err(BuildError::Internal(err));
     }
     if diags.has_errors() {
-        // Dropping the staging folder leaves the previous output as it was.
+        // The live output was never touched; the staging folder is left for the next build.
         drop(staging);
         let mut all = diags.into_sorted();
         all.extend(loaded.warnings.clone());
