@@ -243,15 +243,24 @@ impl SiteData {
         pairs
     }
 
-    /// The full map of a page or section, with its HTML content resolved for `lang`.
+    /// The full map of a page or section, with its HTML content resolved for `lang`. Reuses the
+    /// cached meta map, so the pagers of a long section do not rebuild its page list each time.
     pub fn full(&self, node: NodeId, lang: usize) -> Value {
         let content_lang = self.content_lang(node, lang);
         let content = match &self.rendered[node][content_lang] {
             Some(r) => crate::markdown::resolve_links(&r.html, &self.link_urls[node][lang]),
             None => String::new(),
         };
-        let mut pairs = self.meta_pairs(node, lang);
-        pairs.push(("content", Value::from_safe_string(content)));
+        let mut pairs: Vec<(Value, Value)> = if self.library.nodes[node].is_section {
+            let meta = self.meta(node, lang);
+            meta.try_iter()
+                .map(|keys| keys.map(|k| (k.clone(), meta.get_item(&k).unwrap_or_default())).collect())
+                .unwrap_or_default()
+        } else {
+            // Pages are rendered once; caching their maps would only cost memory.
+            self.meta_pairs(node, lang).into_iter().map(|(k, v)| (Value::from(k), v)).collect()
+        };
+        pairs.push((Value::from("content"), Value::from_safe_string(content)));
         Value::from_pairs(pairs)
     }
 
