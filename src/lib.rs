@@ -12,5 +12,6 @@ pub mod diagnostics;
 pub mod i18n;
 pub mod markdown;
 pub mod output;
+pub mod schema;
 pub mod site;
 pub mod templates;

@@ -1,0 +1,1 @@
+//! Municipality boundaries (work in progress).

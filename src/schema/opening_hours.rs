@@ -1,0 +1,1 @@
+//! Opening hours (work in progress).
