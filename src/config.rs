@@ -28,6 +28,12 @@ pub struct Config {
     pub taxonomies: Vec<TaxonomyConfig>,
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// Data files of the typed content.
+    #[serde(default)]
+    pub data: DataConfig,
+    /// What `check` and `build` report.
+    #[serde(default)]
+    pub checks: ChecksConfig,
     /// Free data for the theme.
     #[serde(default)]
     pub extra: toml::Table,
@@ -67,6 +73,32 @@ pub struct MarkdownConfig {
     /// (Polish „…”, Ukrainian «…», English “…”). Default: true.
     #[serde(default = "yes")]
     pub smart_punctuation: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DataConfig {
+    /// GeoJSON of the municipalities' boundaries (relative to the site root); required when
+    /// there are `[municipality]` pages.
+    pub boundaries: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecksConfig {
+    /// A service whose `reviewed` date is older than this many months is reported. Default: 12.
+    #[serde(default = "twelve")]
+    pub review_max_age_months: u32,
+}
+
+impl Default for ChecksConfig {
+    fn default() -> Self {
+        ChecksConfig { review_max_age_months: 12 }
+    }
+}
+
+fn twelve() -> u32 {
+    12
 }
 
 impl Default for MarkdownConfig {

@@ -17,8 +17,9 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 use crate::i18n::Locales;
 use crate::markdown::{self, Rendered};
 use crate::output::{self, Assets, Staging};
+use crate::schema;
 use crate::templates::Templates;
-use crate::templates::views::SiteData;
+use crate::templates::views::{SiteData, SiteParts};
 
 /// What `metroportal build` was asked to do.
 #[derive(Debug, Clone)]
@@ -97,11 +98,25 @@ pub fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<LoadedS
         return fail(diags);
     }
     let locales = Locales::load(root, &theme_dir, &config, &diags);
-    let library = content::load(root, &config, drafts, &diags);
+    let library = content::load(root, &config, drafts, &schema::Kinds, &diags);
+    let boundaries = config.data.boundaries.as_deref().and_then(|path| schema::load_boundaries(root, path, &diags));
     timer.lap("load");
     let (Some(locales), Some(library)) = (locales, library) else {
         return fail(diags);
     };
+    let policy = schema::Policy {
+        review_max_age_months: config.checks.review_max_age_months,
+        today: crate::content::front_matter::ContentDate::today(),
+    };
+    let facts = schema::validate(&library, boundaries.as_ref(), &policy, &diags);
+    if !facts.municipalities.is_empty() && config.data.boundaries.is_none() {
+        diags.push(
+            Diagnostic::error("boundaries-not-configured", "there are [municipality] pages but no boundary file")
+                .at(Location::file("config.toml"))
+                .hint("add [data] boundaries = \"content/dane/gminy.geojson\" (a GeoJSON of the municipalities)"),
+        );
+    }
+    timer.lap("schema");
     check_feeds(&config, &library, root, &diags);
     let listings = listing::build(&library, &config, &locales, &diags);
     timer.lap("lists");
@@ -131,7 +146,17 @@ pub fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<LoadedS
             return fail(diags);
         }
     };
-    let site = Arc::new(SiteData::new(config, library, listings, locales, assets, rendered, link_urls));
+    let site = Arc::new(SiteData::new(SiteParts {
+        config,
+        library,
+        listings,
+        locales,
+        assets,
+        rendered,
+        link_urls,
+        facts,
+        boundaries,
+    }));
     let Some(templates) = Templates::load(root, &theme_dir, site.clone(), &diags) else {
         return fail(diags);
     };

@@ -119,6 +119,57 @@ fn civil_from_days(days: i64) -> (i32, u8, u8) {
     (year, month, day)
 }
 
+/// A typed table of a content kind (`[service]`, `[municipality]`, …), parsed by the schema.
+/// Content does not know the kinds' types; the schema downcasts `data`.
+#[derive(Clone)]
+pub struct KindTable {
+    pub name: String,
+    pub data: std::sync::Arc<dyn std::any::Any + Send + Sync>,
+    /// Byte range of the table's key in the whole file.
+    pub span: Range<usize>,
+}
+
+impl std::fmt::Debug for KindTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "KindTable({})", self.name)
+    }
+}
+
+/// A problem in a kind table, at a byte range of the front-matter TOML.
+#[derive(Debug, Clone)]
+pub struct FieldProblem {
+    pub message: String,
+    pub span: Range<usize>,
+    pub hint: Option<String>,
+}
+
+/// Parses the tables of the content kinds; implemented by the schema.
+pub trait KindParser: Sync {
+    /// Table names that are content kinds.
+    fn names(&self) -> &[&'static str];
+    fn parse(
+        &self,
+        name: &str,
+        value: &Spanned<DeValue<'_>>,
+    ) -> Result<std::sync::Arc<dyn std::any::Any + Send + Sync>, Vec<FieldProblem>>;
+}
+
+/// No content kinds (plain pages only).
+pub struct NoKinds;
+
+impl KindParser for NoKinds {
+    fn names(&self) -> &[&'static str] {
+        &[]
+    }
+    fn parse(
+        &self,
+        _: &str,
+        _: &Spanned<DeValue<'_>>,
+    ) -> Result<std::sync::Arc<dyn std::any::Any + Send + Sync>, Vec<FieldProblem>> {
+        unreachable!("NoKinds has no tables")
+    }
+}
+
 /// A value with the location of its key in the file, for errors found after parsing.
 #[derive(Debug, Clone)]
 pub struct Located<T> {
@@ -144,6 +195,8 @@ pub struct FrontMatter {
     pub taxonomies: BTreeMap<String, Located<Vec<String>>>,
     pub sort_by: Option<SortBy>,
     pub paginate_by: Option<usize>,
+    /// The content kind's table, if the file has one.
+    pub kind: Option<KindTable>,
 }
 
 /// A file split into its front matter and body.
@@ -185,7 +238,13 @@ pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
 }
 
 /// Parses the front matter of `file` (whose full text is `text`). Returns every problem found.
-pub fn parse(file: &Path, text: &str, split: &Split<'_>, is_section: bool) -> Result<FrontMatter, Vec<Diagnostic>> {
+pub fn parse(
+    file: &Path,
+    text: &str,
+    split: &Split<'_>,
+    is_section: bool,
+    kinds: &dyn KindParser,
+) -> Result<FrontMatter, Vec<Diagnostic>> {
     let offset = split.toml_offset;
     let at = |span: Range<usize>| Location::from_span(file, text, span.start + offset..span.end + offset);
     let (table, syntax_errors) = DeTable::parse_recoverable(split.toml);
@@ -253,8 +312,35 @@ pub fn parse(file: &Path, text: &str, split: &Split<'_>, is_section: bool) -> Re
                 .map(|v| fm.sort_by = Some(v))
                 .map_err(|(_, s)| ("expected one of \"date\", \"weight\", \"title\", \"none\"".to_string(), s)),
             "paginate_by" => field(value).map(|v| fm.paginate_by = Some(v)),
+            kind if kinds.names().contains(&kind) => {
+                if let Some(previous) = &fm.kind {
+                    problems.push(
+                        Diagnostic::error(
+                            "kind-duplicate",
+                            format!("a page has one kind; this one already is `{}`", previous.name),
+                        )
+                        .at(at(span)),
+                    );
+                } else {
+                    match kinds.parse(kind, value) {
+                        Ok(data) => {
+                            fm.kind = Some(KindTable { name: kind.to_string(), data, span: shift(span, offset) })
+                        }
+                        Err(list) => problems.extend(list.into_iter().map(|p| {
+                            let d =
+                                Diagnostic::error("invalid-field", format!("[{kind}]: {}", p.message)).at(at(p.span));
+                            match p.hint {
+                                Some(h) => d.hint(h),
+                                None => d,
+                            }
+                        })),
+                    }
+                }
+                Ok(())
+            }
             _ => {
-                let candidates = if is_section { allowed.clone() } else { COMMON_KEYS.to_vec() };
+                let mut candidates = if is_section { allowed.clone() } else { COMMON_KEYS.to_vec() };
+                candidates.extend(kinds.names());
                 let hint = match did_you_mean(name, candidates.iter().copied()) {
                     Some(s) => {
                         format!("did you mean `{s}`? Free data belongs in the [extra] table")
@@ -359,7 +445,7 @@ mod tests {
     fn parse_text(text: &str, is_section: bool) -> Result<FrontMatter, Vec<Diagnostic>> {
         let file = Path::new("content/a.md");
         let split = split(file, text).map_err(|d| vec![d])?;
-        parse(file, text, &split, is_section)
+        parse(file, text, &split, is_section, &NoKinds)
     }
 
     #[test]

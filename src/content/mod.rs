@@ -16,7 +16,7 @@ use walkdir::WalkDir;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, display_path};
 use crate::i18n::translit::slugify;
-use front_matter::FrontMatter;
+use front_matter::{FrontMatter, KindParser};
 
 /// Index of a node in [`Library::nodes`].
 pub type NodeId = usize;
@@ -119,7 +119,13 @@ struct ParsedFile {
 }
 
 /// Loads `<root>/content`. Returns `None` when there were errors (all reported).
-pub fn load(root: &Path, config: &Config, drafts: bool, diags: &Diagnostics) -> Option<Library> {
+pub fn load(
+    root: &Path,
+    config: &Config,
+    drafts: bool,
+    kinds: &dyn KindParser,
+    diags: &Diagnostics,
+) -> Option<Library> {
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
         diags.push(
@@ -157,7 +163,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool, diags: &Diagnostics) -> 
     }
 
     let parsed: Vec<Option<ParsedFile>> =
-        markdown.par_iter().map(|rel| read_file(root, rel, &langs, default_lang, diags)).collect();
+        markdown.par_iter().map(|rel| read_file(root, rel, &langs, default_lang, kinds, diags)).collect();
     let parsed: Vec<ParsedFile> = parsed.into_iter().flatten().filter(|p| drafts || !p.doc.fm.draft).collect();
 
     let mut library = assemble(parsed, langs, default_lang, diags)?;
@@ -187,6 +193,7 @@ fn read_file(
     rel: &Path,
     langs: &[String],
     default_lang: usize,
+    kinds: &dyn KindParser,
     diags: &Diagnostics,
 ) -> Option<ParsedFile> {
     let text = match std::fs::read_to_string(root.join(rel)) {
@@ -224,7 +231,7 @@ fn read_file(
         }
     };
     let is_section = stem == "_index";
-    let fm = match front_matter::parse(rel, &text, &split, is_section) {
+    let fm = match front_matter::parse(rel, &text, &split, is_section, kinds) {
         Ok(fm) => fm,
         Err(problems) => {
             diags.extend(problems);

@@ -1,6 +1,706 @@
 //! Schema: the typed content kinds of the portal (`[municipality]`, `[service]`, `[forum]`,
-//! `[guide]`, `[accessibility_statement]`), their vocabularies and their validation, per file
-//! and across files.
+//! `[guide]`, `[accessibility_statement]`), their vocabularies, and their validation: per file
+//! (formats, vocabularies, dates) and across files (coordinates inside the municipality's own
+//! boundary, TERYT codes against the boundary file, references between pages, local facts the
+//! migrant guides need).
 
 pub mod geo;
+pub mod kinds;
 pub mod opening_hours;
+pub mod vocab;
+
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+use toml::de::{DeValue, ValueDeserializer};
+
+use crate::content::front_matter::{ContentDate, FieldProblem, KindParser};
+use crate::content::{Doc, Library, NodeId};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use geo::Boundaries;
+use kinds::{AccessibilityStatement, Forum, Guide, Municipality, OneOrMany, Service};
+use vocab::LocalFact;
+
+/// Names of the kind tables, as written in front matter.
+pub const KIND_NAMES: &[&str] = &["municipality", "service", "forum", "guide", "accessibility_statement"];
+
+/// The parser of the kind tables, handed to content loading.
+pub struct Kinds;
+
+impl KindParser for Kinds {
+    fn names(&self) -> &[&'static str] {
+        KIND_NAMES
+    }
+
+    fn parse(&self, name: &str, value: &Spanned<DeValue<'_>>) -> Result<Arc<dyn Any + Send + Sync>, Vec<FieldProblem>> {
+        match name {
+            "municipality" => typed::<Municipality>(value),
+            "service" => typed::<Service>(value),
+            "forum" => typed::<Forum>(value),
+            "guide" => typed::<Guide>(value),
+            "accessibility_statement" => typed::<AccessibilityStatement>(value),
+            other => {
+                Err(vec![FieldProblem { message: format!("unknown kind `{other}`"), span: value.span(), hint: None }])
+            }
+        }
+    }
+}
+
+/// Deserializes a kind table. serde stops at the first unknown field; to report all of them,
+/// each unknown field is removed and the table deserialized again.
+fn typed<T: DeserializeOwned + Send + Sync + 'static>(
+    value: &Spanned<DeValue<'_>>,
+) -> Result<Arc<dyn Any + Send + Sync>, Vec<FieldProblem>> {
+    if !value.get_ref().is_table() {
+        return Err(vec![FieldProblem {
+            message: format!("expected a table, found {}", value.get_ref().type_str()),
+            span: value.span(),
+            hint: Some("write the fields under a [kind] header".into()),
+        }]);
+    }
+    let mut problems = Vec::new();
+    let mut current = value.clone();
+    for _ in 0..32 {
+        match T::deserialize(ValueDeserializer::from(current.clone())) {
+            Ok(v) if problems.is_empty() => return Ok(Arc::new(v)),
+            Ok(_) => return Err(problems),
+            Err(err) => {
+                let message = err.message().trim_end().to_string();
+                let span = err.span().unwrap_or(value.span());
+                let unknown =
+                    message.strip_prefix("unknown field `").and_then(|m| m.split('`').next()).map(str::to_string);
+                let removed = match (&unknown, current.get_mut()) {
+                    (Some(field), DeValue::Table(table)) => {
+                        let key = table.keys().find(|k| k.get_ref() == field).cloned();
+                        key.is_some_and(|k| table.remove(&k).is_some())
+                    }
+                    _ => false,
+                };
+                let hint = unknown
+                    .as_ref()
+                    .map(|_| "check the spelling against the list above; free data belongs in [extra]".to_string());
+                problems.push(FieldProblem { message: tidy_serde_message(&message), span, hint });
+                if !removed {
+                    return Err(problems);
+                }
+            }
+        }
+    }
+    Err(problems)
+}
+
+/// serde's wording with the TOML-isms editors do not need removed.
+fn tidy_serde_message(message: &str) -> String {
+    message.replace("unknown variant", "unknown value").replace("invalid type: ", "")
+}
+
+/// The kind table of a document, downcast.
+pub fn kind_of<T: 'static>(doc: &Doc) -> Option<&T> {
+    doc.fm.kind.as_ref().and_then(|k| k.data.downcast_ref::<T>())
+}
+
+/// The name of a document's kind (`service`, …), if it has one.
+pub fn kind_name(doc: &Doc) -> Option<&str> {
+    doc.fm.kind.as_ref().map(|k| k.name.as_str())
+}
+
+/// Date of a TOML datetime value, when it has one.
+pub fn ymd(dt: &toml::value::Datetime) -> Option<(i32, u8, u8)> {
+    dt.date.map(|d| (i32::from(d.year), d.month, d.day))
+}
+
+/// What validation found out, for rendering.
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// Municipality section → its service pages (in file order).
+    pub services_of: BTreeMap<NodeId, Vec<NodeId>>,
+    /// Service page → its municipality section.
+    pub municipality_of: BTreeMap<NodeId, NodeId>,
+    /// Municipality → local fact → service page.
+    pub local: BTreeMap<NodeId, BTreeMap<LocalFact, NodeId>>,
+    /// Municipalities in file order.
+    pub municipalities: Vec<NodeId>,
+    /// Guide pages in file order.
+    pub guides: Vec<NodeId>,
+}
+
+/// Settings of the checks.
+pub struct Policy {
+    /// A service not reviewed for longer than this many months is reported.
+    pub review_max_age_months: u32,
+    /// Today, for "reviewed in the future" and review age.
+    pub today: (i32, u8, u8),
+}
+
+fn location(doc: &Doc, span: Range<usize>) -> Location {
+    Location::from_span(&doc.file, &doc.text, span)
+}
+
+/// Validates every typed page, alone and against the others. Errors and warnings go to `diags`.
+pub fn validate(library: &Library, boundaries: Option<&Boundaries>, policy: &Policy, diags: &Diagnostics) -> Facts {
+    let default = library.default_lang;
+    let mut facts = Facts::default();
+    for (id, node) in library.nodes.iter().enumerate() {
+        for (lang, doc) in node.docs.iter().enumerate() {
+            let Some(doc) = doc else { continue };
+            let Some(kind) = &doc.fm.kind else { continue };
+            let per_language = matches!(kind.name.as_str(), "forum" | "accessibility_statement");
+            if lang != default && !per_language {
+                diags.push(
+                    Diagnostic::error("kind-in-translation", format!("[{}] belongs in the Polish file only", kind.name))
+                        .at(location(doc, kind.span.clone()))
+                        .hint("facts are the same in every language: keep them in the file without a language code; translations carry the title and the text"),
+                );
+            }
+        }
+        let Some(doc) = node.docs[default].as_ref() else { continue };
+        match kind_name(doc) {
+            Some("municipality") => {
+                if !node.is_section {
+                    diags.push(
+                        Diagnostic::error(
+                            "kind-placement",
+                            "[municipality] belongs in a municipality folder's _index.md",
+                        )
+                        .at(location(doc, doc.fm.kind.as_ref().map_or(0..0, |k| k.span.clone())))
+                        .hint("move it to content/gminy/<municipality>/_index.md"),
+                    );
+                }
+                facts.municipalities.push(id);
+            }
+            Some("guide") => facts.guides.push(id),
+            _ => {}
+        }
+    }
+    // Which municipality each service belongs to: the nearest ancestor with [municipality].
+    for (id, node) in library.nodes.iter().enumerate() {
+        let Some(doc) = node.docs[default].as_ref() else { continue };
+        if kind_name(doc) != Some("service") {
+            continue;
+        }
+        let mut parent = node.parent;
+        let mut owner = None;
+        while let Some(p) = parent {
+            if library.nodes[p].docs[default].as_ref().is_some_and(|d| kind_name(d) == Some("municipality")) {
+                owner = Some(p);
+                break;
+            }
+            parent = library.nodes[p].parent;
+        }
+        match owner {
+            Some(m) => {
+                facts.services_of.entry(m).or_default().push(id);
+                facts.municipality_of.insert(id, m);
+            }
+            None => diags.push(
+                Diagnostic::error("kind-placement", "a [service] page must be inside a municipality's folder")
+                    .at(location(doc, doc.fm.kind.as_ref().map_or(0..0, |k| k.span.clone())))
+                    .hint("move it to content/gminy/<municipality>/, next to the _index.md that has [municipality]"),
+            ),
+        }
+    }
+    for &m in &facts.municipalities {
+        let doc = library.nodes[m].docs[default].as_ref().expect("municipalities have a Polish file");
+        let municipality = kind_of::<Municipality>(doc).expect("checked kind");
+        let local = check_municipality(library, doc, municipality, boundaries, diags);
+        facts.local.insert(m, local);
+    }
+    for (&service_id, &m) in &facts.municipality_of {
+        let doc = library.nodes[service_id].docs[default].as_ref().expect("services have a Polish file");
+        let service = kind_of::<Service>(doc).expect("checked kind");
+        let muni_doc = library.nodes[m].docs[default].as_ref().expect("checked");
+        let municipality = kind_of::<Municipality>(muni_doc).expect("checked kind");
+        check_service(doc, service, muni_doc, municipality, boundaries, policy, diags);
+    }
+    for (id, node) in library.nodes.iter().enumerate() {
+        for doc in node.docs.iter().flatten() {
+            if let Some(forum) = kind_of::<Forum>(doc) {
+                check_forum(doc, forum, diags);
+            }
+            if let Some(statement) = kind_of::<AccessibilityStatement>(doc) {
+                check_statement(doc, statement, policy, diags);
+            }
+        }
+        if let Some(doc) = node.docs[default].as_ref()
+            && let Some(guide) = kind_of::<Guide>(doc)
+        {
+            check_guide(library, id, guide, diags);
+        }
+    }
+    report_gaps(library, &facts, diags);
+    facts
+}
+
+fn check_municipality(
+    library: &Library,
+    doc: &Doc,
+    municipality: &Municipality,
+    boundaries: Option<&Boundaries>,
+    diags: &Diagnostics,
+) -> BTreeMap<LocalFact, NodeId> {
+    let teryt = municipality.teryt.get_ref();
+    if teryt.len() != 7 || !teryt.bytes().all(|b| b.is_ascii_digit()) {
+        diags.push(
+            Diagnostic::error("teryt-invalid", format!("`{teryt}` is not a TERYT code"))
+                .at(location(doc, municipality.teryt.span()))
+                .hint("a municipality's TERYT code has 7 digits, e.g. \"1261011\" for Kraków"),
+        );
+    } else if let Some(b) = boundaries {
+        match b.get(teryt) {
+            None => diags.push(
+                Diagnostic::error("teryt-unknown", format!("no boundary with TERYT {teryt} in the boundary file"))
+                    .at(location(doc, municipality.teryt.span()))
+                    .hint("check the code against the boundary GeoJSON named by `boundaries` in config.toml"),
+            ),
+            Some(boundary) => {
+                if let Some(coords) = &municipality.seat.coordinates {
+                    check_point(doc, coords, boundary, "the seat", diags);
+                }
+            }
+        }
+    }
+    check_url(doc, municipality.website.as_ref(), diags);
+    if let Some(office) = &municipality.office {
+        check_url(doc, office.website.as_ref(), diags);
+        check_email(doc, office.email.as_ref(), diags);
+        check_phones(doc, office.phone.as_ref(), diags);
+    }
+    check_sources(doc, &municipality.source, diags);
+    let mut local = BTreeMap::new();
+    for fact in LocalFact::ALL {
+        let Some(reference) = municipality.facts.get(*fact) else { continue };
+        match resolve_service(library, reference.get_ref()) {
+            Ok(id) => {
+                local.insert(*fact, id);
+            }
+            Err(problem) => diags.push(
+                Diagnostic::error("reference-broken", format!("facts.{}: {problem}", fact.code()))
+                    .at(location(doc, reference.span()))
+                    .hint("name a [service] page by its content path, e.g. \"@/gminy/krakow/mops.md\""),
+            ),
+        }
+    }
+    local
+}
+
+/// The service page an `@/` reference names.
+fn resolve_service(library: &Library, reference: &str) -> Result<NodeId, String> {
+    let path = reference.strip_prefix("@/").ok_or_else(|| format!("`{reference}` must start with @/"))?;
+    let id = library.resolve_key(path).ok_or_else(|| format!("no content file `{path}`"))?;
+    let doc =
+        library.nodes[id].docs[library.default_lang].as_ref().ok_or_else(|| format!("`{path}` has no Polish file"))?;
+    if kind_name(doc) != Some("service") {
+        return Err(format!("`{path}` is not a [service] page"));
+    }
+    Ok(id)
+}
+
+fn check_point(doc: &Doc, coords: &Spanned<[f64; 2]>, boundary: &geo::Boundary, what: &str, diags: &Diagnostics) {
+    let [lat, lon] = *coords.get_ref();
+    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+        diags.push(
+            Diagnostic::error("coordinates-invalid", format!("[{lat}, {lon}] are not coordinates"))
+                .at(location(doc, coords.span()))
+                .hint("write [latitude, longitude] in decimal degrees, e.g. [50.0614, 19.9366]"),
+        );
+        return;
+    }
+    if boundary.contains(lat, lon) {
+        return;
+    }
+    let hint = if boundary.contains(lon, lat) {
+        "latitude and longitude look swapped: write [latitude, longitude]".to_string()
+    } else {
+        format!(
+            "the point is {:.1} km outside {}; check the coordinates, or move the page to the right municipality",
+            boundary.distance_to_edge_m(lat, lon) / 1000.0,
+            boundary.name
+        )
+    };
+    diags.push(
+        Diagnostic::error("coordinates-outside", format!("{what} [{lat}, {lon}] lies outside {}", boundary.name))
+            .at(location(doc, coords.span()))
+            .hint(hint),
+    );
+}
+
+fn check_service(
+    doc: &Doc,
+    service: &Service,
+    muni_doc: &Doc,
+    municipality: &Municipality,
+    boundaries: Option<&Boundaries>,
+    policy: &Policy,
+    diags: &Diagnostics,
+) {
+    if let Some(teryt) = &service.teryt
+        && teryt.get_ref() != municipality.teryt.get_ref()
+    {
+        diags.push(
+            Diagnostic::error(
+                "service-wrong-municipality",
+                format!(
+                    "TERYT {} is not this folder's municipality ({})",
+                    teryt.get_ref(),
+                    municipality.teryt.get_ref()
+                ),
+            )
+            .at(location(doc, teryt.span()))
+            .hint(format!("a municipality's folder holds only its own services; see {}", muni_doc.file.display())),
+        );
+    }
+    if let (Some(coords), Some(boundary)) =
+        (&service.coordinates, boundaries.and_then(|b| b.get(municipality.teryt.get_ref())))
+    {
+        check_point(doc, coords, boundary, "the service", diags);
+    }
+    check_phones(doc, service.phone.as_ref(), diags);
+    check_email(doc, service.email.as_ref(), diags);
+    check_url(doc, service.website.as_ref(), diags);
+    check_sources(doc, &service.source, diags);
+    if let Some(hours) = &service.opening_hours
+        && let Err(err) = opening_hours::parse(hours.get_ref())
+    {
+        // +1: the span of a string value includes its opening quote.
+        let start = hours.span().start + 1 + err.span.start;
+        let end = hours.span().start + 1 + err.span.end.max(err.span.start + 1);
+        let mut d = Diagnostic::error("opening-hours-invalid", format!("opening_hours: {}", err.message))
+            .at(location(doc, start..end));
+        d = d.hint(
+            err.hint.unwrap_or_else(|| "use OpenStreetMap syntax, e.g. \"Mo-Fr 08:00-16:00; Sa 09:00-13:00\"".into()),
+        );
+        diags.push(d);
+    }
+    match &service.reviewed {
+        Some(reviewed) => match ymd(reviewed.get_ref()) {
+            Some(date) if date > policy.today => diags.push(
+                Diagnostic::error("reviewed-future", format!("reviewed = {} is in the future", reviewed.get_ref()))
+                    .at(location(doc, reviewed.span()))
+                    .hint("write the day the facts were last checked"),
+            ),
+            Some(date) if months_between(date, policy.today) > policy.review_max_age_months => diags.push(
+                Diagnostic::warning(
+                    "review-stale",
+                    format!(
+                        "not reviewed for more than {} months (last: {})",
+                        policy.review_max_age_months,
+                        reviewed.get_ref()
+                    ),
+                )
+                .at(location(doc, reviewed.span()))
+                .hint("check the facts against the source and update `reviewed`"),
+            ),
+            Some(_) => {}
+            None => diags.push(
+                Diagnostic::error("invalid-field", "reviewed must be a date such as 2026-05-01")
+                    .at(location(doc, reviewed.span())),
+            ),
+        },
+        None => diags.push(
+            Diagnostic::warning("review-missing", "the facts of this service have no review date")
+                .at(location(doc, doc.fm.kind.as_ref().map_or(0..0, |k| k.span.clone())))
+                .hint("add reviewed = YYYY-MM-DD when an editor has checked them"),
+        ),
+    }
+    if !service.verified {
+        diags.push(
+            Diagnostic::warning("unverified", "facts not confirmed on an official page (verified = false)")
+                .at(location(doc, doc.fm.kind.as_ref().map_or(0..0, |k| k.span.clone())))
+                .hint(match &service.gap {
+                    Some(gap) => format!("known gap: {gap}"),
+                    None => "confirm the facts on the institution's or the municipality's official site".into(),
+                }),
+        );
+    }
+}
+
+fn months_between((y1, m1, d1): (i32, u8, u8), (y2, m2, d2): (i32, u8, u8)) -> u32 {
+    let months = (y2 - y1) * 12 + i32::from(m2) - i32::from(m1) - i32::from(d2 < d1);
+    months.max(0) as u32
+}
+
+fn check_forum(doc: &Doc, forum: &Forum, diags: &Diagnostics) {
+    if forum.date.is_none() && forum.approximate_date.is_none() {
+        diags.push(
+            Diagnostic::error(
+                "forum-date-missing",
+                "a meeting needs `date` or, when the day is unknown, `approximate_date`",
+            )
+            .at(location(doc, doc.fm.kind.as_ref().map_or(0..0, |k| k.span.clone())))
+            .hint("e.g. approximate_date = \"2021-12\" with date_note = \"shortly before 14 December 2021\""),
+        );
+    }
+    if let Some(approx) = &forum.approximate_date {
+        let text = approx.get_ref();
+        let ok = match text.len() {
+            4 => text.parse::<u16>().is_ok(),
+            7 => {
+                text[..4].parse::<u16>().is_ok()
+                    && &text[4..5] == "-"
+                    && text[5..].parse::<u8>().is_ok_and(|m| (1..=12).contains(&m))
+            }
+            _ => false,
+        };
+        if !ok {
+            diags.push(
+                Diagnostic::error("invalid-field", format!("approximate_date `{text}` must be a year or a month"))
+                    .at(location(doc, approx.span()))
+                    .hint("write \"2021\" or \"2021-12\"; use date = 2021-12-14 when the day is known"),
+            );
+        }
+    }
+    check_sources(doc, &forum.source, diags);
+}
+
+fn check_statement(doc: &Doc, statement: &AccessibilityStatement, policy: &Policy, diags: &Diagnostics) {
+    check_email(doc, statement.contact_email.as_ref(), diags);
+    if let Some(phone) = &statement.contact_phone
+        && !is_phone(phone.get_ref())
+    {
+        diags.push(phone_problem(doc, phone.get_ref(), phone.span()));
+    }
+    for date in
+        [Some(&statement.published), statement.updated.as_ref(), Some(&statement.prepared)].into_iter().flatten()
+    {
+        if ymd(date.get_ref()).is_some_and(|d| d > policy.today) {
+            diags.push(
+                Diagnostic::error("date-future", format!("{} is in the future", date.get_ref()))
+                    .at(location(doc, date.span())),
+            );
+        }
+    }
+    if statement.contact_email.is_none() && statement.contact_phone.is_none() {
+        diags.push(
+            Diagnostic::warning(
+                "statement-contact-missing",
+                "the accessibility statement has no contact e-mail or phone",
+            )
+            .at(location(doc, doc.fm.kind.as_ref().map_or(0..0, |k| k.span.clone())))
+            .hint(
+                "the law requires a contact for accessibility requests; add contact_email or contact_phone once known",
+            ),
+        );
+    }
+}
+
+/// `{{ fact }}` placeholders in a body: (fact code, byte range in the body).
+pub fn placeholders(body: &str) -> Vec<(String, Range<usize>)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(start) = body[from..].find("{{").map(|i| from + i) {
+        let Some(end) = body[start..].find("}}").map(|i| start + i + 2) else { break };
+        let name = body[start + 2..end - 2].trim();
+        if !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
+            out.push((name.to_string(), start..end));
+        }
+        from = end;
+    }
+    out
+}
+
+fn check_guide(library: &Library, id: NodeId, guide: &Guide, diags: &Diagnostics) {
+    let needs: Vec<LocalFact> = guide.needs.iter().map(|n| *n.get_ref()).collect();
+    for doc in library.nodes[id].docs.iter().flatten() {
+        for (name, range) in placeholders(doc.body()) {
+            let at = location(doc, doc.body_offset + range.start..doc.body_offset + range.end);
+            match LocalFact::from_code(&name) {
+                None => diags.push(
+                    Diagnostic::error("placeholder-unknown", format!("`{{{{ {name} }}}}` is not a local fact"))
+                        .at(at)
+                        .hint(format!("local facts: {}", LocalFact::codes().join(", "))),
+                ),
+                Some(fact) if !needs.contains(&fact) => diags.push(
+                    Diagnostic::error(
+                        "placeholder-not-needed",
+                        format!("`{{{{ {name} }}}}` is not listed in [guide] needs"),
+                    )
+                    .at(at)
+                    .hint(format!("add \"{name}\" to needs, so that missing facts are reported")),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+    if library.nodes[id].is_section {
+        let doc = library.nodes[id].any_doc();
+        diags.push(
+            Diagnostic::error("kind-placement", "[guide] belongs on a page, not on a section")
+                .at(location(doc, doc.fm.kind.as_ref().map_or(0..0, |k| k.span.clone()))),
+        );
+    }
+    check_sources(library.nodes[id].any_doc(), &guide.source, diags);
+}
+
+/// Missing local facts that a guide needs: reported as warnings, one per municipality and fact.
+fn report_gaps(library: &Library, facts: &Facts, diags: &Diagnostics) {
+    let default = library.default_lang;
+    let mut needed: BTreeMap<LocalFact, Vec<&str>> = BTreeMap::new();
+    for &g in &facts.guides {
+        let doc = library.nodes[g].docs[default].as_ref().expect("guides have a Polish file");
+        for need in &kind_of::<Guide>(doc).expect("checked").needs {
+            needed.entry(*need.get_ref()).or_default().push(doc.title());
+        }
+    }
+    for &m in &facts.municipalities {
+        let doc = library.nodes[m].docs[default].as_ref().expect("checked");
+        for (fact, guides) in &needed {
+            if !facts.local.get(&m).is_some_and(|l| l.contains_key(fact)) {
+                diags.push(
+                    Diagnostic::warning(
+                        "fact-missing",
+                        format!("{} has no `{}` fact, needed by: {}", doc.title(), fact.code(), guides.join(", ")),
+                    )
+                    .at(Location::file(&doc.file))
+                    .hint(format!(
+                        "add facts.{} = \"@/…\" naming a [service] page, once the fact is sourced",
+                        fact.code()
+                    )),
+                );
+            }
+        }
+    }
+}
+
+fn is_phone(phone: &str) -> bool {
+    let digits = phone.bytes().filter(u8::is_ascii_digit).count();
+    let allowed = phone.bytes().all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'+' | b'-' | b'(' | b')'));
+    let plus_ok = !phone[1.min(phone.len())..].contains('+');
+    allowed && plus_ok && (3..=15).contains(&digits) && (digits <= 6 || digits >= 9)
+}
+
+fn phone_problem(doc: &Doc, phone: &str, span: Range<usize>) -> Diagnostic {
+    Diagnostic::error("phone-invalid", format!("`{phone}` is not a phone number"))
+        .at(location(doc, span))
+        .hint("write digits with spaces, e.g. \"12 430 45 46\" or \"+48 12 430 45 46\"; short numbers such as \"112\" are fine")
+}
+
+fn check_phones(doc: &Doc, phones: Option<&Spanned<OneOrMany>>, diags: &Diagnostics) {
+    let Some(phones) = phones else { return };
+    for phone in phones.get_ref().items() {
+        if !is_phone(phone) {
+            diags.push(phone_problem(doc, phone, phones.span()));
+        }
+    }
+}
+
+fn is_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else { return false };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.contains(char::is_whitespace)
+}
+
+fn check_email(doc: &Doc, email: Option<&Spanned<String>>, diags: &Diagnostics) {
+    if let Some(email) = email
+        && !is_email(email.get_ref())
+    {
+        diags.push(
+            Diagnostic::error("email-invalid", format!("`{}` is not an e-mail address", email.get_ref()))
+                .at(location(doc, email.span()))
+                .hint("write it as name@example.pl, without spaces or mailto:"),
+        );
+    }
+}
+
+fn check_url(doc: &Doc, url: Option<&Spanned<String>>, diags: &Diagnostics) {
+    if let Some(url) = url
+        && !(url.get_ref().starts_with("https://") || url.get_ref().starts_with("http://"))
+    {
+        diags.push(
+            Diagnostic::error("url-invalid", format!("`{}` is not a web address", url.get_ref()))
+                .at(location(doc, url.span()))
+                .hint("write the full address, starting with https://"),
+        );
+    }
+}
+
+fn check_sources(doc: &Doc, source: &Spanned<OneOrMany>, diags: &Diagnostics) {
+    let items = source.get_ref().items();
+    if items.is_empty() || items.iter().any(|s| s.trim().is_empty()) {
+        diags.push(
+            Diagnostic::error("source-missing", "every fact needs a source")
+                .at(location(doc, source.span()))
+                .hint("give the URL or the title of the document the facts come from"),
+        );
+    }
+    for item in items {
+        if item.starts_with("http") && !item.starts_with("http://") && !item.starts_with("https://") {
+            diags.push(
+                Diagnostic::error("url-invalid", format!("`{item}` is not a web address"))
+                    .at(location(doc, source.span())),
+            );
+        }
+    }
+}
+
+/// Loads the boundary file named in config (relative to the site root).
+pub fn load_boundaries(root: &Path, path: &str, diags: &Diagnostics) -> Option<Boundaries> {
+    let full = root.join(path);
+    let text = match std::fs::read_to_string(&full) {
+        Ok(text) => text,
+        Err(err) => {
+            diags.push(
+                Diagnostic::error("boundaries-missing", format!("cannot read the boundary file: {err}"))
+                    .at(Location::file(path))
+                    .hint("`boundaries` in config.toml names a GeoJSON file relative to the site root"),
+            );
+            return None;
+        }
+    };
+    match Boundaries::parse(&text) {
+        Ok(b) => Some(b),
+        Err(errors) => {
+            for err in errors {
+                let mut loc = Location::from_line(path, &text, err.line.max(1));
+                if err.line == 0 {
+                    loc = Location::file(path);
+                }
+                diags.push(Diagnostic::error("boundaries-invalid", err.message).at(loc));
+            }
+            None
+        }
+    }
+}
+
+/// The reviewed date as a content date, for templates.
+pub fn content_date(dt: &toml::value::Datetime) -> Option<ContentDate> {
+    ymd(dt).map(|(year, month, day)| ContentDate { year, month, day, time: None })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_and_emails() {
+        for ok in ["12 430 45 46", "+48 12 430 45 46", "112", "800 190 590", "(12) 636-77-98"] {
+            assert!(is_phone(ok), "{ok}");
+        }
+        for bad in ["12 430 45", "call us", "12+430 45 46", "1234567"] {
+            assert!(!is_phone(bad), "{bad}");
+        }
+        assert!(is_email("info.opt@muw.pl"));
+        assert!(!is_email("info.opt@muw"));
+        assert!(!is_email("mailto: x@y.pl"));
+    }
+
+    #[test]
+    fn placeholders_are_found() {
+        let found = placeholders("Idź do {{ ops }} lub {{migrant-point}}. {{ Nie }} {{");
+        assert_eq!(found.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["ops", "migrant-point"]);
+    }
+
+    #[test]
+    fn review_age() {
+        assert_eq!(months_between((2025, 11, 22), (2026, 11, 22)), 12);
+        assert_eq!(months_between((2025, 11, 23), (2026, 11, 22)), 11);
+    }
+}

@@ -14,6 +14,8 @@ use crate::i18n::Locales;
 use crate::i18n::translit::slugify;
 use crate::markdown::{Heading, Rendered};
 use crate::output::Assets;
+use crate::schema::Facts;
+use crate::schema::geo::Boundaries;
 
 /// Everything the render phase reads, shared by all workers.
 pub struct SiteData {
@@ -26,6 +28,9 @@ pub struct SiteData {
     pub rendered: Vec<Vec<Option<Rendered>>>,
     /// `[node][lang]` resolved URLs of the `@/` links of the document shown in `lang`.
     pub link_urls: Vec<Vec<Vec<String>>>,
+    /// What the schema found: municipalities, their services and local facts.
+    pub facts: Facts,
+    pub boundaries: Option<Boundaries>,
     refs: Vec<Vec<Option<Value>>>,
     meta: Vec<Vec<OnceLock<Value>>>,
     config_views: Vec<Value>,
@@ -68,16 +73,22 @@ struct TermLink {
     path: String,
 }
 
+/// The loaded and validated site, before its views are built.
+pub struct SiteParts {
+    pub config: Config,
+    pub library: Library,
+    pub listings: Listings,
+    pub locales: Locales,
+    pub assets: Assets,
+    pub rendered: Vec<Vec<Option<Rendered>>>,
+    pub link_urls: Vec<Vec<Vec<String>>>,
+    pub facts: Facts,
+    pub boundaries: Option<Boundaries>,
+}
+
 impl SiteData {
-    pub fn new(
-        config: Config,
-        library: Library,
-        listings: Listings,
-        locales: Locales,
-        assets: Assets,
-        rendered: Vec<Vec<Option<Rendered>>>,
-        link_urls: Vec<Vec<Vec<String>>>,
-    ) -> SiteData {
+    pub fn new(parts: SiteParts) -> SiteData {
+        let SiteParts { config, library, listings, locales, assets, rendered, link_urls, facts, boundaries } = parts;
         let langs = library.langs.len();
         let meta = library.nodes.iter().map(|_| (0..langs).map(|_| OnceLock::new()).collect()).collect();
         let mut site = SiteData {
@@ -88,6 +99,8 @@ impl SiteData {
             assets,
             rendered,
             link_urls,
+            facts,
+            boundaries,
             refs: Vec::new(),
             meta,
             config_views: Vec::new(),
