@@ -324,6 +324,17 @@ fn suggest_key(library: &Library, target: &str) -> String {
 
 /// One file of the output.
 enum Job {
+    /// A migrant guide rendered with one municipality's local facts.
+    MigrantLocal {
+        guide: NodeId,
+        municipality: NodeId,
+        lang: usize,
+    },
+    /// Every guide of one municipality on one printable page.
+    MigrantPack {
+        municipality: NodeId,
+        lang: usize,
+    },
     /// A page or section in a language; sections may have several pagers (1-based).
     Node {
         id: NodeId,
@@ -477,6 +488,18 @@ fn plan(site: &SiteData) -> Vec<(String, Job)> {
     for (lang, code) in site.library.langs.iter().enumerate() {
         jobs.push((out(&format!("{}/", site.config.lang_prefix(code)), "404.html"), Job::NotFound { lang }));
     }
+    for &municipality in &site.facts.municipalities {
+        for lang in 0..site.library.langs.len() {
+            if let Some(path) = site.migrant_pack_path(municipality, lang) {
+                jobs.push((out(&path, "index.html"), Job::MigrantPack { municipality, lang }));
+            }
+            for &guide in &site.facts.guides {
+                if let Some(path) = site.migrant_local_path(guide, municipality, lang) {
+                    jobs.push((out(&path, "index.html"), Job::MigrantLocal { guide, municipality, lang }));
+                }
+            }
+        }
+    }
     jobs.push(("sitemap.xml".to_string(), Job::Sitemap));
     jobs.push(("robots.txt".to_string(), Job::Robots));
     for (out_path, source) in &site.assets.files {
@@ -512,6 +535,7 @@ fn describe_job(site: &SiteData, job: &Job) -> String {
             format!("taxonomy `{}`", site.listings.taxonomies[*tax].name)
         }
         Job::NotFound { .. } => "the 404 page".to_string(),
+        Job::MigrantLocal { .. } | Job::MigrantPack { .. } => "a municipality's migrant information".to_string(),
         Job::Sitemap => "sitemap.xml".to_string(),
         Job::Robots => "robots.txt".to_string(),
     }
@@ -578,13 +602,16 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
             let node = &site.library.nodes[id];
             let doc = site.doc(id, lang).expect("planned nodes exist");
             let path = node.paths[lang].as_deref().expect("planned nodes have a path");
-            let kind = if node.parent.is_none() {
-                "home"
-            } else if node.is_section {
-                "section"
-            } else {
-                "page"
+            let typed = site.library.nodes[id].docs[site.default_lang()].as_ref().and_then(schema::kind_name);
+            let kind = match typed {
+                Some(name) => name,
+                None if node.parent.is_none() => "home",
+                None if node.is_section => "section",
+                None => "page",
             };
+            // `accessibility_statement` → `accessibility-statement`, as in data-kind and template names.
+            let kind_label = kind.replace('_', "-");
+            let kind = kind_label.as_str();
             let mut ctx = base_context(site, lang, kind, &pager_path(path, *pager));
             let fallback = node.is_fallback(lang);
             set(&mut ctx, "translations", site.translations(id, lang));
@@ -604,8 +631,10 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
                     paginator(site, &site.listings.pages[id][lang], lang, per_page, *pager, path),
                 );
             }
+            let kind_template = format!("{kind}.html");
             let template = match &doc.fm.template {
                 Some(t) => t.value.as_str(),
+                None if typed.is_some() && templates.has(&kind_template) => kind_template.as_str(),
                 None if node.parent.is_none() => "index.html",
                 None if node.is_section => "section.html",
                 None => "page.html",
@@ -669,6 +698,10 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
             set(&mut ctx, "translations", homes);
             templates.render("404.html", Value::from_pairs(ctx), Some("the 404 page")).map(String::into_bytes)
         }
+        Job::MigrantLocal { guide, municipality, lang } => {
+            render_migrant_local(site, templates, *guide, *municipality, *lang)
+        }
+        Job::MigrantPack { municipality, lang } => render_migrant_pack(site, templates, *municipality, *lang),
         Job::Feed { id, lang } => render_feed(site, templates, *id, *lang),
         Job::Sitemap => render_sitemap(site, templates),
         Job::Robots => templates
@@ -684,6 +717,145 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
                 .map_err(|err| Diagnostic::error("io", format!("cannot read: {err}")).at(Location::file(source)))
         }
     }
+}
+
+/// A page map built from a node's cached meta map plus extra entries.
+fn extend_meta(site: &SiteData, node: NodeId, lang: usize, extra: Vec<(&'static str, Value)>) -> Value {
+    let meta = site.meta(node, lang);
+    let mut pairs: Vec<(Value, Value)> = meta
+        .try_iter()
+        .map(|keys| keys.map(|k| (k.clone(), meta.get_item(&k).unwrap_or_default())).collect())
+        .unwrap_or_default();
+    // Extra entries replace the node's own (e.g. the breadcrumbs of a municipality-local guide).
+    pairs.retain(|(k, _)| !extra.iter().any(|(e, _)| k.as_str() == Some(e)));
+    pairs.extend(extra.into_iter().map(|(k, v)| (Value::from(k), v)));
+    Value::from_pairs(pairs)
+}
+
+/// Breadcrumbs of a municipality's migrant pages: the municipality's own, then the municipality,
+/// then (for a single topic) the pack.
+fn municipality_crumbs(site: &SiteData, municipality: NodeId, lang: usize, with_pack: bool) -> Value {
+    let mut crumbs: Vec<Value> = site
+        .meta(municipality, lang)
+        .get_attr("ancestors")
+        .ok()
+        .and_then(|a| a.try_iter().ok().map(|i| i.collect()))
+        .unwrap_or_default();
+    crumbs.push(site.reference(municipality, lang));
+    if with_pack && let Some(path) = site.migrant_pack_path(municipality, lang) {
+        let name = site.doc(municipality, lang).map(|d| d.title().to_string()).unwrap_or_default();
+        let title = site
+            .locales
+            .message(site.lang_code(lang), "guide-pack-title", &[("name", name.into())])
+            .unwrap_or_default();
+        crumbs.push(Value::from_pairs([
+            ("title", Value::from(title)),
+            ("path", Value::from(site.href(&path))),
+            ("is_fallback", Value::from(false)),
+            ("lang", Value::from(site.lang_code(lang))),
+        ]));
+    }
+    Value::from(crumbs)
+}
+
+/// A guide with one municipality's facts (`<body data-kind="migrant-local">`).
+fn render_migrant_local(
+    site: &SiteData,
+    templates: &Templates,
+    guide: NodeId,
+    municipality: NodeId,
+    lang: usize,
+) -> Result<Vec<u8>, Diagnostic> {
+    let path = site.migrant_local_path(guide, municipality, lang).expect("planned");
+    let mut ctx = base_context(site, lang, "migrant-local", &path);
+    let node = &site.library.nodes[guide];
+    let fallback = node.is_fallback(lang);
+    let existing: Value = (0..site.library.langs.len())
+        .filter(|&l| node.docs[l].is_some())
+        .filter_map(|l| {
+            let p = site.migrant_local_path(guide, municipality, l)?;
+            Some(Value::from_pairs([
+                ("lang", Value::from(site.lang_code(l))),
+                ("name", Value::from(site.config.languages[l].name.as_str())),
+                ("path", Value::from(site.href(&p))),
+                ("current", Value::from(l == lang)),
+            ]))
+        })
+        .collect();
+    set(&mut ctx, "translations", existing);
+    set(&mut ctx, "noindex", Value::from(fallback));
+    set(&mut ctx, "is_fallback", Value::from(fallback));
+    set(&mut ctx, "content_lang", Value::from(site.lang_code(site.content_lang(guide, lang))));
+    let page = extend_meta(
+        site,
+        guide,
+        lang,
+        vec![
+            ("content", Value::from_safe_string(site.guide_html(guide, Some(municipality), lang))),
+            ("local_facts", site.guide_local_facts(guide, municipality, lang)),
+            ("municipality", site.reference(municipality, lang)),
+            ("pack", Value::from(site.migrant_pack_path(municipality, lang).map(|p| site.href(&p)))),
+            ("ancestors", municipality_crumbs(site, municipality, lang, true)),
+            ("path", Value::from(site.href(&path))),
+        ],
+    );
+    set(&mut ctx, "page", page);
+    templates
+        .render("migrant-local.html", Value::from_pairs(ctx), Some("a migrant guide for a municipality"))
+        .map(String::into_bytes)
+}
+
+/// Every guide of one municipality on one printable page.
+fn render_migrant_pack(
+    site: &SiteData,
+    templates: &Templates,
+    municipality: NodeId,
+    lang: usize,
+) -> Result<Vec<u8>, Diagnostic> {
+    let path = site.migrant_pack_path(municipality, lang).expect("planned");
+    let mut ctx = base_context(site, lang, "migrant-local", &path);
+    set(
+        &mut ctx,
+        "translations",
+        language_links(site, lang, |l| site.migrant_pack_path(municipality, l).unwrap_or_default()),
+    );
+    let mut guides: Vec<NodeId> =
+        site.facts.guides.iter().copied().filter(|&g| site.library.nodes[g].paths[lang].is_some()).collect();
+    guides.sort_by_key(|&g| {
+        (site.doc(g, lang).and_then(|d| d.fm.weight).unwrap_or(i64::MAX), site.library.nodes[g].key.clone())
+    });
+    let topics: Value = guides
+        .iter()
+        .map(|&g| {
+            Value::from_pairs([
+                ("title", Value::from(site.doc(g, lang).map(|d| d.title()).unwrap_or_default())),
+                ("lang", Value::from(site.lang_code(site.content_lang(g, lang)))),
+                ("is_fallback", Value::from(site.library.nodes[g].is_fallback(lang))),
+                ("anchor", Value::from(site.library.nodes[g].stem.clone())),
+                ("path", Value::from(site.migrant_local_path(g, municipality, lang).map(|p| site.href(&p)))),
+                ("content", Value::from_safe_string(site.guide_html(g, Some(municipality), lang))),
+                ("local_facts", site.guide_local_facts(g, municipality, lang)),
+            ])
+        })
+        .collect();
+    let name = site.doc(municipality, lang).map(|d| d.title().to_string()).unwrap_or_default();
+    let title =
+        site.locales.message(site.lang_code(lang), "guide-pack-title", &[("name", name.into())]).unwrap_or_default();
+    set(
+        &mut ctx,
+        "page",
+        Value::from_pairs([
+            ("title", Value::from(title)),
+            ("path", Value::from(site.href(&path))),
+            ("description", Value::from(())),
+            ("ancestors", municipality_crumbs(site, municipality, lang, false)),
+            ("municipality", site.reference(municipality, lang)),
+            ("topics", topics),
+        ]),
+    );
+    templates
+        .render("migrant-pack.html", Value::from_pairs(ctx), Some("a municipality's migrant pack"))
+        .map(String::into_bytes)
 }
 
 fn taxonomy_translations(site: &SiteData, taxonomy: &listing::Taxonomy, lang: usize) -> Value {

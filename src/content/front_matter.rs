@@ -127,6 +127,9 @@ pub struct KindTable {
     pub data: std::sync::Arc<dyn std::any::Any + Send + Sync>,
     /// Byte range of the table's key in the whole file.
     pub span: Range<usize>,
+    /// Where the TOML block starts in the file: spans inside `data` (`toml::Spanned` fields) are
+    /// relative to it.
+    pub toml_offset: usize,
 }
 
 impl std::fmt::Debug for KindTable {
@@ -324,7 +327,12 @@ pub fn parse(
                 } else {
                     match kinds.parse(kind, value) {
                         Ok(data) => {
-                            fm.kind = Some(KindTable { name: kind.to_string(), data, span: shift(span, offset) })
+                            fm.kind = Some(KindTable {
+                                name: kind.to_string(),
+                                data,
+                                span: shift(span, offset),
+                                toml_offset: offset,
+                            })
                         }
                         Err(list) => problems.extend(list.into_iter().map(|p| {
                             let d =

@@ -137,7 +137,15 @@ pub struct Policy {
     pub today: (i32, u8, u8),
 }
 
+/// The location of a field of the document's kind table (its spans are relative to the TOML).
 fn location(doc: &Doc, span: Range<usize>) -> Location {
+    let offset = doc.fm.kind.as_ref().map_or(0, |k| k.toml_offset);
+    Location::from_span(&doc.file, &doc.text, span.start + offset..span.end + offset)
+}
+
+/// The location of the kind table's header (`[service]`).
+fn kind_location(doc: &Doc) -> Location {
+    let span = doc.fm.kind.as_ref().map_or(0..0, |k| k.span.clone());
     Location::from_span(&doc.file, &doc.text, span)
 }
 
@@ -153,7 +161,7 @@ pub fn validate(library: &Library, boundaries: Option<&Boundaries>, policy: &Pol
             if lang != default && !per_language {
                 diags.push(
                     Diagnostic::error("kind-in-translation", format!("[{}] belongs in the Polish file only", kind.name))
-                        .at(location(doc, kind.span.clone()))
+                        .at(kind_location(doc))
                         .hint("facts are the same in every language: keep them in the file without a language code; translations carry the title and the text"),
                 );
             }
@@ -167,7 +175,7 @@ pub fn validate(library: &Library, boundaries: Option<&Boundaries>, policy: &Pol
                             "kind-placement",
                             "[municipality] belongs in a municipality folder's _index.md",
                         )
-                        .at(location(doc, doc.fm.kind.as_ref().map_or(0..0, |k| k.span.clone())))
+                        .at(kind_location(doc))
                         .hint("move it to content/gminy/<municipality>/_index.md"),
                     );
                 }
@@ -199,7 +207,7 @@ pub fn validate(library: &Library, boundaries: Option<&Boundaries>, policy: &Pol
             }
             None => diags.push(
                 Diagnostic::error("kind-placement", "a [service] page must be inside a municipality's folder")
-                    .at(location(doc, doc.fm.kind.as_ref().map_or(0..0, |k| k.span.clone())))
+                    .at(kind_location(doc))
                     .hint("move it to content/gminy/<municipality>/, next to the _index.md that has [municipality]"),
             ),
         }
@@ -403,14 +411,14 @@ fn check_service(
         },
         None => diags.push(
             Diagnostic::warning("review-missing", "the facts of this service have no review date")
-                .at(location(doc, doc.fm.kind.as_ref().map_or(0..0, |k| k.span.clone())))
+                .at(kind_location(doc))
                 .hint("add reviewed = YYYY-MM-DD when an editor has checked them"),
         ),
     }
     if !service.verified {
         diags.push(
             Diagnostic::warning("unverified", "facts not confirmed on an official page (verified = false)")
-                .at(location(doc, doc.fm.kind.as_ref().map_or(0..0, |k| k.span.clone())))
+                .at(kind_location(doc))
                 .hint(match &service.gap {
                     Some(gap) => format!("known gap: {gap}"),
                     None => "confirm the facts on the institution's or the municipality's official site".into(),
@@ -431,7 +439,7 @@ fn check_forum(doc: &Doc, forum: &Forum, diags: &Diagnostics) {
                 "forum-date-missing",
                 "a meeting needs `date` or, when the day is unknown, `approximate_date`",
             )
-            .at(location(doc, doc.fm.kind.as_ref().map_or(0..0, |k| k.span.clone())))
+            .at(kind_location(doc))
             .hint("e.g. approximate_date = \"2021-12\" with date_note = \"shortly before 14 December 2021\""),
         );
     }
@@ -480,7 +488,7 @@ fn check_statement(doc: &Doc, statement: &AccessibilityStatement, policy: &Polic
                 "statement-contact-missing",
                 "the accessibility statement has no contact e-mail or phone",
             )
-            .at(location(doc, doc.fm.kind.as_ref().map_or(0..0, |k| k.span.clone())))
+            .at(kind_location(doc))
             .hint(
                 "the law requires a contact for accessibility requests; add contact_email or contact_phone once known",
             ),
@@ -507,7 +515,8 @@ fn check_guide(library: &Library, id: NodeId, guide: &Guide, diags: &Diagnostics
     let needs: Vec<LocalFact> = guide.needs.iter().map(|n| *n.get_ref()).collect();
     for doc in library.nodes[id].docs.iter().flatten() {
         for (name, range) in placeholders(doc.body()) {
-            let at = location(doc, doc.body_offset + range.start..doc.body_offset + range.end);
+            let at =
+                Location::from_span(&doc.file, &doc.text, doc.body_offset + range.start..doc.body_offset + range.end);
             match LocalFact::from_code(&name) {
                 None => diags.push(
                     Diagnostic::error("placeholder-unknown", format!("`{{{{ {name} }}}}` is not a local fact"))
@@ -529,8 +538,7 @@ fn check_guide(library: &Library, id: NodeId, guide: &Guide, diags: &Diagnostics
     if library.nodes[id].is_section {
         let doc = library.nodes[id].any_doc();
         diags.push(
-            Diagnostic::error("kind-placement", "[guide] belongs on a page, not on a section")
-                .at(location(doc, doc.fm.kind.as_ref().map_or(0..0, |k| k.span.clone()))),
+            Diagnostic::error("kind-placement", "[guide] belongs on a page, not on a section").at(kind_location(doc)),
         );
     }
     check_sources(library.nodes[id].any_doc(), &guide.source, diags);

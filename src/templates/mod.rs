@@ -3,6 +3,7 @@
 //! built-in `sitemap.xml`, `atom.xml` and `robots.txt` that a theme may override. Template
 //! errors become diagnostics naming the template file and line.
 
+mod kinds;
 pub mod views;
 
 use std::path::{Path, PathBuf};

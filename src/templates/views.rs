@@ -232,6 +232,10 @@ impl SiteData {
         }
         ancestors.reverse();
         pairs.push(("ancestors", Value::from(ancestors)));
+        if let Some((name, view)) = self.kind_view(id, lang) {
+            pairs.push(("kind", Value::from(name)));
+            pairs.push((name, view));
+        }
         let rendered = self.rendered[id][content_lang].as_ref();
         pairs.push(("toc", Value::from(Serde(rendered.map_or(&[][..], |r| &r.toc[..]) as &[Heading]))));
         let words = rendered.map_or(0, |r| r.word_count);
@@ -260,9 +264,14 @@ impl SiteData {
     /// cached meta map, so the pagers of a long section do not rebuild its page list each time.
     pub fn full(&self, node: NodeId, lang: usize) -> Value {
         let content_lang = self.content_lang(node, lang);
-        let content = match &self.rendered[node][content_lang] {
-            Some(r) => crate::markdown::resolve_links(&r.html, &self.link_urls[node][lang]),
-            None => String::new(),
+        let content = if self.facts.guides.contains(&node) {
+            // A guide's own page names each local fact generically.
+            self.guide_html(node, None, lang)
+        } else {
+            match &self.rendered[node][content_lang] {
+                Some(r) => crate::markdown::resolve_links(&r.html, &self.link_urls[node][lang]),
+                None => String::new(),
+            }
         };
         let mut pairs: Vec<(Value, Value)> = if self.library.nodes[node].is_section {
             let meta = self.meta(node, lang);

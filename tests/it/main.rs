@@ -7,3 +7,4 @@ mod build;
 mod errors;
 mod output;
 mod support;
+mod typed;

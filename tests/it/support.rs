@@ -48,6 +48,14 @@ impl SiteTest {
         SiteTest { dir }
     }
 
+    /// The typed-content fixture with the portal's real theme (`themes/portal`), so that the
+    /// theme's kind templates are tested too.
+    pub fn typed() -> SiteTest {
+        let site = SiteTest::fixture("typed");
+        copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("themes"), &site.path("themes"));
+        site
+    }
+
     /// Copies `tests/fixtures/<overlay>` over the site (files replace files of the same name).
     pub fn overlay(self, overlay: &str) -> SiteTest {
         copy_tree(&fixtures().join(overlay), self.dir.path());

@@ -73,3 +73,126 @@ not-found-other-languages = Strona główna w innych językach
 
 footer-association = Stowarzyszenie Metropolia Krakowska
 footer-purpose = Informacje o usługach społecznych w 15 gminach Metropolii Krakowskiej.
+
+## Typed content: vocabularies (codes in src/schema/vocab.rs)
+category-ops = Ośrodek pomocy społecznej
+category-ops-branch = Filia ośrodka pomocy społecznej
+category-family-support = Wsparcie rodziny
+category-nursery = Żłobek lub klub dziecięcy
+category-senior-club = Klub seniora
+category-senior-day-care = Dzienny dom opieki dla seniorów
+category-day-support = Placówka wsparcia dziennego dla dzieci
+category-respite-care = Opieka wytchnieniowa
+category-health = Zdrowie
+category-housing = Mieszkalnictwo
+category-migrant-information = Punkt informacyjny dla cudzoziemców
+category-legal-aid = Pomoc prawna i poradnictwo
+category-social-economy = Ekonomia społeczna
+category-public-office = Urząd
+area-services = Jakość i dostępność usług społecznych, opiekuńczych i zdrowotnych
+area-childcare = Opieka nad dziećmi do lat 3
+area-migration = Spójna polityka migracyjna
+area-housing = Mieszkalnictwo i rewitalizacja
+audience-everyone = Wszyscy mieszkańcy
+audience-children = Dzieci
+audience-youth = Młodzież
+audience-families = Rodziny
+audience-seniors = Seniorzy
+audience-people-with-disabilities = Osoby z niepełnosprawnościami
+audience-carers = Opiekunowie
+audience-migrants = Cudzoziemcy
+audience-people-in-crisis = Osoby w kryzysie
+language-pl = polski
+language-en = angielski
+language-uk = ukraiński
+language-ru = rosyjski
+language-de = niemiecki
+language-fr = francuski
+language-be = białoruski
+language-ka = gruziński
+language-pso = polski język migowy
+municipality-type-urban = gmina miejska
+municipality-type-urban-rural = gmina miejsko-wiejska
+municipality-type-rural = gmina wiejska
+wheelchair-yes = Dostępne dla osób na wózkach
+wheelchair-limited = Częściowo dostępne dla osób na wózkach
+wheelchair-no = Niedostępne dla osób na wózkach
+fact-ops = ośrodek pomocy społecznej w Twojej gminie
+fact-migrant-point = najbliższy punkt informacyjny dla cudzoziemców
+fact-legalisation-office = urząd, w którym legalizuje się pobyt
+fact-municipal-office = urząd gminy
+fact-nursery = żłobek lub klub dziecięcy
+forum-social-services-forum = Forum Usług Społecznych
+forum-metropolis-forum = Forum Metropolii Krakowskiej
+forum-general-meeting = Walne Zebranie Członków Stowarzyszenia
+compliance-full = zgodna
+compliance-partial = częściowo zgodna
+compliance-none = niezgodna
+
+## Days of the week (opening hours)
+day-0 = poniedziałek
+day-1 = wtorek
+day-2 = środa
+day-3 = czwartek
+day-4 = piątek
+day-5 = sobota
+day-6 = niedziela
+hours-closed = nieczynne
+hours-public-holidays = Święta
+hours-always = Całą dobę, codziennie
+
+## Service and municipality pages
+contact-heading = Kontakt
+contact-address = Adres
+contact-phone = Telefon
+contact-email = E-mail
+contact-website = Strona internetowa
+contact-hours = Godziny otwarcia
+contact-languages = Języki obsługi
+contact-unknown = brak danych
+service-category = Rodzaj
+service-provider = Prowadzi
+service-audiences = Dla kogo
+service-wheelchair = Dostępność
+service-areas = Obszar planu 4US
+service-municipality = Gmina
+provenance-heading = Skąd są te dane
+provenance-source = Źródło
+provenance-source-date = Data źródła
+provenance-verified = Dane potwierdzone na oficjalnej stronie
+provenance-unverified = Dane niepotwierdzone – sprawdź przed wizytą
+provenance-reviewed = Ostatnio sprawdzone
+provenance-not-reviewed = Dane nie zostały jeszcze sprawdzone przez redakcję
+provenance-gap = Czego brakuje
+municipality-facts = Podstawowe informacje
+municipality-teryt = Kod TERYT
+municipality-type = Rodzaj gminy
+municipality-county = Powiat
+municipality-seat = Siedziba
+municipality-area = Powierzchnia
+municipality-area-value = { $area } km²
+municipality-services = Usługi w gminie
+municipality-services-count = { $count ->
+    [one] { $count } usługa
+    [few] { $count } usługi
+    [many] { $count } usług
+   *[other] { $count } usługi
+}
+municipality-no-services = Nie mamy jeszcze informacji o usługach w tej gminie.
+municipality-migrant-pack = Informacje dla cudzoziemców w tej gminie
+forum-meeting = Spotkanie
+forum-date = Data
+forum-date-approximate = Data (przybliżona)
+forum-place = Miejsce
+forum-topics = Tematy
+forum-speakers = Wystąpienia
+forum-outcomes = Ustalenia
+forum-areas = Obszary planu 4US
+guide-local-versions = Wersje dla poszczególnych gmin
+guide-local-facts = Kontakty w Twojej gminie
+guide-fact-missing = jeszcze nie uzupełniono – zapytaj w urzędzie swojej gminy
+guide-for-municipality = Gmina: { $name }
+guide-pack-title = Informacje dla cudzoziemców – { $name }
+guide-pack-intro = Wszystkie tematy w jednym miejscu. Tę stronę można wydrukować.
+guide-topics = Tematy
+guide-print = Wersja do druku zawiera wszystkie tematy.

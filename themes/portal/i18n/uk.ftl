@@ -73,3 +73,126 @@ not-found-other-languages = Головна сторінка іншими мов�
 
 footer-association = Асоціація «Краківська метрополія»
 footer-purpose = Інформація про соціальні послуги в 15 гмінах Краківської метрополії.
+
+## Typed content: vocabularies (codes in src/schema/vocab.rs)
+category-ops = Центр соціальної допомоги
+category-ops-branch = Філія центру соціальної допомоги
+category-family-support = Підтримка сімʼї
+category-nursery = Ясла або дитячий клуб
+category-senior-club = Клуб для людей похилого віку
+category-senior-day-care = Денний догляд для людей похилого віку
+category-day-support = Заклад денної підтримки для дітей
+category-respite-care = Тимчасова підміна опікунів
+category-health = Здоровʼя
+category-housing = Житло
+category-migrant-information = Інформаційний пункт для іноземців
+category-legal-aid = Правова допомога і консультації
+category-social-economy = Соціальна економіка
+category-public-office = Державна установа
+area-services = Якість і доступність соціальних, опікунських і медичних послуг
+area-childcare = Догляд за дітьми до 3 років
+area-migration = Узгоджена міграційна політика
+area-housing = Житло і ревіталізація
+audience-everyone = Усі мешканці
+audience-children = Діти
+audience-youth = Молодь
+audience-families = Сімʼї
+audience-seniors = Люди похилого віку
+audience-people-with-disabilities = Люди з інвалідністю
+audience-carers = Опікуни
+audience-migrants = Іноземці
+audience-people-in-crisis = Люди в кризі
+language-pl = польська
+language-en = англійська
+language-uk = українська
+language-ru = російська
+language-de = німецька
+language-fr = французька
+language-be = білоруська
+language-ka = грузинська
+language-pso = польська жестова мова
+municipality-type-urban = міська гміна
+municipality-type-urban-rural = місько-сільська гміна
+municipality-type-rural = сільська гміна
+wheelchair-yes = Доступно для людей на візках
+wheelchair-limited = Частково доступно для людей на візках
+wheelchair-no = Недоступно для людей на візках
+fact-ops = центр соціальної допомоги у вашій гміні
+fact-migrant-point = найближчий інформаційний пункт для іноземців
+fact-legalisation-office = установа, де легалізують перебування
+fact-municipal-office = управління гміни
+fact-nursery = ясла або дитячий клуб
+forum-social-services-forum = Форум соціальних послуг
+forum-metropolis-forum = Форум Краківської метрополії
+forum-general-meeting = Загальні збори членів Асоціації
+compliance-full = повністю відповідає
+compliance-partial = частково відповідає
+compliance-none = не відповідає
+
+## Days of the week (opening hours)
+day-0 = понеділок
+day-1 = вівторок
+day-2 = середа
+day-3 = четвер
+day-4 = пʼятниця
+day-5 = субота
+day-6 = неділя
+hours-closed = зачинено
+hours-public-holidays = Святкові дні
+hours-always = Цілодобово, щодня
+
+## Service and municipality pages
+contact-heading = Контакти
+contact-address = Адреса
+contact-phone = Телефон
+contact-email = Електронна пошта
+contact-website = Вебсайт
+contact-hours = Години роботи
+contact-languages = Мови обслуговування
+contact-unknown = немає даних
+service-category = Тип
+service-provider = Керує
+service-audiences = Для кого
+service-wheelchair = Доступність
+service-areas = Напрям плану 4US
+service-municipality = Гміна
+provenance-heading = Звідки ця інформація
+provenance-source = Джерело
+provenance-source-date = Дата джерела
+provenance-verified = Підтверджено на офіційному сайті
+provenance-unverified = Не підтверджено – перевірте перед візитом
+provenance-reviewed = Востаннє перевірено
+provenance-not-reviewed = Наша редакція ще не перевірила ці дані
+provenance-gap = Чого бракує
+municipality-facts = Основна інформація
+municipality-teryt = Код TERYT
+municipality-type = Тип гміни
+municipality-county = Повіт
+municipality-seat = Осідок
+municipality-area = Площа
+municipality-area-value = { $area } км²
+municipality-services = Послуги в гміні
+municipality-services-count = { $count ->
+    [one] { $count } послуга
+    [few] { $count } послуги
+    [many] { $count } послуг
+   *[other] { $count } послуги
+}
+municipality-no-services = У нас ще немає інформації про послуги в цій гміні.
+municipality-migrant-pack = Інформація для іноземців у цій гміні
+forum-meeting = Зустріч
+forum-date = Дата
+forum-date-approximate = Дата (приблизна)
+forum-place = Місце
+forum-topics = Теми
+forum-speakers = Виступи
+forum-outcomes = Домовленості
+forum-areas = Напрями плану 4US
+guide-local-versions = Версії для окремих гмін
+guide-local-facts = Контакти у вашій гміні
+guide-fact-missing = ще не заповнено – запитайте в управлінні своєї гміни
+guide-for-municipality = Гміна: { $name }
+guide-pack-title = Інформація для іноземців – { $name }
+guide-pack-intro = Усі теми в одному місці. Цю сторінку можна надрукувати.
+guide-topics = Теми
+guide-print = Версія для друку містить усі теми.

@@ -1,0 +1,331 @@
+//! Typed content (`tests/fixtures/typed/`, with the portal theme): municipalities, services,
+//! forum meetings and migrant guides rendered by their templates, uniform migrant materials,
+//! and one failing fixture per validation rule with its exact location.
+
+use crate::support::{SiteTest, snapshot};
+
+fn built() -> (SiteTest, String) {
+    let site = SiteTest::typed();
+    let run = site.build();
+    run.assert_ok();
+    (site, run.stderr)
+}
+
+#[test]
+fn each_kind_has_its_template_and_data_kind() {
+    let (site, _) = built();
+    for (path, kind) in [
+        ("gminy/wieliczka/index.html", "municipality"),
+        ("gminy/wieliczka/mgops/index.html", "service"),
+        ("forum/spotkanie/index.html", "forum"),
+        ("migranci/pomoc/index.html", "guide"),
+        ("gminy/wieliczka/migranci/pomoc/index.html", "migrant-local"),
+        ("uk/gminy/wieliczka/migranci/index.html", "migrant-local"),
+    ] {
+        assert!(site.read(path).contains(&format!("<body data-kind=\"{kind}\">")), "{path} is not {kind}");
+    }
+}
+
+#[test]
+fn a_service_page_has_the_contact_block_hours_and_provenance() {
+    let (site, _) = built();
+    let pl = site.read("gminy/wieliczka/mgops/index.html");
+    assert!(pl.contains("<dt>Adres</dt><dd>ul. Sienkiewicza 26, 32-020 Wieliczka</dd>"), "{pl}");
+    assert!(pl.contains(r#"<a href="tel:122782140">12 278 21 40</a>"#));
+    assert!(pl.contains(r#"<tr><th scope="row">poniedziałek–piątek</th><td>07:30–15:30</td></tr>"#));
+    assert!(pl.contains(r#"<tr><th scope="row">sobota–niedziela</th><td>nieczynne</td></tr>"#));
+    assert!(pl.contains("<dd>polski, ukraiński</dd>"));
+    assert!(pl.contains(r#"<time datetime="2026-09-01">1 września 2026</time>"#));
+    let uk = site.read("uk/gminy/wieliczka/mgops/index.html");
+    assert!(uk.contains(r#"<tr><th scope="row">понеділок–пʼятниця</th><td>07:30–15:30</td></tr>"#), "{uk}");
+    assert!(uk.contains("<dt>Адреса</dt>"));
+    // The same contact block, in the same place, on every service page.
+    let other = site.read("gminy/krakow/punkt/index.html");
+    assert!(other.contains(r#"<section class="contact" aria-labelledby="mp-contact">"#));
+    assert!(other.contains("<dt>Adres</dt><dd><span class=\"unknown\">brak danych</span></dd>"), "{other}");
+    assert!(other.contains("Dane niepotwierdzone"));
+}
+
+#[test]
+fn service_pages_carry_schema_org_json_ld() {
+    let (site, _) = built();
+    let html = site.read("en/gminy/wieliczka/mgops/index.html");
+    let start = html.find(r#"<script type="application/ld+json">"#).expect("JSON-LD") + 35;
+    let json: serde_json::Value =
+        serde_json::from_str(&html[start..start + html[start..].find("</script>").unwrap()]).unwrap();
+    assert_eq!(json["@type"], "GovernmentService");
+    assert_eq!(json["serviceType"], "Social assistance centre");
+    assert_eq!(json["availableLanguage"], serde_json::json!(["pl", "uk"]));
+    assert_eq!(json["provider"]["geo"]["latitude"], 49.987);
+    assert_eq!(
+        json["hoursAvailable"][0]["dayOfWeek"],
+        serde_json::json!(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"])
+    );
+    assert_eq!(json["hoursAvailable"][0]["opens"], "07:30");
+    assert_eq!(json["areaServed"]["name"], "Wieliczka");
+}
+
+#[test]
+fn a_municipality_lists_its_services_by_category() {
+    let (site, _) = built();
+    let html = site.read("gminy/wieliczka/index.html");
+    assert!(html.contains("<h3>Ośrodek pomocy społecznej</h3>"), "{html}");
+    assert!(html.contains(
+        r#"<a href="/portal/gminy/wieliczka/mgops/">Miejsko-Gminny Ośrodek Pomocy Społecznej w Wieliczce</a>"#
+    ));
+    assert!(html.contains("(1 usługa)"));
+    assert!(html.contains("<dd>99,90 km²</dd>"));
+    assert!(site.read("en/gminy/wieliczka/index.html").contains("<dd>99.90 km²</dd>"));
+}
+
+/// The text of a migrant-local page with its local facts taken out.
+fn without_local_facts(html: &str) -> String {
+    let body = &html[html.find("<div class=\"prose\"").unwrap()..];
+    let body = &body[..body.find("</div>").unwrap()];
+    let mut out = String::new();
+    let mut rest = body;
+    let next_fact =
+        |text: &str| [text.find("<a class=\"fact\""), text.find("<em class=\"fact")].into_iter().flatten().min();
+    while let Some(start) = next_fact(rest) {
+        out.push_str(&rest[..start]);
+        let close = if rest[start..].starts_with("<a") { "</a>" } else { "</em>" };
+        let end = start + rest[start..].find(close).unwrap() + close.len();
+        // Address and phone in brackets after a linked fact belong to the fact too.
+        rest = &rest[end..];
+        if rest.starts_with(" (") {
+            rest = &rest[rest.find(')').unwrap() + 1..];
+        }
+        out.push_str("[FACT]");
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn migrant_materials_read_the_same_in_every_municipality() {
+    let (site, warnings) = built();
+    for lang in ["", "en/", "uk/"] {
+        let topic = if lang == "en/" { "migrants/social-assistance" } else { "migranci/pomoc" };
+        let wieliczka = site.read(&format!("{lang}gminy/wieliczka/{topic}/index.html"));
+        let krakow = site.read(&format!("{lang}gminy/krakow/{topic}/index.html"));
+        assert_eq!(without_local_facts(&wieliczka), without_local_facts(&krakow), "text differs in {lang}");
+        assert_ne!(wieliczka, krakow, "local facts must differ");
+    }
+    let wieliczka = site.read("gminy/wieliczka/migranci/pomoc/index.html");
+    assert!(wieliczka.contains(r#"Idź do <a class="fact" href="/portal/gminy/wieliczka/mgops/">Miejsko-Gminny Ośrodek Pomocy Społecznej w Wieliczce</a> (ul. Sienkiewicza 26, 32-020 Wieliczka; Telefon 12 278 21 40, 12 278 19 55)."#), "{wieliczka}");
+    // Kraków has no `ops` fact: an honest fallback on the page and a reported gap.
+    let krakow = site.read("en/gminy/krakow/migrants/social-assistance/index.html");
+    assert!(
+        krakow.contains(
+            "the social assistance centre in your municipality: not yet provided – ask at your municipal office"
+        ),
+        "{krakow}"
+    );
+    assert!(
+        warnings.contains("warning[fact-missing]: Kraków has no `ops` fact, needed by: Pomoc społeczna"),
+        "{warnings}"
+    );
+    // The generic topic page names the fact and links every municipality's version.
+    let generic = site.read("en/migrants/social-assistance/index.html");
+    assert!(
+        generic.contains(r#"Go to <strong class="fact">the social assistance centre in your municipality</strong>."#),
+        "{generic}"
+    );
+    assert!(generic.contains(r#"<a href="/portal/en/gminy/wieliczka/migrants/social-assistance/">Wieliczka</a>"#));
+    // A Ukrainian reader gets the Polish text of an untranslated guide, marked as such.
+    let uk = site.read("uk/gminy/wieliczka/migranci/pomoc/index.html");
+    assert!(uk.contains(r#"<div class="prose" lang="pl">"#) && uk.contains("noindex"));
+}
+
+#[test]
+fn the_migrant_pack_holds_every_topic_for_printing() {
+    let (site, _) = built();
+    let pack = site.read("en/gminy/wieliczka/migrants/index.html");
+    assert!(pack.contains("<h1>Information for foreigners – Wieliczka</h1>"), "{pack}");
+    assert!(pack.contains(r#"<section class="guide-pack__topic" id="pomoc""#));
+    assert!(pack.contains("Go to <a class=\"fact\""));
+}
+
+#[test]
+fn forum_meetings_show_their_facts() {
+    let (site, _) = built();
+    let html = site.read("forum/spotkanie/index.html");
+    assert!(html.contains(r#"<time datetime="2024-05-09">9 maja 2024</time>"#), "{html}");
+    assert!(html.contains("<strong>Jan Testowy</strong>, dyrektor (GOPS)"));
+    assert!(html.contains("<li>Kolejne spotkanie jesienią</li>"));
+}
+
+/// Lays an invalid overlay over the typed fixture, builds, and returns the diagnostics after
+/// checking the exit code and that the previous output is untouched.
+fn fails(case: &str) -> String {
+    let site = SiteTest::typed();
+    site.build().assert_ok();
+    let before = snapshot(&site.path("public"));
+    let site = site.overlay(&format!("invalid/{case}"));
+    let run = site.build();
+    run.assert_code(1);
+    assert_eq!(snapshot(&site.path("public")), before, "output changed after a failed build");
+    run.stderr
+}
+
+#[track_caller]
+fn has(out: &str, expected: &[&str]) {
+    for e in expected {
+        assert!(out.contains(e), "missing {e:?} in:\n{out}");
+    }
+}
+
+#[test]
+fn swapped_coordinates_are_caught() {
+    has(
+        &fails("typed-swapped"),
+        &[
+            "error[coordinates-outside]: the service [20.065, 49.987] lies outside Wieliczka\n  --> content/gminy/wieliczka/mgops.md:7:15\n",
+            "hint: latitude and longitude look swapped",
+        ],
+    );
+}
+
+#[test]
+fn coordinates_in_another_municipality_are_caught() {
+    has(&fails("typed-outside"), &["content/gminy/wieliczka/mgops.md:7:15", "km outside Wieliczka"]);
+}
+
+#[test]
+fn phone_email_and_website_must_be_well_formed() {
+    has(
+        &fails("typed-bad-contact"),
+        &[
+            "error[phone-invalid]: `12 278 21` is not a phone number\n  --> content/gminy/wieliczka/mgops.md:7:9\n",
+            "error[email-invalid]: `mgops(at)wieliczka.pl` is not an e-mail address\n  --> content/gminy/wieliczka/mgops.md:8:9\n",
+            "error[url-invalid]: `www.mgops.pl` is not a web address\n  --> content/gminy/wieliczka/mgops.md:9:11\n",
+        ],
+    );
+}
+
+#[test]
+fn opening_hours_must_parse() {
+    has(
+        &fails("typed-hours"),
+        &[
+            "error[opening-hours-invalid]: opening_hours: time `8:00` must have two-digit hours: 08:00\n  --> content/gminy/wieliczka/mgops.md:7:24\n",
+        ],
+    );
+}
+
+#[test]
+fn teryt_must_exist_in_the_boundary_file() {
+    has(
+        &fails("typed-teryt"),
+        &[
+            "error[teryt-unknown]: no boundary with TERYT 1261099 in the boundary file\n  --> content/gminy/krakow/_index.md:5:9\n",
+        ],
+    );
+}
+
+#[test]
+fn references_must_resolve() {
+    has(
+        &fails("typed-reference"),
+        &[
+            "error[reference-broken]: facts.ops: no content file `gminy/wieliczka/gops.md`\n  --> content/gminy/wieliczka/_index.md:16:7\n",
+        ],
+    );
+}
+
+#[test]
+fn reviewed_cannot_be_in_the_future() {
+    has(
+        &fails("typed-future"),
+        &[
+            "error[reviewed-future]: reviewed = 2099-01-01 is in the future\n  --> content/gminy/wieliczka/mgops.md:10:12\n",
+        ],
+    );
+}
+
+#[test]
+fn every_unknown_field_of_a_kind_is_reported() {
+    has(
+        &fails("typed-unknown-field"),
+        &[
+            "error[invalid-field]: [service]: unknown field `reviewed_by`",
+            "  --> content/gminy/wieliczka/mgops.md:7:1\n",
+            "error[invalid-field]: [service]: unknown field `coordnates`",
+            "  --> content/gminy/wieliczka/mgops.md:8:1\n",
+        ],
+    );
+}
+
+#[test]
+fn vocabularies_are_closed() {
+    has(
+        &fails("typed-vocabulary"),
+        &[
+            "error[invalid-field]: [service]: unknown value `mops`, expected one of `ops`",
+            "content/gminy/wieliczka/mgops.md:5:12",
+        ],
+    );
+}
+
+#[test]
+fn a_service_belongs_in_a_municipality_folder() {
+    has(
+        &fails("typed-placement"),
+        &[
+            "error[kind-placement]: a [service] page must be inside a municipality's folder\n  --> content/forum/punkt.md:4:2\n",
+        ],
+    );
+}
+
+#[test]
+fn facts_stay_in_the_polish_file() {
+    has(
+        &fails("typed-translation"),
+        &[
+            "error[kind-in-translation]: [service] belongs in the Polish file only\n  --> content/gminy/wieliczka/mgops.uk.md:4:2\n",
+        ],
+    );
+}
+
+#[test]
+fn guide_placeholders_must_be_declared_facts() {
+    has(
+        &fails("typed-placeholder"),
+        &[
+            "error[placeholder-not-needed]: `{{ migrant-point }}` is not listed in [guide] needs\n  --> content/migranci/pomoc.md:11:14\n",
+            "error[placeholder-unknown]: `{{ urzad }}` is not a local fact\n  --> content/migranci/pomoc.md:11:41\n",
+        ],
+    );
+}
+
+#[test]
+fn review_age_and_unverified_facts_are_warnings() {
+    let site = SiteTest::typed();
+    site.write(
+        "config.toml",
+        &std::fs::read_to_string(site.path("config.toml"))
+            .unwrap()
+            .replace("review_max_age_months = 12", "review_max_age_months = 0"),
+    );
+    let run = site.build();
+    run.assert_ok();
+    has(
+        &run.stderr,
+        &[
+            "warning[review-stale]: not reviewed for more than 0 months (last: 2026-09-01)\n  --> content/gminy/wieliczka/mgops.md:",
+            "warning[unverified]: facts not confirmed on an official page (verified = false)\n  --> content/gminy/krakow/punkt.md:4:2\n",
+            "hint: known gap: address unconfirmed",
+            "warning[review-missing]",
+        ],
+    );
+    let json = site.run(&["check", "--format", "json"]);
+    json.assert_code(0);
+    let v: serde_json::Value = serde_json::from_str(json.stdout.trim()).unwrap();
+    assert!(
+        v["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["code"] == "fact-missing" && w["file"] == "content/gminy/krakow/_index.md")
+    );
+}
