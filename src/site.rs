@@ -324,6 +324,10 @@ fn suggest_key(library: &Library, target: &str) -> String {
 
 /// One file of the output.
 enum Job {
+    /// The services as open data: JSON, CSV or GeoJSON.
+    OpenData {
+        format: &'static str,
+    },
     /// A migrant guide rendered with one municipality's local facts.
     MigrantLocal {
         guide: NodeId,
@@ -488,6 +492,12 @@ fn plan(site: &SiteData) -> Vec<(String, Job)> {
     for (lang, code) in site.library.langs.iter().enumerate() {
         jobs.push((out(&format!("{}/", site.config.lang_prefix(code)), "404.html"), Job::NotFound { lang }));
     }
+    if !site.facts.municipality_of.is_empty() {
+        use crate::templates::open_data::{CSV_PATH, GEOJSON_PATH, JSON_PATH};
+        for (path, format) in [(JSON_PATH, "json"), (CSV_PATH, "csv"), (GEOJSON_PATH, "geojson")] {
+            jobs.push((path.to_string(), Job::OpenData { format }));
+        }
+    }
     for &municipality in &site.facts.municipalities {
         for lang in 0..site.library.langs.len() {
             if let Some(path) = site.migrant_pack_path(municipality, lang) {
@@ -535,6 +545,7 @@ fn describe_job(site: &SiteData, job: &Job) -> String {
             format!("taxonomy `{}`", site.listings.taxonomies[*tax].name)
         }
         Job::NotFound { .. } => "the 404 page".to_string(),
+        Job::OpenData { format } => format!("the open data ({format})"),
         Job::MigrantLocal { .. } | Job::MigrantPack { .. } => "a municipality's migrant information".to_string(),
         Job::Sitemap => "sitemap.xml".to_string(),
         Job::Robots => "robots.txt".to_string(),
@@ -564,7 +575,52 @@ fn base_context(site: &SiteData, lang: usize, kind: &str, site_path: &str) -> Ve
         ("paginator", none()),
         ("taxonomy", none()),
         ("term", none()),
+        // Every page links the accessibility statement in the reader's language (required by law).
+        (
+            "accessibility_statement",
+            Value::from(site.facts.statement.and_then(|s| {
+                let n = &site.library.nodes[s];
+                n.paths[lang].as_ref().map(|p| site.permalink(p))
+            })),
+        ),
     ]
+}
+
+/// Element ids the ministry's template of an accessibility statement requires (v2.0).
+const STATEMENT_IDS: &[&str] = &[
+    "a11y-wstep",
+    "a11y-podmiot",
+    "a11y-zakres",
+    "a11y-url",
+    "a11y-data-publikacja",
+    "a11y-data-aktualizacja",
+    "a11y-status",
+    "a11y-kontakt",
+    "a11y-email",
+    "a11y-telefon",
+    "a11y-procedura",
+    "a11y-data-sporzadzenie",
+    "a11y-architektura",
+    "a11y-komunikacja",
+];
+
+/// Each required id appears exactly once in a rendered statement.
+fn check_statement_ids(html: &str, doc: &crate::content::Doc, lang: &str) -> Result<(), Diagnostic> {
+    let problems: Vec<String> = STATEMENT_IDS
+        .iter()
+        .filter_map(|id| match html.matches(&format!("id=\"{id}\"")).count() {
+            1 => None,
+            0 => Some(format!("`{id}` is missing")),
+            n => Some(format!("`{id}` appears {n} times")),
+        })
+        .collect();
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Diagnostic::error("statement-ids", format!("the accessibility statement lacks the required structure: {}", problems.join(", ")))
+        .at(Location::file(&doc.file))
+        .lang(lang)
+        .hint("the ministry's template requires these element ids once each; give the body headings such as ## Procedura {#a11y-procedura}"))
 }
 
 fn set(ctx: &mut [(&'static str, Value)], key: &str, value: Value) {
@@ -640,7 +696,11 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
                 None => "page.html",
             };
             let origin = format!("{} ({})", doc.file.to_string_lossy().replace('\\', "/"), site.lang_code(lang));
-            templates.render(template, Value::from_pairs(ctx), Some(&origin)).map(String::into_bytes)
+            let html = templates.render(template, Value::from_pairs(ctx), Some(&origin))?;
+            if kind == "accessibility-statement" {
+                check_statement_ids(&html, doc, site.lang_code(lang))?;
+            }
+            Ok(html.into_bytes())
         }
         Job::TaxonomyList { tax, lang } => {
             let taxonomy = &site.listings.taxonomies[*tax];
@@ -703,6 +763,12 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
         }
         Job::MigrantPack { municipality, lang } => render_migrant_pack(site, templates, *municipality, *lang),
         Job::Feed { id, lang } => render_feed(site, templates, *id, *lang),
+        Job::OpenData { format } => Ok(match *format {
+            "json" => site.open_data_json(),
+            "csv" => site.open_data_csv(),
+            _ => site.open_data_geojson(),
+        }
+        .into_bytes()),
         Job::Sitemap => render_sitemap(site, templates),
         Job::Robots => templates
             .render(

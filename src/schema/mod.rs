@@ -127,6 +127,8 @@ pub struct Facts {
     pub municipalities: Vec<NodeId>,
     /// Guide pages in file order.
     pub guides: Vec<NodeId>,
+    /// The accessibility statement page, if there is one.
+    pub statement: Option<NodeId>,
 }
 
 /// Settings of the checks.
@@ -182,6 +184,16 @@ pub fn validate(library: &Library, boundaries: Option<&Boundaries>, policy: &Pol
                 facts.municipalities.push(id);
             }
             Some("guide") => facts.guides.push(id),
+            Some("accessibility_statement") => {
+                if facts.statement.is_some() {
+                    diags.push(
+                        Diagnostic::error("statement-duplicate", "there is already an accessibility statement")
+                            .at(kind_location(doc))
+                            .hint("keep one statement page (with its translations)"),
+                    );
+                }
+                facts.statement = Some(id);
+            }
             _ => {}
         }
     }

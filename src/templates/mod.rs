@@ -4,6 +4,7 @@
 //! errors become diagnostics naming the template file and line.
 
 mod kinds;
+pub mod open_data;
 pub mod views;
 
 use std::path::{Path, PathBuf};

@@ -329,3 +329,71 @@ fn review_age_and_unverified_facts_are_warnings() {
             .any(|w| w["code"] == "fact-missing" && w["file"] == "content/gminy/krakow/_index.md")
     );
 }
+
+#[test]
+fn the_accessibility_statement_has_the_required_structure_and_is_linked_everywhere() {
+    let (site, warnings) = built();
+    let html = site.read("deklaracja-dostepnosci/index.html");
+    assert!(html.contains(r#"<body data-kind="accessibility-statement">"#));
+    for id in [
+        "a11y-wstep",
+        "a11y-podmiot",
+        "a11y-url",
+        "a11y-data-publikacja",
+        "a11y-status",
+        "a11y-procedura",
+        "a11y-komunikacja",
+    ] {
+        assert_eq!(html.matches(&format!("id=\"{id}\"")).count(), 1, "{id}");
+    }
+    assert!(
+        html.contains(r#"<time id="a11y-data-publikacja" datetime="2026-01-15">15 stycznia 2026</time>"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"<dd id="a11y-telefon">jeszcze nie podano</dd>"#));
+    assert!(warnings.contains("warning[statement-contact-missing]") == false, "the fixture has an e-mail");
+    // Every page carries the meta tag and the footer link, in the reader's language.
+    for (page, url) in [
+        ("index.html", "https://example.org/portal/deklaracja-dostepnosci/"),
+        ("en/gminy/wieliczka/migrants/index.html", "https://example.org/portal/en/accessibility-statement/"),
+        ("uk/index.html", "https://example.org/portal/uk/deklaracja-dostepnosci/"),
+    ] {
+        let html = site.read(page);
+        assert!(html.contains(&format!("<meta name=\"deklaracja-dostępności\" content=\"{url}\">")), "{page}");
+        assert!(html.contains(&format!("<a href=\"{url}\">")), "{page} lacks the footer link");
+    }
+}
+
+#[test]
+fn a_statement_without_a_required_section_fails() {
+    has(
+        &fails("typed-statement"),
+        &[
+            "error[statement-ids]: the accessibility statement lacks the required structure: `a11y-komunikacja` is missing\n  --> content/deklaracja-dostepnosci.en.md\n",
+        ],
+    );
+}
+
+#[test]
+fn services_are_published_as_open_data() {
+    let (site, _) = built();
+    let csv = site.read("dane/uslugi.csv");
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().starts_with("id,name_pl,name_en,name_uk,category,municipality_teryt"));
+    let wieliczka = csv.lines().find(|l| l.starts_with("gminy/wieliczka/mgops,")).expect("row");
+    assert!(
+        wieliczka.contains(",\"ul. Sienkiewicza 26, 32-020 Wieliczka\",49.987,20.065,12 278 21 40 | 12 278 19 55,"),
+        "{wieliczka}"
+    );
+    assert!(wieliczka.contains(",https://example.org/mgops,,true,2026-09-01,,"));
+    let json: serde_json::Value = serde_json::from_str(&site.read("dane/uslugi.json")).unwrap();
+    assert_eq!(json["count"], 2);
+    assert_eq!(json["services"][1]["verified"], true);
+    let geo: serde_json::Value = serde_json::from_str(&site.read("dane/uslugi.geojson")).unwrap();
+    assert_eq!(
+        geo["features"][0]["geometry"],
+        serde_json::Value::Null,
+        "a service without coordinates is listed, not placed"
+    );
+    assert_eq!(geo["features"][1]["geometry"]["coordinates"], serde_json::json!([20.065, 49.987]));
+}

@@ -192,3 +192,18 @@ guide-pack-title = Information for foreigners – { $name }
 guide-pack-intro = All topics in one place. You can print this page.
 guide-topics = Topics
 guide-print = The printed version contains all topics.
+
+## Accessibility statement
+footer-accessibility = Accessibility statement
+statement-heading = Accessibility statement
+statement-entity-intro = Public body
+statement-site = Website
+statement-published = Date the website was published
+statement-updated = Date of the last major update
+statement-status = Compliance status
+statement-prepared = Date the statement was prepared
+statement-method = How it was prepared
+statement-contact = Contact person
+statement-email = E-mail
+statement-phone = Phone
+statement-missing = not yet provided

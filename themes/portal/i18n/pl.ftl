@@ -196,3 +196,18 @@ guide-pack-title = Informacje dla cudzoziemców – { $name }
 guide-pack-intro = Wszystkie tematy w jednym miejscu. Tę stronę można wydrukować.
 guide-topics = Tematy
 guide-print = Wersja do druku zawiera wszystkie tematy.
+
+## Accessibility statement
+footer-accessibility = Deklaracja dostępności
+statement-heading = Deklaracja dostępności
+statement-entity-intro = Podmiot publiczny
+statement-site = Strona internetowa
+statement-published = Data publikacji strony
+statement-updated = Data ostatniej dużej aktualizacji
+statement-status = Status zgodności z ustawą
+statement-prepared = Data sporządzenia deklaracji
+statement-method = Sposób przygotowania
+statement-contact = Osoba do kontaktu
+statement-email = E-mail
+statement-phone = Telefon
+statement-missing = jeszcze nie podano

@@ -196,3 +196,18 @@ guide-pack-title = Інформація для іноземців – { $name }
 guide-pack-intro = Усі теми в одному місці. Цю сторінку можна надрукувати.
 guide-topics = Теми
 guide-print = Версія для друку містить усі теми.
+
+## Accessibility statement
+footer-accessibility = Декларація доступності
+statement-heading = Декларація доступності
+statement-entity-intro = Публічний субʼєкт
+statement-site = Вебсайт
+statement-published = Дата публікації сайту
+statement-updated = Дата останнього великого оновлення
+statement-status = Статус відповідності закону
+statement-prepared = Дата складання декларації
+statement-method = Спосіб підготовки
+statement-contact = Контактна особа
+statement-email = Електронна пошта
+statement-phone = Телефон
+statement-missing = ще не вказано
