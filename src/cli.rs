@@ -54,7 +54,7 @@ pub enum Command {
     },
     /// Scaffold a content file with every required field.
     New {
-        /// Content kind (municipality, service, forum, guide, …).
+        /// page, section, municipality, service, forum, guide or accessibility_statement.
         kind: String,
         /// Path of the file to create.
         path: PathBuf,
@@ -120,7 +120,32 @@ pub fn run(cli: Cli) -> i32 {
                 1
             }
         },
-        Command::Serve { .. } | Command::New { .. } | Command::Schema { .. } => {
+        Command::New { kind, path } => match crate::scaffold::write_new(&kind, &path) {
+            Ok(()) => {
+                eprintln!("Wrote {} ({kind}): fill in the fields, then run `metroportal check`.", path.display());
+                0
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                2
+            }
+        },
+        Command::Schema { output } => {
+            let dir = output.unwrap_or_else(|| PathBuf::from("schemas"));
+            match crate::scaffold::write_schemas(&dir) {
+                Ok(files) => {
+                    for file in files {
+                        println!("{file}");
+                    }
+                    0
+                }
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    2
+                }
+            }
+        }
+        Command::Serve { .. } => {
             eprintln!("error: this command is not implemented yet");
             2
         }

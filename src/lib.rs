@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod i18n;
 pub mod markdown;
 pub mod output;
+pub mod scaffold;
 pub mod schema;
 pub mod site;
 pub mod templates;

@@ -320,6 +320,9 @@ fn resolve_service(library: &Library, reference: &str) -> Result<NodeId, String>
     Ok(id)
 }
 
+/// How far outside a simplified boundary a point may lie before it is an error.
+const BORDER_TOLERANCE_M: f64 = 150.0;
+
 fn check_point(doc: &Doc, coords: &Spanned<[f64; 2]>, boundary: &geo::Boundary, what: &str, diags: &Diagnostics) {
     let [lat, lon] = *coords.get_ref();
     if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
@@ -331,6 +334,23 @@ fn check_point(doc: &Doc, coords: &Spanned<[f64; 2]>, boundary: &geo::Boundary, 
         return;
     }
     if boundary.contains(lat, lon) {
+        return;
+    }
+    // The boundaries are simplified (areas within about 3 % of the official ones): a point just
+    // outside the line may be right, so it is reported for checking, not refused.
+    let distance = boundary.distance_to_edge_m(lat, lon);
+    if distance <= BORDER_TOLERANCE_M {
+        diags.push(
+            Diagnostic::warning(
+                "coordinates-near-border",
+                format!(
+                    "{what} [{lat}, {lon}] lies {distance:.0} m outside the simplified boundary of {}",
+                    boundary.name
+                ),
+            )
+            .at(location(doc, coords.span()))
+            .hint("the boundary file is simplified; check the point on a detailed map"),
+        );
         return;
     }
     let hint = if boundary.contains(lon, lat) {

@@ -397,3 +397,37 @@ fn services_are_published_as_open_data() {
     );
     assert_eq!(geo["features"][1]["geometry"]["coordinates"], serde_json::json!([20.065, 49.987]));
 }
+
+#[test]
+fn new_scaffolds_a_kind_and_schema_writes_json_schemas() {
+    let site = SiteTest::typed();
+    site.run(&["new", "service", "content/gminy/wieliczka/klub.md"]).assert_ok();
+    let text = std::fs::read_to_string(site.path("content/gminy/wieliczka/klub.md")).unwrap();
+    assert!(
+        text.contains("[service]\ncategory = \"ops\"") && text.contains("# opening_hours = \"Mo-Fr 08:00-16:00\""),
+        "{text}"
+    );
+    // The scaffold names what is missing, not a TOML problem.
+    let run = site.run(&["check"]);
+    run.assert_code(1);
+    assert!(
+        run.stdout.contains(
+            "error[missing-field]: missing required field `title`\n  --> content/gminy/wieliczka/klub.md:1:1"
+        ),
+        "{}",
+        run.stdout
+    );
+    site.run(&["new", "service", "content/gminy/wieliczka/klub.md"])
+        .assert_code(2)
+        .assert_stderr_contains("File exists");
+    site.run(&["new", "shop", "content/x.md"]).assert_code(2).assert_stderr_contains("unknown kind `shop`");
+    let run = site.run(&["schema", "--output", "schemas"]);
+    run.assert_ok();
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.path("schemas/service.schema.json")).unwrap()).unwrap();
+    assert_eq!(
+        schema["properties"]["service"]["properties"]["wheelchair"]["enum"],
+        serde_json::json!(["yes", "limited", "no"])
+    );
+    assert_eq!(run.stdout.lines().count(), 7);
+}
