@@ -48,6 +48,8 @@ struct RefView<'a> {
     is_fallback: bool,
     weight: Option<i64>,
     section: Option<String>,
+    /// The year, for lists grouped by year: from `date`, or a meeting's `approximate_date`.
+    year: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -153,6 +155,10 @@ impl SiteData {
             is_fallback: node.is_fallback(lang),
             weight: doc.fm.weight,
             section: node.parent.and_then(|p| self.library.nodes[p].paths[lang].as_ref()).map(|p| self.href(p)),
+            year: doc.fm.date.map(|d| d.year.to_string()).or_else(|| {
+                let forum = crate::schema::kind_of::<crate::schema::kinds::Forum>(doc)?;
+                forum.approximate_date.as_ref().map(|d| d.get_ref().chars().take(4).collect())
+            }),
         };
         Some(Value::from(Serde(view)))
     }
@@ -215,6 +221,7 @@ impl SiteData {
                 "is_fallback",
                 "weight",
                 "section",
+                "year",
             ] {
                 pairs.push((key, reference.get_attr(key).unwrap_or_default()));
             }
@@ -242,6 +249,13 @@ impl SiteData {
         pairs.push(("word_count", Value::from(words)));
         pairs.push(("reading_minutes", Value::from(words.div_ceil(200).max(1))));
         if node.is_section {
+            let sort_by = match doc.fm.sort_by.unwrap_or_default() {
+                crate::content::front_matter::SortBy::Date => "date",
+                crate::content::front_matter::SortBy::Weight => "weight",
+                crate::content::front_matter::SortBy::Title => "title",
+                crate::content::front_matter::SortBy::None => "none",
+            };
+            pairs.push(("sort_by", Value::from(sort_by)));
             pairs.push(("pages", self.refs_of(&self.listings.pages[id][lang], lang)));
             pairs.push(("subsections", self.refs_of(&self.listings.subsections[id][lang], lang)));
             let feed = self

@@ -207,3 +207,4 @@ statement-contact = Contact person
 statement-email = E-mail
 statement-phone = Phone
 statement-missing = not yet provided
+undated = Date unknown

@@ -211,3 +211,4 @@ statement-contact = Osoba do kontaktu
 statement-email = E-mail
 statement-phone = Telefon
 statement-missing = jeszcze nie podano
+undated = Data nieznana

@@ -211,3 +211,4 @@ statement-contact = Контактна особа
 statement-email = Електронна пошта
 statement-phone = Телефон
 statement-missing = ще не вказано
+undated = Дата невідома
