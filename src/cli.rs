@@ -113,6 +113,9 @@ pub fn run(cli: Cli) -> i32 {
         Command::Check { root, format } => match site::load(&root, None, false) {
             Ok(loaded) => {
                 print_report(&loaded.warnings, format);
+                if format == Format::Human {
+                    print!("{}", completeness_table(&loaded));
+                }
                 0
             }
             Err(diagnostics) => {
@@ -150,6 +153,37 @@ pub fn run(cli: Cli) -> i32 {
             2
         }
     }
+}
+
+/// Municipality × local fact as a plain-text table for the terminal.
+fn completeness_table(loaded: &site::LoadedSite) -> String {
+    use crate::schema::FactState;
+    use crate::schema::vocab::LocalFact;
+    let site = &loaded.site;
+    if site.facts.completeness.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nData completeness (+ present, ? unverified, ~ not reviewed recently, - missing):\n");
+    out.push_str(&format!("{:<24}", "municipality"));
+    for fact in LocalFact::ALL {
+        out.push_str(&format!(" {:>19}", fact.code()));
+    }
+    out.push('\n');
+    for (m, states) in &site.facts.completeness {
+        let name = site.doc(*m, site.default_lang()).map(|d| d.title().to_string()).unwrap_or_default();
+        out.push_str(&format!("{:<24}", name.chars().take(23).collect::<String>()));
+        for (_, state) in states {
+            let mark = match state {
+                FactState::Present => "+",
+                FactState::Unverified => "?",
+                FactState::Stale => "~",
+                FactState::Missing => "-",
+            };
+            out.push_str(&format!(" {mark:>19}"));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 fn print_report(diagnostics: &[crate::diagnostics::Diagnostic], format: Format) {

@@ -324,6 +324,10 @@ fn suggest_key(library: &Library, target: &str) -> String {
 
 /// One file of the output.
 enum Job {
+    /// The data-completeness report for editors (municipality × local fact).
+    Completeness {
+        lang: usize,
+    },
     /// The services as open data: JSON, CSV or GeoJSON.
     OpenData {
         format: &'static str,
@@ -376,7 +380,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let mut timer = Timer::new();
     timer.timings = loaded.timings.clone();
     let site = &loaded.site;
-    let jobs = plan(site);
+    let jobs = plan(site, &loaded.templates);
     let mut outputs: BTreeMap<String, usize> = BTreeMap::new();
     let diags = Diagnostics::new();
     for (i, (path, _)) in jobs.iter().enumerate() {
@@ -457,7 +461,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
 }
 
 /// Every output file of the site with its path relative to the output folder.
-fn plan(site: &SiteData) -> Vec<(String, Job)> {
+fn plan(site: &SiteData, templates: &Templates) -> Vec<(String, Job)> {
     let mut jobs = Vec::new();
     let out = |site_path: &str, file: &str| format!("{}{file}", site_path.trim_start_matches('/'));
     let is_feed = |key: &str| site.config.feeds.iter().any(|f| format!("{}/_index.md", f.trim_matches('/')) == key);
@@ -496,6 +500,11 @@ fn plan(site: &SiteData) -> Vec<(String, Job)> {
         use crate::templates::open_data::{CSV_PATH, GEOJSON_PATH, JSON_PATH};
         for (path, format) in [(JSON_PATH, "json"), (CSV_PATH, "csv"), (GEOJSON_PATH, "geojson")] {
             jobs.push((path.to_string(), Job::OpenData { format }));
+        }
+    }
+    if !site.facts.completeness.is_empty() && templates.has("completeness.html") {
+        for lang in 0..site.library.langs.len() {
+            jobs.push((out(&completeness_path(site, lang), "index.html"), Job::Completeness { lang }));
         }
     }
     for &municipality in &site.facts.municipalities {
@@ -546,6 +555,7 @@ fn describe_job(site: &SiteData, job: &Job) -> String {
         }
         Job::NotFound { .. } => "the 404 page".to_string(),
         Job::OpenData { format } => format!("the open data ({format})"),
+        Job::Completeness { .. } => "the data-completeness report".to_string(),
         Job::MigrantLocal { .. } | Job::MigrantPack { .. } => "a municipality's migrant information".to_string(),
         Job::Sitemap => "sitemap.xml".to_string(),
         Job::Robots => "robots.txt".to_string(),
@@ -763,6 +773,15 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
         }
         Job::MigrantPack { municipality, lang } => render_migrant_pack(site, templates, *municipality, *lang),
         Job::Feed { id, lang } => render_feed(site, templates, *id, *lang),
+        Job::Completeness { lang } => {
+            let mut ctx = base_context(site, *lang, "completeness", &completeness_path(site, *lang));
+            set(&mut ctx, "translations", language_links(site, *lang, |l| completeness_path(site, l)));
+            set(&mut ctx, "noindex", Value::from(true));
+            set(&mut ctx, "page", completeness_view(site, *lang));
+            templates
+                .render("completeness.html", Value::from_pairs(ctx), Some("the data-completeness report"))
+                .map(String::into_bytes)
+        }
         Job::OpenData { format } => Ok(match *format {
             "json" => site.open_data_json(),
             "csv" => site.open_data_csv(),
@@ -922,6 +941,55 @@ fn render_migrant_pack(
     templates
         .render("migrant-pack.html", Value::from_pairs(ctx), Some("a municipality's migrant pack"))
         .map(String::into_bytes)
+}
+
+/// `<lang prefix>/<slug>/` of the completeness report; the slug is the UI string
+/// `completeness-slug` of the language.
+fn completeness_path(site: &SiteData, lang: usize) -> String {
+    let slug = crate::i18n::translit::slugify(&site.label(lang, "completeness-slug"), site.lang_code(lang));
+    format!("{}/{slug}/", site.config.lang_prefix(site.lang_code(lang)))
+}
+
+fn completeness_view(site: &SiteData, lang: usize) -> Value {
+    let facts: Value = crate::schema::vocab::LocalFact::ALL
+        .iter()
+        .map(|f| {
+            Value::from_pairs([
+                ("code", Value::from(f.code())),
+                ("label", Value::from(site.label(lang, &f.label_key()))),
+            ])
+        })
+        .collect();
+    let rows: Value = site
+        .facts
+        .completeness
+        .iter()
+        .map(|(m, states)| {
+            let cells: Value = states
+                .iter()
+                .map(|(_, state)| {
+                    let code = serde_json::to_value(state)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default();
+                    Value::from_pairs([
+                        ("state", Value::from(code.clone())),
+                        ("label", Value::from(site.label(lang, &format!("state-{code}")))),
+                    ])
+                })
+                .collect();
+            Value::from_pairs([("municipality", site.reference(*m, lang)), ("cells", cells)])
+        })
+        .collect();
+    let title = site.label(lang, "completeness-title");
+    Value::from_pairs([
+        ("title", Value::from(title)),
+        ("path", Value::from(site.href(&completeness_path(site, lang)))),
+        ("description", Value::from(())),
+        ("ancestors", Value::from(vec![site.reference(site.library.home, lang)])),
+        ("facts", facts),
+        ("rows", rows),
+    ])
 }
 
 fn taxonomy_translations(site: &SiteData, taxonomy: &listing::Taxonomy, lang: usize) -> Value {

@@ -129,6 +129,57 @@ pub struct Facts {
     pub guides: Vec<NodeId>,
     /// The accessibility statement page, if there is one.
     pub statement: Option<NodeId>,
+    /// Municipality × local fact: present, unverified, stale or missing.
+    pub completeness: Vec<(NodeId, Vec<(LocalFact, FactState)>)>,
+}
+
+/// The state of one local fact of one municipality, for the data-completeness report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FactState {
+    /// Sourced, verified and reviewed within the allowed age.
+    Present,
+    /// The service exists but its facts are not verified on an official page.
+    Unverified,
+    /// Verified, but never reviewed or reviewed too long ago.
+    Stale,
+    Missing,
+}
+
+/// Municipality × local fact: what an editor still has to do.
+pub fn completeness(library: &Library, facts: &Facts, policy: &Policy) -> Vec<(NodeId, Vec<(LocalFact, FactState)>)> {
+    let default = library.default_lang;
+    facts
+        .municipalities
+        .iter()
+        .map(|&m| {
+            let row = LocalFact::ALL
+                .iter()
+                .map(|&fact| {
+                    let state = match facts.local.get(&m).and_then(|l| l.get(&fact)) {
+                        None => FactState::Missing,
+                        Some(&s) => {
+                            let service = library.nodes[s].docs[default].as_ref().and_then(kind_of::<Service>);
+                            match service {
+                                Some(service) if !service.verified => FactState::Unverified,
+                                Some(service) => {
+                                    let fresh =
+                                        service.reviewed.as_ref().and_then(|r| ymd(r.get_ref())).is_some_and(|d| {
+                                            d <= policy.today
+                                                && months_between(d, policy.today) <= policy.review_max_age_months
+                                        });
+                                    if fresh { FactState::Present } else { FactState::Stale }
+                                }
+                                None => FactState::Missing,
+                            }
+                        }
+                    };
+                    (fact, state)
+                })
+                .collect();
+            (m, row)
+        })
+        .collect()
 }
 
 /// Settings of the checks.
@@ -253,6 +304,7 @@ pub fn validate(library: &Library, boundaries: Option<&Boundaries>, policy: &Pol
         }
     }
     report_gaps(library, &facts, diags);
+    facts.completeness = completeness(library, &facts, policy);
     facts
 }
 

@@ -431,3 +431,33 @@ fn new_scaffolds_a_kind_and_schema_writes_json_schemas() {
     );
     assert_eq!(run.stdout.lines().count(), 7);
 }
+
+#[test]
+fn data_completeness_is_built_with_the_site_and_shown_by_check() {
+    let (site, _) = built();
+    let html = site.read("en/data-completeness/index.html");
+    assert!(html.contains(r#"<body data-kind="completeness">"#));
+    let krakow = &html[html.find(">Kraków</a></th>").expect("Kraków row")..];
+    let krakow = &krakow[..krakow.find("</tr>").unwrap()];
+    // Kraków: no ops fact; its migrant point is unverified.
+    assert!(
+        krakow.contains(
+            r#"<td class="state state--missing">missing</td><td class="state state--unverified">not confirmed</td>"#
+        ),
+        "{krakow}"
+    );
+    let wieliczka = &html[html.find(">Wieliczka</a></th>").expect("Wieliczka row")..];
+    assert!(
+        wieliczka[..wieliczka.find("</tr>").unwrap()]
+            .starts_with(r#">Wieliczka</a></th><td class="state state--present">present, checked</td>"#)
+    );
+    let check = site.run(&["check"]);
+    check.assert_ok();
+    assert!(check.stdout.contains("Data completeness (+ present"), "{}", check.stdout);
+    assert!(
+        check.stdout.lines().any(|l| l.starts_with("Kraków")
+            && l.split_whitespace().collect::<Vec<_>>() == ["Kraków", "-", "?", "-", "-", "-"]),
+        "{}",
+        check.stdout
+    );
+}

@@ -208,3 +208,13 @@ statement-email = E-mail
 statement-phone = Phone
 statement-missing = not yet provided
 undated = Date unknown
+
+## Data completeness (for editors)
+completeness-slug = data completeness
+completeness-title = Data completeness
+completeness-intro = For editors: which local facts needed by the guides for foreigners each municipality has.
+completeness-caption = Municipality × local fact
+state-present = present, checked
+state-unverified = not confirmed
+state-stale = not checked recently
+state-missing = missing

@@ -212,3 +212,13 @@ statement-email = E-mail
 statement-phone = Telefon
 statement-missing = jeszcze nie podano
 undated = Data nieznana
+
+## Data completeness (for editors)
+completeness-slug = kompletnosc danych
+completeness-title = Kompletność danych
+completeness-intro = Zestawienie dla redakcji: które informacje lokalne, potrzebne w poradnikach dla cudzoziemców, ma każda gmina.
+completeness-caption = Gmina × informacja lokalna
+state-present = jest, sprawdzone
+state-unverified = niepotwierdzone
+state-stale = niesprawdzane od dawna
+state-missing = brak

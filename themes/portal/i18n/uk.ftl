@@ -212,3 +212,13 @@ statement-email = Електронна пошта
 statement-phone = Телефон
 statement-missing = ще не вказано
 undated = Дата невідома
+
+## Data completeness (for editors)
+completeness-slug = povnota danykh
+completeness-title = Повнота даних
+completeness-intro = Для редакції: яку місцеву інформацію для порадників для іноземців має кожна гміна.
+completeness-caption = Гміна × місцева інформація
+state-present = є, перевірено
+state-unverified = не підтверджено
+state-stale = давно не перевіряли
+state-missing = немає
