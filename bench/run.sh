@@ -4,10 +4,18 @@
 # (output present), with hyperfine; peak memory with /usr/bin/time -v. Results go to
 # bench/results/ (hyperfine JSON and Markdown, memory.tsv, profile-*.txt, env.txt, summary.md).
 #
-#   bench/run.sh                     # N = 1000 and 10000 (about 10-12 minutes on 2 cores)
+#   bench/run.sh                     # N = 1000 and 10000 (about 12-15 minutes on 2 cores)
 #   SIZES=1000 bench/run.sh          # only N = 1000
 #   RUNS_1000=10 RUNS_10000=5 bench/run.sh
-#   REGEN=0 bench/run.sh             # reuse the sites in bench/sites/ if present
+#   REGEN=1 bench/run.sh             # regenerate the sites in bench/sites/ even if present
+#
+# Protocol notes. Every timed run is preceded by `sync` (hyperfine --prepare), so that no run
+# pays for writing back the previous run's files; fresh builds also remove the output first.
+# On this machine's ext4 (no journal), creating files right after deleting many is slow: the
+# inode allocator skips inodes deleted in the last 60 s (kernel `recently_deleted`). A fresh
+# build therefore pays for the output it deleted, for both generators alike; before the fresh
+# builds of each size the script waits SETTLE seconds, so that they do not also pay for files
+# deleted earlier (regenerated sites, outputs of the previous size).
 #
 # Needs: python3, cargo, hugo, hyperfine, GNU time (/usr/bin/time). It installs nothing.
 # Zola is not measured here (see BENCHMARKS.md for its reference figures).
@@ -18,7 +26,9 @@ REPO="$(dirname "$BENCH")"
 SIZES="${SIZES:-1000 10000}"
 RUNS_1000="${RUNS_1000:-5}"
 RUNS_10000="${RUNS_10000:-3}"
-REGEN="${REGEN:-1}"
+REGEN="${REGEN:-0}"        # 1: regenerate the sites even if present
+QUIET_WAIT="${QUIET_WAIT:-120}"   # max seconds to wait for an idle CPU before each measurement
+SETTLE="${SETTLE:-65}"      # seconds to wait before the fresh builds of each size, see below
 SITES="$BENCH/sites"       # git-ignored
 RESULTS="$BENCH/results"
 
@@ -42,6 +52,7 @@ cargo build --release --quiet --manifest-path "$REPO/Cargo.toml"
 mkdir -p "$SITES/bin"
 cp "$REPO/target/release/metroportal" "$SITES/bin/metroportal"
 MP="sites/bin/metroportal"
+git -C "$REPO" rev-parse --short HEAD > "$SITES/bin/metroportal.commit" 2>/dev/null || echo unknown > "$SITES/bin/metroportal.commit"
 
 {
     echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -53,10 +64,27 @@ MP="sites/bin/metroportal"
     echo "hugo: $(hugo version)"
     echo "hyperfine: $(hyperfine --version)"
     echo "rustc: $(rustc --version)"
-    echo "metroportal: $("$MP" --version) at commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    echo "metroportal: $("$MP" --version) at commit $(cat "$SITES/bin/metroportal.commit") (built from the working tree)"
     echo "python3: $(python3 --version 2>&1)"
 } > "$RESULTS/env.txt"
 cat "$RESULTS/env.txt"
+
+# Waits (at most QUIET_WAIT s) until the CPU is idle, so that a concurrent job (a compile) does
+# not distort a measurement; warns if it never is.
+wait_quiet() {
+    local waited=0 u n s i w rest b0 t0 b1 t1
+    while :; do
+        read -r _ u n s i w rest < /proc/stat; b0=$((u + n + s)); t0=$((b0 + i + w))
+        sleep 3
+        read -r _ u n s i w rest < /proc/stat; b1=$((u + n + s)); t1=$((b1 + i + w))
+        if [ $((100 * (b1 - b0) / (t1 - t0 + 1))) -lt 10 ]; then return 0; fi
+        waited=$((waited + 3))
+        if [ "$waited" -ge "$QUIET_WAIT" ]; then
+            echo "   warning: the CPU is still busy after ${QUIET_WAIT}s; measuring anyway" >&2
+            return 0
+        fi
+    done
+}
 
 printf 'n\tgenerator\tbuild\tmax_rss_kib\twall\n' > "$RESULTS/memory.tsv"
 
@@ -83,8 +111,12 @@ for n in $SIZES; do
     esac
     peers="sites/peers-$n"    # content + Hugo (and Zola) config and theme; Hugo writes public-hugo/
     mp="sites/mp-$n"          # the same content, metroportal flavor, + bench/config.toml + bench/theme
-    mp_out="$mp/public"
+    # metroportal keeps state beside its output (the previous generation, `.public.prev`, and a
+    # lock file), so its output gets a folder of its own: a fresh build removes all of it.
+    mp_dir="sites/out-mp-$n"
+    mp_out="$mp_dir/public"
     hugo_out="$peers/public-hugo"
+    hugo_clean="$hugo_out $peers/resources"
 
     if [ "$REGEN" = 1 ] || [ ! -d "$peers/content" ] || [ ! -d "$mp/content" ]; then
         echo "== generating N=$n"
@@ -98,32 +130,50 @@ for n in $SIZES; do
     mp_cmd="$MP build --root $mp --output $mp_out"
     hugo_cmd="hugo --source $peers --config hugo.toml --quiet"
 
+    rm -rf "$mp_dir" $hugo_clean "sites/copy-$n"
+    sync
+    echo "   waiting ${SETTLE}s for the inodes of files deleted before (sites, outputs) to age"
+    sleep "$SETTLE"
     echo "== N=$n: fresh builds (output removed before each run), $runs runs + 1 warm-up"
+    wait_quiet
     hyperfine --warmup 1 --runs "$runs" \
-        --prepare "rm -rf $mp_out" -n metroportal "$mp_cmd" \
-        --prepare "rm -rf $hugo_out" -n hugo "$hugo_cmd" \
+        --prepare "rm -rf $mp_dir && sync" -n metroportal "$mp_cmd" \
+        --prepare "rm -rf $hugo_clean && sync" -n hugo "$hugo_cmd" \
+        --prepare "rm -rf sites/copy-$n && sync" -n "cp (floor)" "cp -r $mp_out sites/copy-$n" \
         --export-json "$RESULTS/fresh-$n.json" --export-markdown "$RESULTS/fresh-$n.md"
 
     echo "== N=$n: repeat builds (output of the previous build present), $runs runs + 1 warm-up"
-    hyperfine --warmup 1 --runs "$runs" \
+    rm -rf "sites/copy-$n"
+    wait_quiet
+    hyperfine --warmup 1 --runs "$runs" --prepare sync \
         -n metroportal "$mp_cmd" \
         -n hugo "$hugo_cmd" \
         --export-json "$RESULTS/repeat-$n.json" --export-markdown "$RESULTS/repeat-$n.md"
 
     echo "== N=$n: peak memory (one run each, /usr/bin/time -v)"
-    rm -rf "$mp_out" "$hugo_out"
+    wait_quiet
+    rm -rf "$mp_dir" && sync
     peak_rss "$n" metroportal fresh $mp_cmd
+    sync
     peak_rss "$n" metroportal repeat $mp_cmd
+    rm -rf $hugo_clean && sync
     peak_rss "$n" hugo fresh $hugo_cmd
+    sync
     peak_rss "$n" hugo repeat $hugo_cmd
 
     echo "== N=$n: metroportal phase timings (-v)"
+    wait_quiet
     {
-        echo "\$ rm -rf $mp_out && $mp_cmd -v"
-        rm -rf "$mp_out"
+        echo "\$ rm -rf $mp_dir && sync && $mp_cmd -v"
+        rm -rf "$mp_dir" && sync
         $mp_cmd -v 2>&1
         echo
-        echo "\$ $mp_cmd -v      # repeat: output present"
+        echo "\$ sync && $mp_cmd -v      # first repeat: output present, no previous generation yet"
+        sync
+        $mp_cmd -v 2>&1
+        echo
+        echo "\$ sync && $mp_cmd -v      # steady repeat (what the hyperfine repeat runs measure)"
+        sync
         $mp_cmd -v 2>&1
     } > "$RESULTS/profile-$n.txt"
     cat "$RESULTS/profile-$n.txt"
@@ -142,6 +192,7 @@ def size(kib):
 print("| N | build | metroportal median | Hugo median | Hugo / metroportal | metroportal peak RSS | Hugo peak RSS |")
 print("|---|---|---|---|---|---|---|")
 ns = sorted({k[0] for k in mem}, key=int)
+floor = []
 for n in ns:
     for kind in ("fresh", "repeat"):
         path = os.path.join(res, f"{kind}-{n}.json")
@@ -151,5 +202,10 @@ for n in ns:
         m, h = r["metroportal"], r["hugo"]
         print(f"| {int(n):,} | {kind} | {m['median']:.3f} s (±{m['stddev']:.3f}) | {h['median']:.2f} s (±{h['stddev']:.2f}) "
               f"| {h['median'] / m['median']:.1f}× | {size(mem[(n, 'metroportal', kind)])} | {size(mem[(n, 'hugo', kind)])} |")
+        if "cp (floor)" in r:
+            floor.append(f"N={int(n):,}: cp -r of the metroportal output {r['cp (floor)']['median']:.3f} s")
+if floor:
+    print()
+    print("Floor (median of a plain copy of the output tree, same protocol as fresh builds): " + "; ".join(floor))
 EOF
 echo "results in $RESULTS"
