@@ -804,19 +804,6 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
     }
 }
 
-/// A page map built from a node's cached meta map plus extra entries.
-fn extend_meta(site: &SiteData, node: NodeId, lang: usize, extra: Vec<(&'static str, Value)>) -> Value {
-    let meta = site.meta(node, lang);
-    let mut pairs: Vec<(Value, Value)> = meta
-        .try_iter()
-        .map(|keys| keys.map(|k| (k.clone(), meta.get_item(&k).unwrap_or_default())).collect())
-        .unwrap_or_default();
-    // Extra entries replace the node's own (e.g. the breadcrumbs of a municipality-local guide).
-    pairs.retain(|(k, _)| !extra.iter().any(|(e, _)| k.as_str() == Some(e)));
-    pairs.extend(extra.into_iter().map(|(k, v)| (Value::from(k), v)));
-    Value::from_pairs(pairs)
-}
-
 /// Breadcrumbs of a municipality's migrant pages: the municipality's own, then the municipality,
 /// then (for a single topic) the pack.
 fn municipality_crumbs(site: &SiteData, municipality: NodeId, lang: usize, with_pack: bool) -> Value {
@@ -871,8 +858,7 @@ fn render_migrant_local(
     set(&mut ctx, "noindex", Value::from(fallback));
     set(&mut ctx, "is_fallback", Value::from(fallback));
     set(&mut ctx, "content_lang", Value::from(site.lang_code(site.content_lang(guide, lang))));
-    let page = extend_meta(
-        site,
+    let page = site.meta_with(
         guide,
         lang,
         vec![

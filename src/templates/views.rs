@@ -287,16 +287,30 @@ impl SiteData {
                 None => String::new(),
             }
         };
-        let mut pairs: Vec<(Value, Value)> = if self.library.nodes[node].is_section {
-            let meta = self.meta(node, lang);
-            meta.try_iter()
-                .map(|keys| keys.map(|k| (k.clone(), meta.get_item(&k).unwrap_or_default())).collect())
-                .unwrap_or_default()
+        let content = ("content", Value::from_safe_string(content));
+        if self.library.nodes[node].is_section {
+            self.meta_with(node, lang, vec![content])
         } else {
             // Pages are rendered once; caching their maps would only cost memory.
-            self.meta_pairs(node, lang).into_iter().map(|(k, v)| (Value::from(k), v)).collect()
-        };
-        pairs.push((Value::from("content"), Value::from_safe_string(content)));
+            let mut pairs = self.meta_pairs(node, lang);
+            pairs.push(content);
+            Value::from_pairs(pairs)
+        }
+    }
+
+    /// The cached meta map of a node with entries added or replaced (`content`, or the
+    /// breadcrumbs of a municipality-local guide).
+    pub fn meta_with(&self, node: NodeId, lang: usize, extra: Vec<(&'static str, Value)>) -> Value {
+        let meta = self.meta(node, lang);
+        let mut pairs: Vec<(Value, Value)> = meta
+            .try_iter()
+            .map(|keys| {
+                keys.filter(|k| !extra.iter().any(|(e, _)| k.as_str() == Some(e)))
+                    .map(|k| (k.clone(), meta.get_item(&k).unwrap_or_default()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        pairs.extend(extra.into_iter().map(|(k, v)| (Value::from(k), v)));
         Value::from_pairs(pairs)
     }
 
