@@ -13,7 +13,22 @@ use crate::schema::opening_hours;
 use crate::schema::vocab::LocalFact;
 use crate::schema::{kind_of, ymd};
 
+/// A service's phone numbers as a list (none: empty).
+fn phones(s: &Service) -> Value {
+    Value::from(
+        s.phone
+            .as_ref()
+            .map(|p| p.get_ref().items().into_iter().map(str::to_string).collect::<Vec<_>>())
+            .unwrap_or_default(),
+    )
+}
+
 impl SiteData {
+    fn category(&self, lang: usize, s: &Service) -> Value {
+        let category = s.category.get_ref();
+        self.term(lang, category.label_key(), category.code())
+    }
+
     /// The UI string `key` in `lang` (the key itself if the theme lacks it; `check` reports that).
     pub fn label(&self, lang: usize, key: &str) -> String {
         self.locales.message(self.lang_code(lang), key, &[]).unwrap_or_else(|_| key.to_string())
@@ -99,19 +114,11 @@ impl SiteData {
         });
         let municipality = self.facts.municipality_of.get(&node).map(|&m| self.reference(m, lang));
         Value::from_pairs([
-            ("category", self.term(lang, s.category.get_ref().label_key(), s.category.get_ref().code())),
+            ("category", self.category(lang, s)),
             ("provider", Value::from(s.provider.as_deref())),
             ("address", Value::from(s.address.as_ref().map(|a| a.get_ref().as_str()))),
             ("coordinates", Value::from(s.coordinates.as_ref().map(|c| c.get_ref().to_vec()))),
-            (
-                "phones",
-                Value::from(
-                    s.phone
-                        .as_ref()
-                        .map(|p| p.get_ref().items().into_iter().map(str::to_string).collect::<Vec<_>>())
-                        .unwrap_or_default(),
-                ),
-            ),
+            ("phones", phones(s)),
             ("email", Value::from(s.email.as_ref().map(|e| e.get_ref().as_str()))),
             ("website", Value::from(s.website.as_ref().map(|w| w.get_ref().as_str()))),
             ("hours", Value::from(hours_view)),
@@ -261,17 +268,9 @@ impl SiteData {
             ("lang", Value::from(self.lang_code(self.content_lang(node, lang)))),
             ("is_fallback", Value::from(self.library.nodes[node].is_fallback(lang))),
             ("path", Value::from(self.library.nodes[node].paths[lang].as_ref().map(|p| self.href(p)))),
-            ("category", self.term(lang, s.category.get_ref().label_key(), s.category.get_ref().code())),
+            ("category", self.category(lang, s)),
             ("address", Value::from(s.address.as_ref().map(|a| a.get_ref().as_str()))),
-            (
-                "phones",
-                Value::from(
-                    s.phone
-                        .as_ref()
-                        .map(|p| p.get_ref().items().into_iter().map(str::to_string).collect::<Vec<_>>())
-                        .unwrap_or_default(),
-                ),
-            ),
+            ("phones", phones(s)),
             ("verified", Value::from(s.verified)),
         ])
     }
