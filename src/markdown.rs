@@ -255,6 +255,13 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
+/// Prefixes every `id` of a rendered body, and the `#fragment` links to them, with `scope-`, so
+/// that several bodies can share one page (the migrant pack puts every guide on one page, and
+/// each guide has its own "Kroki" heading) without duplicate ids.
+pub fn scope_anchors(html: &str, scope: &str) -> String {
+    html.replace(" id=\"", &format!(" id=\"{scope}-")).replace(" href=\"#", &format!(" href=\"#{scope}-"))
+}
+
 /// Replaces the link markers of a rendered body with the URLs in `urls` (same order as
 /// [`Rendered::links`]).
 pub fn resolve_links(html: &str, urls: &[String]) -> String {
@@ -289,6 +296,13 @@ pub fn resolve_links(html: &str, urls: &[String]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn scoped_anchors_keep_in_page_links_working() {
+        let html =
+            super::scope_anchors("<h2 id=\"kroki\">K</h2><a href=\"#kroki\">k</a><a href=\"/x/#y\">y</a>", "pesel");
+        assert_eq!(html, "<h2 id=\"pesel-kroki\">K</h2><a href=\"#pesel-kroki\">k</a><a href=\"/x/#y\">y</a>");
+    }
+
     use super::*;
 
     #[test]

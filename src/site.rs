@@ -904,7 +904,13 @@ fn render_migrant_pack(
                 ("is_fallback", Value::from(site.library.nodes[g].is_fallback(lang))),
                 ("anchor", Value::from(site.library.nodes[g].stem.clone())),
                 ("path", Value::from(site.migrant_local_path(g, municipality, lang).map(|p| site.href(&p)))),
-                ("content", Value::from_safe_string(site.guide_html(g, Some(municipality), lang))),
+                (
+                    "content",
+                    Value::from_safe_string(crate::markdown::scope_anchors(
+                        &site.guide_html(g, Some(municipality), lang),
+                        &site.library.nodes[g].stem,
+                    )),
+                ),
                 ("local_facts", site.guide_local_facts(g, municipality, lang)),
             ])
         })

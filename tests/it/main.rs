@@ -4,7 +4,9 @@
 
 mod browser;
 mod build;
+mod cdp;
 mod errors;
 mod output;
 mod support;
+mod theme;
 mod typed;

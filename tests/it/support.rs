@@ -81,8 +81,13 @@ impl SiteTest {
     }
 
     pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        SiteTest::run_in(self.root(), args, env)
+    }
+
+    /// Runs the binary with `root` as its working folder.
+    pub fn run_in(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_metroportal"));
-        cmd.args(args).current_dir(self.root());
+        cmd.args(args).current_dir(root);
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -107,6 +112,33 @@ impl SiteTest {
 
     pub fn exists(&self, rel: &str) -> bool {
         self.path("public").join(rel).exists()
+    }
+}
+
+/// The real portal built once per test run (in `target/tmp/portal`), shared by the tests that
+/// check the published site (validators, axe, size budgets, maps, search). Returns the output
+/// folder.
+pub fn built_portal() -> &'static Path {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT.get_or_init(|| {
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("portal");
+        let _ = std::fs::remove_dir_all(&root);
+        copy_portal(&root);
+        let run = SiteTest::run_in(&root, &["build", "--base-url", "http://127.0.0.1/"], &[]);
+        run.assert_ok();
+        root.join("public")
+    })
+}
+
+/// Copies the real portal's sources (not its output) into `to`.
+fn copy_portal(to: &Path) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(to).unwrap();
+    std::fs::copy(repo.join("config.toml"), to.join("config.toml")).unwrap();
+    for part in ["content", "themes", "static"] {
+        if repo.join(part).is_dir() {
+            copy_tree(&repo.join(part), &to.join(part));
+        }
     }
 }
 

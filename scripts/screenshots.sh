@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# Rewrites docs/screenshots/<page type>-<375|1280>.png from the real portal in headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo test --test it theme::screenshots -- --ignored --exact
