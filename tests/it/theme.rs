@@ -258,3 +258,23 @@ fn screenshots() {
         }
     }
 }
+
+#[test]
+fn the_home_page_leads_to_every_municipality_and_guide_in_each_language() {
+    let public = built_portal();
+    for (home, guides_heading) in
+        [("index.html", "Według potrzeby"), ("en/index.html", "By need"), ("uk/index.html", "За потребою")]
+    {
+        let html = std::fs::read_to_string(public.join(home)).unwrap();
+        let finder = &html[html.find("class=\"finder\"").expect("finder")..];
+        let finder = &finder[..finder.find("</section>").unwrap()];
+        let by_municipality = &finder[finder.find("finder__list--columns").unwrap()..];
+        let by_municipality = &by_municipality[..by_municipality.find("</ul>").unwrap()];
+        assert_eq!(by_municipality.matches("<li>").count(), 15, "{home}");
+        assert!(finder.contains(guides_heading), "{home}");
+        let by_need = &finder[finder.find(guides_heading).unwrap()..];
+        assert_eq!(by_need[..by_need.find("</ul>").unwrap()].matches("<li>").count(), 6, "{home}: six guides");
+        assert!(html.contains("class=\"guide-callout\""), "{home}");
+        assert!(html.contains("href=\"https://metropoliakrakowska.pl/\""), "{home}: the Association's contact route");
+    }
+}

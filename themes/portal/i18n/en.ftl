@@ -59,6 +59,12 @@ taxonomy-categories = Categories
 home-sections-heading = What you will find here
 home-latest-forum = Latest Forum summaries
 home-all-forum = All meetings of the Social Services Forum
+home-find-heading = Find a service
+home-find-by-municipality = By municipality
+home-find-all-municipalities = All municipalities and their services
+home-find-by-need = By need
+home-guide-heading = Information for migrants in English
+home-guide-text = Legal stay, PESEL, seeing a doctor, emergency numbers, social assistance and childcare: the same information in every municipality, with the offices of your own municipality.
 
 ## Page not found
 
@@ -71,6 +77,7 @@ not-found-other-languages = Home page in other languages
 
 footer-association = Kraków Metropolis Association
 footer-purpose = Information about social services in the 15 municipalities of the Kraków Metropolis.
+footer-contact = Contact the Association: {$site}
 
 ## Typed content: vocabularies (codes in src/schema/vocab.rs)
 category-ops = Social assistance centre

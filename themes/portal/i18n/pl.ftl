@@ -61,6 +61,12 @@ taxonomy-categories = Kategorie
 home-sections-heading = Co znajdziesz na portalu
 home-latest-forum = Najnowsze podsumowania Forum
 home-all-forum = Wszystkie spotkania Forum Usług Społecznych
+home-find-heading = Znajdź usługę
+home-find-by-municipality = Według gminy
+home-find-all-municipalities = Wszystkie gminy i ich usługi
+home-find-by-need = Według potrzeby
+home-guide-heading = Informacje dla cudzoziemców po polsku
+home-guide-text = Pobyt, PESEL, lekarz, numery alarmowe, pomoc społeczna i opieka nad dziećmi: te same informacje w każdej gminie, z adresami urzędów w Twojej gminie.
 
 ## Page not found
 
@@ -73,6 +79,7 @@ not-found-other-languages = Strona główna w innych językach
 
 footer-association = Stowarzyszenie Metropolia Krakowska
 footer-purpose = Informacje o usługach społecznych w 15 gminach Metropolii Krakowskiej.
+footer-contact = Kontakt ze Stowarzyszeniem: strona {$site}
 
 ## Typed content: vocabularies (codes in src/schema/vocab.rs)
 category-ops = Ośrodek pomocy społecznej

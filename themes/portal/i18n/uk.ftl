@@ -61,6 +61,12 @@ taxonomy-categories = Категорії
 home-sections-heading = Що є на порталі
 home-latest-forum = Останні підсумки Форуму
 home-all-forum = Усі засідання Форуму соціальних послуг
+home-find-heading = Знайти послугу
+home-find-by-municipality = За гміною
+home-find-all-municipalities = Усі гміни та їхні послуги
+home-find-by-need = За потребою
+home-guide-heading = Інформація для мігрантів українською
+home-guide-text = Легальне перебування, PESEL, лікар, номери екстрених служб, соціальна допомога та догляд за дітьми: та сама інформація в кожній гміні, з адресами установ саме вашої гміни.
 
 ## Page not found
 
@@ -73,6 +79,7 @@ not-found-other-languages = Головна сторінка іншими мов�
 
 footer-association = Асоціація «Краківська метрополія»
 footer-purpose = Інформація про соціальні послуги в 15 гмінах Краківської метрополії.
+footer-contact = Зв’язатися з Асоціацією: сайт {$site}
 
 ## Typed content: vocabularies (codes in src/schema/vocab.rs)
 category-ops = Центр соціальної допомоги
