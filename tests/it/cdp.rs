@@ -243,11 +243,13 @@ impl Browser {
         );
     }
 
-    /// Writes a PNG of the whole page (not only the viewport).
-    pub fn screenshot_png(&mut self, path: &Path) {
+    /// Writes a PNG of the top of the page, at most `max_height` CSS pixels of it (beyond the
+    /// viewport if need be).
+    pub fn screenshot_png(&mut self, path: &Path, max_height: f64) {
         let metrics = self.call("Page.getLayoutMetrics", json!({}));
         let size = &metrics["cssContentSize"];
-        let clip = json!({"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1});
+        let height = size["height"].as_f64().unwrap().min(max_height);
+        let clip = json!({"x": 0, "y": 0, "width": size["width"], "height": height, "scale": 1});
         let shot =
             self.call("Page.captureScreenshot", json!({"format": "png", "captureBeyondViewport": true, "clip": clip}));
         std::fs::write(path, base64_decode(shot["data"].as_str().unwrap())).unwrap();

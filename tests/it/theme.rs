@@ -239,7 +239,8 @@ fn the_first_tab_reaches_a_visible_skip_link_to_the_main_content() {
     }
 }
 
-/// Writes `docs/screenshots/<type>-<width>.png` for every page type at phone and desktop width.
+/// Writes `docs/screenshots/<type>-<width>.png` for every page type at phone and desktop width
+/// (the top of each page: two phone screens, one and a half desktop screens).
 /// Run by `scripts/screenshots.sh` (ignored in the normal test run: it rewrites files in the
 /// repository).
 #[test]
@@ -251,10 +252,10 @@ fn screenshots() {
     std::fs::create_dir_all(&folder).unwrap();
     let shots = PAGE_TYPES.iter().chain(&SINGLE_PAGES[..1]).copied().chain([("home-uk", "/uk/"), ("home-en", "/en/")]);
     for (name, path) in shots {
-        for width in [375, 1280] {
+        for (width, height) in [(375, 1334.0), (1280, 1200.0)] {
             browser.set_viewport(width, 800);
             browser.navigate(&format!("{}{}", base.trim_end_matches('/'), path));
-            browser.screenshot_png(&folder.join(format!("{name}-{width}.png")));
+            browser.screenshot_png(&folder.join(format!("{name}-{width}.png")), height);
         }
     }
 }
