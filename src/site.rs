@@ -322,8 +322,9 @@ fn suggest_key(library: &Library, target: &str) -> String {
     crate::diagnostics::did_you_mean(target, keys.iter().copied()).unwrap_or("section/page.md").to_string()
 }
 
-/// One file of the output.
-enum Job {
+/// One file of the output: what produces it.
+#[derive(Debug)]
+pub enum Job {
     /// The data-completeness report for editors (municipality × local fact).
     Completeness {
         lang: usize,
@@ -380,66 +381,33 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let mut timer = Timer::new();
     timer.timings = loaded.timings.clone();
     let site = &loaded.site;
-    let jobs = plan(site, &loaded.templates);
-    let mut outputs: BTreeMap<String, usize> = BTreeMap::new();
-    let diags = Diagnostics::new();
-    for (i, (path, _)) in jobs.iter().enumerate() {
-        if let Some(&other) = outputs.get(path) {
-            diags.push(
-                Diagnostic::error("duplicate-url", format!("two outputs would be written to /{path}"))
-                    .at(job_location(site, &jobs[i].1))
-                    .hint(format!(
-                        "it collides with {}; rename a section, page or taxonomy",
-                        describe_job(site, &jobs[other].1)
-                    )),
-            );
-        } else {
-            outputs.insert(path.clone(), i);
-        }
-    }
-    if diags.has_errors() {
-        let mut all = diags.into_sorted();
-        all.extend(loaded.warnings.clone());
-        return Err(BuildError::Content(all));
-    }
+    let jobs = plan_outputs(&loaded).map_err(BuildError::Content)?;
     timer.lap("plan");
 
     let staging = Staging::begin(&options.output).map_err(|err| {
         BuildError::Internal(format!("cannot create a staging folder beside {}: {err}", options.output.display()))
     })?;
-    // A template mistake fails every page that uses it; report it once.
-    let seen_template_errors: Mutex<HashSet<(Option<Box<Location>>, String)>> = Mutex::new(HashSet::new());
     let internal: Mutex<Option<String>> = Mutex::new(None);
-    jobs.par_iter().for_each(|(path, job)| match render_job(&loaded, job) {
-        Ok(bytes) => {
-            if let Err(err) = staging.write(path, &bytes) {
-                match err {
-                    output::OutputError::Escapes(_) => diags.push(
-                        Diagnostic::error("path-escapes", err.to_string())
-                            .at(job_location(site, job))
-                            .hint("slugs and paths may not contain `..`"),
-                    ),
-                    output::OutputError::Io { .. } => {
-                        internal.lock().expect("lock").get_or_insert(err.to_string());
-                    }
-                }
-            }
-        }
-        Err(diag) => {
-            let key = (diag.location.clone(), diag.message.clone());
-            if seen_template_errors.lock().expect("lock").insert(key) {
-                diags.push(diag);
-            }
+    let problems = render_outputs(&loaded, &jobs, true, |path, job, bytes| match staging.write(path, &bytes) {
+        Ok(()) => None,
+        Err(err @ output::OutputError::Escapes(_)) => Some(
+            Diagnostic::error("path-escapes", err.to_string())
+                .at(job_location(site, job))
+                .hint("slugs and paths may not contain `..`"),
+        ),
+        Err(err @ output::OutputError::Io { .. }) => {
+            internal.lock().expect("lock").get_or_insert(err.to_string());
+            None
         }
     });
     timer.lap("render+write");
     if let Some(err) = internal.into_inner().expect("lock") {
         return Err(BuildError::Internal(err));
     }
-    if diags.has_errors() {
+    if problems.iter().any(|d| d.severity == Severity::Error) {
         // The live output was never touched; the staging folder is left for the next build.
         drop(staging);
-        let mut all = diags.into_sorted();
+        let mut all = problems;
         all.extend(loaded.warnings.clone());
         return Err(BuildError::Content(all));
     }
@@ -449,7 +417,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     timer.lap("commit");
     let pages = jobs.iter().filter(|(p, _)| p.ends_with(".html")).count();
     let mut warnings = loaded.warnings.clone();
-    warnings.extend(diags.into_sorted());
+    warnings.extend(problems);
     Ok(BuildSummary {
         warnings,
         pages,
@@ -458,6 +426,64 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         unchanged: stats.unchanged,
         timings: timer.timings,
     })
+}
+
+/// Every output file of the site (path relative to the output folder, and what produces it);
+/// an error for each path two outputs would share. `build` writes these; `check` renders them
+/// in memory.
+pub fn plan_outputs(loaded: &LoadedSite) -> Result<Vec<(String, Job)>, Vec<Diagnostic>> {
+    let site = &loaded.site;
+    let jobs = plan(site, &loaded.templates);
+    let mut outputs: BTreeMap<&str, usize> = BTreeMap::new();
+    let diags = Diagnostics::new();
+    for (i, (path, _)) in jobs.iter().enumerate() {
+        if let Some(&other) = outputs.get(path.as_str()) {
+            diags.push(
+                Diagnostic::error("duplicate-url", format!("two outputs would be written to /{path}"))
+                    .at(job_location(site, &jobs[i].1))
+                    .hint(format!(
+                        "it collides with {}; rename a section, page or taxonomy",
+                        describe_job(site, &jobs[other].1)
+                    )),
+            );
+        } else {
+            outputs.insert(path, i);
+        }
+    }
+    if diags.has_errors() {
+        let mut all = diags.into_sorted();
+        all.extend(loaded.warnings.clone());
+        return Err(all);
+    }
+    Ok(jobs)
+}
+
+/// Renders every job in parallel and hands each output to `sink` (which may report a problem
+/// with it). With `copies == false`, files copied as they are (static assets, co-located files)
+/// are skipped: `check` needs only what is generated. Returns the problems, sorted; a template
+/// mistake fails every page that uses it, so each one is reported once.
+pub fn render_outputs<F>(loaded: &LoadedSite, jobs: &[(String, Job)], copies: bool, sink: F) -> Vec<Diagnostic>
+where
+    F: Fn(&str, &Job, Vec<u8>) -> Option<Diagnostic> + Sync,
+{
+    let diags = Diagnostics::new();
+    let seen_template_errors: Mutex<HashSet<(Option<Box<Location>>, String)>> = Mutex::new(HashSet::new());
+    jobs.par_iter().filter(|(_, job)| copies || !matches!(job, Job::Copy { .. })).for_each(|(path, job)| {
+        match render_job(loaded, job) {
+            Ok(bytes) => {
+                if let Some(diag) = sink(path, job, bytes) {
+                    diags.push(diag);
+                }
+            }
+            Err(diag) => {
+                let key = (diag.location.clone(), diag.message.clone());
+                if seen_template_errors.lock().expect("lock").insert(key) {
+                    diags.push(diag);
+                }
+            }
+        }
+    });
+    diags.into_sorted()
 }
 
 /// Every output file of the site with its path relative to the output folder.
@@ -659,6 +685,65 @@ fn paginator(site: &SiteData, items: &[NodeId], lang: usize, per_page: usize, pa
     ])
 }
 
+/// The kind of a page or section (`data-kind`: `page`, `section`, `home`, `service`,
+/// `accessibility-statement`, …) and the template that renders it in `lang`.
+fn node_template(site: &SiteData, templates: &Templates, id: NodeId, lang: usize) -> (String, String) {
+    let node = &site.library.nodes[id];
+    let typed = node.docs[site.default_lang()].as_ref().and_then(schema::kind_name);
+    let kind = match typed {
+        Some(name) => name,
+        None if node.parent.is_none() => "home",
+        None if node.is_section => "section",
+        None => "page",
+    };
+    // `accessibility_statement` → `accessibility-statement`, as in data-kind and template names.
+    let kind = kind.replace('_', "-");
+    let kind_template = format!("{kind}.html");
+    let template = match site.doc(id, lang).and_then(|d| d.fm.template.as_ref()) {
+        Some(t) => t.value.clone(),
+        None if typed.is_some() && templates.has(&kind_template) => kind_template,
+        None if node.parent.is_none() => "index.html".to_string(),
+        None if node.is_section => "section.html".to_string(),
+        None => "page.html".to_string(),
+    };
+    (kind, template)
+}
+
+impl Job {
+    /// The template that renders this output, if a template does.
+    pub fn template(&self, loaded: &LoadedSite) -> Option<String> {
+        let name = match self {
+            Job::Node { id, lang, .. } => return Some(node_template(&loaded.site, &loaded.templates, *id, *lang).1),
+            Job::Completeness { .. } => "completeness.html",
+            Job::MigrantLocal { .. } => "migrant-local.html",
+            Job::MigrantPack { .. } => "migrant-pack.html",
+            Job::TaxonomyList { .. } => "taxonomy_list.html",
+            Job::Term { .. } => "taxonomy_single.html",
+            Job::NotFound { .. } => "404.html",
+            Job::Feed { .. } => "atom.xml",
+            Job::Sitemap => "sitemap.xml",
+            Job::Robots => "robots.txt",
+            Job::OpenData { .. } | Job::Copy { .. } => return None,
+        };
+        Some(name.to_string())
+    }
+
+    /// The language of the output, for outputs that have one.
+    pub fn lang(&self) -> Option<usize> {
+        match self {
+            Job::Node { lang, .. }
+            | Job::Completeness { lang }
+            | Job::MigrantLocal { lang, .. }
+            | Job::MigrantPack { lang, .. }
+            | Job::TaxonomyList { lang, .. }
+            | Job::Term { lang, .. }
+            | Job::NotFound { lang }
+            | Job::Feed { lang, .. } => Some(*lang),
+            Job::OpenData { .. } | Job::Sitemap | Job::Robots | Job::Copy { .. } => None,
+        }
+    }
+}
+
 fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
     let site = &loaded.site;
     let templates = &loaded.templates;
@@ -668,15 +753,7 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
             let node = &site.library.nodes[id];
             let doc = site.doc(id, lang).expect("planned nodes exist");
             let path = node.paths[lang].as_deref().expect("planned nodes have a path");
-            let typed = site.library.nodes[id].docs[site.default_lang()].as_ref().and_then(schema::kind_name);
-            let kind = match typed {
-                Some(name) => name,
-                None if node.parent.is_none() => "home",
-                None if node.is_section => "section",
-                None => "page",
-            };
-            // `accessibility_statement` → `accessibility-statement`, as in data-kind and template names.
-            let kind_label = kind.replace('_', "-");
+            let (kind_label, template) = node_template(site, templates, id, lang);
             let kind = kind_label.as_str();
             let mut ctx = base_context(site, lang, kind, &pager_path(path, *pager));
             let fallback = node.is_fallback(lang);
@@ -697,16 +774,8 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
                     paginator(site, &site.listings.pages[id][lang], lang, per_page, *pager, path),
                 );
             }
-            let kind_template = format!("{kind}.html");
-            let template = match &doc.fm.template {
-                Some(t) => t.value.as_str(),
-                None if typed.is_some() && templates.has(&kind_template) => kind_template.as_str(),
-                None if node.parent.is_none() => "index.html",
-                None if node.is_section => "section.html",
-                None => "page.html",
-            };
             let origin = format!("{} ({})", doc.file.to_string_lossy().replace('\\', "/"), site.lang_code(lang));
-            let html = templates.render(template, Value::from_pairs(ctx), Some(&origin))?;
+            let html = templates.render(&template, Value::from_pairs(ctx), Some(&origin))?;
             if kind == "accessibility-statement" {
                 check_statement_ids(&html, doc, site.lang_code(lang))?;
             }
