@@ -5,7 +5,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::diagnostics::{render_human, render_json};
+use std::fmt::Write as _;
+
+use crate::checks;
+use crate::diagnostics::{Diagnostic, Severity, json_value, render_grouped, render_human, render_summary};
 use crate::site::{self, BuildError, BuildOptions};
 
 /// Static site generator of the Kraków Metropolis social-services portal.
@@ -45,12 +48,26 @@ pub enum Command {
         #[arg(long, default_value_t = 1111)]
         port: u16,
     },
-    /// Check the site without writing it.
+    /// Check the site without writing it: every validation of a build, then every page of
+    /// every language rendered in memory (links, anchors, accessibility), translation coverage
+    /// and the review age of services.
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Check the links as published at this address (overrides base_url from config.toml).
+        #[arg(long, env = "METROPORTAL_BASE_URL")]
+        base_url: Option<String>,
+    },
+    /// Record that translations match the current text of their Polish source (writes
+    /// `source_hash` into their front matter), so `check` stops reporting them as outdated.
+    Translated {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Translation files (name.LANG.md) whose text is up to date.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
     },
     /// Scaffold a content file with every required field.
     New {
@@ -110,19 +127,46 @@ pub fn run(cli: Cli) -> i32 {
                 }
             }
         }
-        Command::Check { root, format } => match site::load(&root, None, false) {
+        Command::Check { root, format, base_url } => match site::load(&root, base_url.as_deref(), false) {
             Ok(loaded) => {
-                print_report(&loaded.warnings, format);
-                if format == Format::Human {
-                    print!("{}", completeness_table(&loaded));
+                let report = checks::run(&loaded);
+                match format {
+                    Format::Human => {
+                        print!("{}", human_report(&report.diagnostics, Some(&report)));
+                        print!("{}", completeness_table(&loaded));
+                        print!("{}", checks::translations::render_table(&report.translations));
+                    }
+                    Format::Json => println!("{}", json_report(&report.diagnostics, Some(&report))),
                 }
-                0
+                i32::from(report.diagnostics.iter().any(|d| d.severity == Severity::Error))
             }
             Err(diagnostics) => {
-                print_report(&diagnostics, format);
+                match format {
+                    Format::Human => print!("{}", human_report(&diagnostics, None)),
+                    Format::Json => println!("{}", json_report(&diagnostics, None)),
+                }
                 1
             }
         },
+        Command::Translated { root, files } => {
+            let diags = crate::diagnostics::Diagnostics::new();
+            let Some(config) = crate::config::Config::load(&root, &diags) else {
+                eprint!("{}", render_human(&diags.into_sorted()));
+                return 2;
+            };
+            let languages: Vec<String> = config.language_codes().map(str::to_string).collect();
+            let mut code = 0;
+            for file in &files {
+                match checks::translations::stamp(file, &languages, &config.default_language) {
+                    Ok(hash) => println!("{}: source_hash = \"{hash}\"", file.display()),
+                    Err(message) => {
+                        eprintln!("error: {message}");
+                        code = 2;
+                    }
+                }
+            }
+            code
+        }
         Command::New { kind, path } => match crate::scaffold::write_new(&kind, &path) {
             Ok(()) => {
                 eprintln!("Wrote {} ({kind}): fill in the fields, then run `metroportal check`.", path.display());
@@ -186,15 +230,49 @@ fn completeness_table(loaded: &site::LoadedSite) -> String {
     out
 }
 
-fn print_report(diagnostics: &[crate::diagnostics::Diagnostic], format: Format) {
-    match format {
-        Format::Human => {
-            if diagnostics.is_empty() {
-                println!("No problems found.");
-            } else {
-                print!("{}", render_human(diagnostics));
-            }
+/// `check` for people: a summary (counts by kind, pages, review age), then the problems
+/// grouped by file. `report` is `None` when the content did not load (nothing was rendered).
+fn human_report(diagnostics: &[Diagnostic], report: Option<&checks::Report>) -> String {
+    let mut out = String::new();
+    match report {
+        Some(report) => {
+            let _ = writeln!(out, "Checked {} pages in every language (nothing written).", report.pages);
         }
-        Format::Json => println!("{}", render_json(diagnostics)),
+        None => {
+            let _ = writeln!(
+                out,
+                "The content has errors; the pages were not rendered, so links and accessibility were not checked."
+            );
+        }
     }
+    out.push_str(&render_summary(diagnostics));
+    if let Some(report) = report
+        && report.review.services > 0
+    {
+        let r = &report.review;
+        let _ = writeln!(
+            out,
+            "  review of services: {} services; {} reviewed within {} months, {} longer ago (review-stale), {} never (review-missing)",
+            r.services, r.recent, r.max_age_months, r.stale, r.missing
+        );
+    }
+    out.push('\n');
+    if diagnostics.is_empty() {
+        out.push_str("No problems found.\n");
+    } else {
+        out.push_str(&render_grouped(diagnostics));
+    }
+    out
+}
+
+/// `check --format json`: `{"errors":[…],"warnings":[…]}` plus the summary, the translation
+/// table and the review age.
+fn json_report(diagnostics: &[Diagnostic], report: Option<&checks::Report>) -> String {
+    let mut value = json_value(diagnostics);
+    if let Some(report) = report {
+        value["pages"] = serde_json::json!(report.pages);
+        value["translations"] = serde_json::json!(report.translations);
+        value["review"] = serde_json::json!(report.review);
+    }
+    value.to_string()
 }

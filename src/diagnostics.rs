@@ -150,6 +150,66 @@ impl Diagnostics {
 pub fn render_human(items: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in items {
+        render_item(&mut out, d);
+    }
+    render_totals(&mut out, items);
+    out
+}
+
+/// The same diagnostics grouped by file (a heading per file, its problems in line order), for
+/// `check`; problems without a file come last.
+pub fn render_grouped(items: &[Diagnostic]) -> String {
+    let mut sorted: Vec<&Diagnostic> = items.iter().collect();
+    sorted.sort_by(|a, b| {
+        let file = |d: &Diagnostic| d.location.as_ref().map(|l| l.file.clone());
+        (file(a).is_none(), file(a), a.location.as_ref().map(|l| (l.line, l.column)), a.severity, a.code).cmp(&(
+            file(b).is_none(),
+            file(b),
+            b.location.as_ref().map(|l| (l.line, l.column)),
+            b.severity,
+            b.code,
+        ))
+    });
+    let mut out = String::new();
+    let mut current: Option<Option<&Path>> = None;
+    for d in sorted {
+        let file = d.location.as_ref().map(|l| l.file.as_path());
+        if current != Some(file) {
+            let name = file.map_or_else(|| "(the site as a whole)".to_string(), display_path);
+            let _ = writeln!(out, "── {name} ──\n");
+            current = Some(file);
+        }
+        render_item(&mut out, d);
+    }
+    render_totals(&mut out, items);
+    out
+}
+
+/// Counts by severity and code: `2 errors, 5 warnings` and `broken-link 2, heading-skip 5`.
+pub fn render_summary(items: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for severity in [Severity::Error, Severity::Warning] {
+        let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for d in items.iter().filter(|d| d.severity == severity) {
+            *counts.entry(d.code).or_default() += 1;
+        }
+        let total: usize = counts.values().sum();
+        let name = match severity {
+            Severity::Error => plural(total, "error", "errors"),
+            Severity::Warning => plural(total, "warning", "warnings"),
+        };
+        let list: Vec<String> = counts.iter().map(|(code, n)| format!("{code} {n}")).collect();
+        if list.is_empty() {
+            let _ = writeln!(out, "  {name}");
+        } else {
+            let _ = writeln!(out, "  {name}: {}", list.join(", "));
+        }
+    }
+    out
+}
+
+fn render_item(out: &mut String, d: &Diagnostic) {
+    {
         let label = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -178,6 +238,9 @@ pub fn render_human(items: &[Diagnostic]) -> String {
         }
         out.push('\n');
     }
+}
+
+fn render_totals(out: &mut String, items: &[Diagnostic]) {
     let errors = items.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = items.len() - errors;
     if errors > 0 {
@@ -193,7 +256,6 @@ pub fn render_human(items: &[Diagnostic]) -> String {
     } else if warnings > 0 {
         let _ = writeln!(out, "{}", plural(warnings, "warning", "warnings"));
     }
-    out
 }
 
 /// `file:line:col` with forward slashes, whatever the platform.
@@ -241,6 +303,11 @@ struct JsonItem<'a> {
 
 /// Renders diagnostics as one JSON object `{"errors":[…],"warnings":[…]}`.
 pub fn render_json(items: &[Diagnostic]) -> String {
+    json_value(items).to_string()
+}
+
+/// The object of [`render_json`], for callers that add keys.
+pub fn json_value(items: &[Diagnostic]) -> serde_json::Value {
     let to_json = |severity: Severity| -> Vec<JsonItem<'_>> {
         items
             .iter()
@@ -260,7 +327,6 @@ pub fn render_json(items: &[Diagnostic]) -> String {
         "errors": to_json(Severity::Error),
         "warnings": to_json(Severity::Warning),
     })
-    .to_string()
 }
 
 /// The closest candidate to `word` by edit distance, for "did you mean" hints.

@@ -3,8 +3,10 @@
 //! The pipeline, one module per phase, each depending only on the ones before it:
 //! [`config`] → [`content`] (files, languages, URLs, lists) → [`markdown`] → [`i18n`] (UI
 //! strings, dates, collation, slugs) → [`templates`] → [`output`] (staging, atomic swap) →
-//! [`site`] (the build itself) → [`cli`]. Problems of every phase are [`diagnostics`].
+//! [`site`] (the build itself) → [`checks`] (what `check` adds: the rendered pages' links and
+//! accessibility, translation coverage) → [`cli`]. Problems of every phase are [`diagnostics`].
 
+pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod content;

@@ -13,8 +13,21 @@ use toml::de::{DeTable, DeValue, ValueDeserializer};
 use crate::diagnostics::{Diagnostic, Location, did_you_mean};
 
 /// Keys every page and section accepts.
-const COMMON_KEYS: &[&str] =
-    &["title", "description", "date", "updated", "draft", "slug", "weight", "template", "extra", "taxonomies"];
+const COMMON_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "slug",
+    "weight",
+    "template",
+    "extra",
+    "taxonomies",
+    "source_hash",
+];
+/// Length of `source_hash` (hex digits of a BLAKE3 hash).
+pub const SOURCE_HASH_LEN: usize = 12;
 /// Keys only sections (`_index.md`) accept.
 const SECTION_KEYS: &[&str] = &["sort_by", "paginate_by"];
 
@@ -192,6 +205,9 @@ pub struct FrontMatter {
     pub slug: Option<Located<String>>,
     pub weight: Option<i64>,
     pub template: Option<Located<String>>,
+    /// In a translation: the hash of the default-language file the text was translated from
+    /// (written by `metroportal translated`; `check` compares it to report outdated translations).
+    pub source_hash: Option<Located<String>>,
     /// Free data for templates, as JSON (TOML dates become ISO strings).
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// Taxonomy name → terms, with the location of each taxonomy key.
@@ -279,6 +295,17 @@ pub fn parse(
             "template" => {
                 field(value).map(|v| fm.template = Some(Located { value: v, span: shift(value.span(), offset) }))
             }
+            "source_hash" => field::<String>(value).and_then(|v| {
+                if v.len() == SOURCE_HASH_LEN && v.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+                    fm.source_hash = Some(Located { value: v, span: shift(value.span(), offset) });
+                    Ok(())
+                } else {
+                    Err((
+                        format!("expected {SOURCE_HASH_LEN} lower-case hex digits written by `metroportal translated`"),
+                        value.span(),
+                    ))
+                }
+            }),
             "extra" => match value.get_ref() {
                 DeValue::Table(t) => {
                     fm.extra = table_to_json(t);

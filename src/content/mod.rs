@@ -238,6 +238,17 @@ fn read_file(
             return None;
         }
     };
+    if lang == default_lang
+        && let Some(hash) = &fm.source_hash
+    {
+        // Only a translation records what it was translated from.
+        diags.push(
+            Diagnostic::error("source-hash-in-source", "`source_hash` belongs in translations, not in the source file")
+                .at(Location::from_span(rel, &text, hash.span.clone()))
+                .hint("remove the line; `metroportal translated name.LANG.md` writes it into the translation"),
+        );
+        return None;
+    }
     let content_rel = rel.strip_prefix("content").unwrap_or(rel);
     let dir = content_rel.parent().map(display_path).unwrap_or_default();
     let key = if dir.is_empty() { format!("{stem}.md") } else { format!("{dir}/{stem}.md") };
