@@ -48,6 +48,10 @@ pub struct Finding {
     pub message: String,
     /// Strings that, found in a Markdown body, show that the problem comes from there.
     pub needles: Vec<String>,
+    /// The link (`href`) or element id the finding is about, when it is about one: the caller
+    /// knows which `@/` link rendered as which URL and which heading got which id.
+    pub href: Option<String>,
+    pub id: Option<String>,
 }
 
 /// Elements without an end tag: never pushed on the open-element stack.
@@ -154,6 +158,8 @@ impl Sink {
                 error: true,
                 message: format!("form control {what} has no label"),
                 needles,
+                href: None,
+                id: None,
             });
         }
         state.scan
@@ -241,6 +247,8 @@ impl State {
                         error: true,
                         message: format!("link to {} has no text (no text, aria-label or image alt)", link.href),
                         needles: vec![format!("]({})", link.href), format!("\"{}\"", link.href)],
+                        href: Some(link.href),
+                        id: None,
                     });
                 }
             }
@@ -261,6 +269,8 @@ impl State {
                                 previous + 1
                             ),
                             needles: vec![format!("{} {text}", "#".repeat(usize::from(level)))],
+                            href: None,
+                            id: None,
                         });
                     }
                     self.last_heading = Some((level, text));
@@ -291,6 +301,8 @@ impl State {
                 error: true,
                 message: format!("the id `{id}` is used more than once on the page"),
                 needles: vec![format!("{{#{id}}}"), format!("id=\"{id}\"")],
+                href: None,
+                id: Some(id.to_string()),
             });
         }
     }
@@ -304,6 +316,8 @@ impl State {
                     error: true,
                     message: format!("image {src} has no alt attribute"),
                     needles: if src.is_empty() { Vec::new() } else { vec![src.to_string()] },
+                    href: None,
+                    id: None,
                 });
             }
             Some(alt) if !alt.trim().is_empty() && self.hidden_depth == 0 => {

@@ -12,7 +12,8 @@ pub enum Target {
     External,
     /// A path of the site (after the base path, starting with `/`), and the decoded fragment.
     Internal { path: String, fragment: Option<String> },
-    /// The site's host, outside the base path.
+    /// A path of the site's host outside the base path, written without the host (`/x/` on a
+    /// site published under `/portal/`).
     OutsideBase { path: String },
     /// The URL cannot be parsed.
     Malformed(String),
@@ -58,8 +59,12 @@ impl SiteUrl {
             Some(rest) if rest.starts_with('/') => Some(rest.to_string()),
             _ => None,
         };
+        // A full address of the host outside the base path is another site on the same host
+        // (the association's main site, say); a path without a host is a mistake.
+        let has_host = Url::parse(url.trim()).is_ok() || url.trim_start().starts_with("//");
         match inside {
             Some(path) => Target::Internal { path, fragment },
+            None if has_host => Target::External,
             None => Target::OutsideBase { path },
         }
     }
@@ -104,6 +109,7 @@ mod tests {
         assert_eq!(site.resolve(page, "/en/forum/"), Target::OutsideBase { path: "/en/forum/".to_string() });
         assert_eq!(site.resolve(page, "/portalx/"), Target::OutsideBase { path: "/portalx/".to_string() });
         assert_eq!(site.resolve(page, "https://other.org/portal/"), Target::External);
+        assert_eq!(site.resolve(page, "https://example.org/urzad/"), Target::External);
         assert_eq!(site.resolve(page, "mailto:a@example.org"), Target::External);
         assert_eq!(site.resolve(page, "tel:+48123"), Target::External);
         assert!(matches!(site.resolve(page, "http://[::1"), Target::Malformed(_)));

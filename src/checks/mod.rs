@@ -212,7 +212,12 @@ impl PageContext<'_> {
             Some(_) => {}
         }
         for finding in &scan.findings {
-            let markdown = locate(&origin, None, &finding.needles, self.loaded);
+            let mut needles = finding.needles.clone();
+            if let Some(id) = &finding.id {
+                // A heading whose id came from its text: look for the heading.
+                needles.extend(heading_titles(&origin, id, self.loaded).into_iter().map(|t| format!("# {t}")));
+            }
+            let markdown = locate(&origin, finding.href.as_deref(), &needles, self.loaded);
             // A problem in the text of a fallback page is the default language's, reported there.
             if markdown.is_some() && origin.fallback {
                 continue;
@@ -300,13 +305,13 @@ impl PageContext<'_> {
             _ => false,
         };
         if lang != default && !origin.fallback && target_fallback {
-            let name = &site.config.languages[lang].name;
             return Some((
                 "link-to-fallback",
                 Severity::Warning,
                 format!(
-                    "link to {url}: that page has no translation ({name}) and shows the {} text",
-                    site.config.languages[default].name
+                    "link to {url}: that page has no `{}` translation and shows the `{}` text",
+                    site.lang_code(lang),
+                    site.lang_code(default)
                 ),
                 Some("translate the linked page, or link to a page that exists in this language".to_string()),
             ));
@@ -360,6 +365,26 @@ fn locate(origin: &Origin<'_>, href: Option<&str>, needles: &[String], loaded: &
         }
     }
     None
+}
+
+/// Titles of the Markdown headings of the page that got the id `id`.
+fn heading_titles(origin: &Origin<'_>, id: &str, loaded: &LoadedSite) -> Vec<String> {
+    fn walk(headings: &[crate::markdown::Heading], id: &str, out: &mut Vec<String>) {
+        for h in headings {
+            if h.id == id {
+                out.push(h.title.clone());
+            }
+            walk(&h.children, id, out);
+        }
+    }
+    let mut out = Vec::new();
+    for &(node, _) in &origin.docs {
+        let content_lang = loaded.site.content_lang(node, origin.lang);
+        if let Some(rendered) = &loaded.site.rendered[node][content_lang] {
+            walk(&rendered.toc, id, &mut out);
+        }
+    }
+    out
 }
 
 fn a11y_hint(code: &str) -> Option<String> {

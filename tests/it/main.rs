@@ -5,6 +5,7 @@
 mod browser;
 mod build;
 mod cdp;
+mod check;
 mod errors;
 mod output;
 mod support;
