@@ -131,19 +131,20 @@ pub fn run(cli: Cli) -> i32 {
             Ok(loaded) => {
                 let report = checks::run(&loaded);
                 match format {
-                    Format::Human => {
-                        print!("{}", human_report(&report.diagnostics, Some(&report)));
-                        print!("{}", completeness_table(&loaded));
-                        print!("{}", checks::translations::render_table(&report.translations));
-                    }
-                    Format::Json => println!("{}", json_report(&report.diagnostics, Some(&report))),
+                    Format::Human => emit(&format!(
+                        "{}{}{}",
+                        human_report(&report.diagnostics, Some(&report)),
+                        completeness_table(&loaded),
+                        checks::translations::render_table(&report.translations)
+                    )),
+                    Format::Json => emit(&format!("{}\n", json_report(&report.diagnostics, Some(&report)))),
                 }
                 i32::from(report.diagnostics.iter().any(|d| d.severity == Severity::Error))
             }
             Err(diagnostics) => {
                 match format {
-                    Format::Human => print!("{}", human_report(&diagnostics, None)),
-                    Format::Json => println!("{}", json_report(&diagnostics, None)),
+                    Format::Human => emit(&human_report(&diagnostics, None)),
+                    Format::Json => emit(&format!("{}\n", json_report(&diagnostics, None))),
                 }
                 1
             }
@@ -228,6 +229,12 @@ fn completeness_table(loaded: &site::LoadedSite) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Prints a report; a closed pipe (`check | head`) is not an error worth a panic.
+fn emit(text: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 /// `check` for people: a summary (counts by kind, pages, review age), then the problems

@@ -1,7 +1,8 @@
 //! One pass over a rendered HTML page: collects what the link check needs (every `href`/`src`
 //! and every element id) and lints the page for accessibility (images without `alt`, skipped
 //! heading levels, links without an accessible name, a missing `<html lang>`, duplicate ids,
-//! form controls without a label).
+//! form controls without a label, `aria-labelledby`/`aria-describedby`/`label for` naming no
+//! element).
 //!
 //! The tokenizer is html5ever's (already compiled in for ammonia, the sanitizer), so character
 //! references, comments and raw-text elements are read as a browser reads them; we only need
@@ -124,6 +125,9 @@ struct State {
     controls: Vec<Control>,
     seen_ids: HashSet<String>,
     reported_ids: HashSet<String>,
+    /// (attribute, referenced id) of `aria-labelledby`, `aria-describedby` and `label for`,
+    /// checked at the end of the page.
+    references: Vec<(&'static str, String)>,
 }
 
 #[derive(Debug, Default)]
@@ -142,6 +146,21 @@ fn non_empty(value: Option<&str>) -> bool {
 impl Sink {
     fn finish(self) -> Scan {
         let mut state = self.state.into_inner();
+        let references = std::mem::take(&mut state.references);
+        let mut reported = HashSet::new();
+        for (attribute, id) in references {
+            if state.seen_ids.contains(&id) || !reported.insert((attribute, id.clone())) {
+                continue;
+            }
+            state.scan.findings.push(Finding {
+                code: "idref-missing",
+                error: true,
+                message: format!("{attribute}=\"{id}\" names no element of the page"),
+                needles: vec![format!("\"{id}\"")],
+                href: None,
+                id: None,
+            });
+        }
         let controls = std::mem::take(&mut state.controls);
         for control in controls {
             if control.id.as_ref().is_some_and(|id| state.label_for.contains(id)) {
@@ -171,6 +190,11 @@ impl State {
         let name = &*tag.name;
         if let Some(id) = attr(tag, "id") {
             self.id(id);
+        }
+        for attribute in ["aria-labelledby", "aria-describedby"] {
+            for id in attr(tag, attribute).unwrap_or_default().split_whitespace() {
+                self.references.push((attribute, id.to_string()));
+            }
         }
         for &(element, attribute) in URL_ATTRS {
             if element == name
@@ -205,6 +229,7 @@ impl State {
             "label" => {
                 if let Some(target) = attr(tag, "for") {
                     self.label_for.insert(target.to_string());
+                    self.references.push(("label for", target.to_string()));
                 }
                 if !tag.self_closing {
                     self.label_depth += 1;
@@ -452,7 +477,27 @@ mod tests {
         let messages: Vec<&str> = s.findings.iter().map(|f| f.message.as_str()).collect();
         assert_eq!(
             messages,
-            ["form control <input id=\"q\"> has no label", "form control <select name=\"s\"> has no label"]
+            [
+                "label for=\"other\" names no element of the page",
+                "form control <input id=\"q\"> has no label",
+                "form control <select name=\"s\"> has no label"
+            ]
+        );
+    }
+
+    #[test]
+    fn aria_references_must_name_an_element_of_the_page() {
+        assert!(codes(r#"<nav aria-labelledby="t"><h1 id="t">x</h1></nav><p aria-describedby="t">y</p>"#).is_empty());
+        let s = scan(
+            r#"<h1>x</h1><nav aria-labelledby="a b"></nav><p id="a" aria-describedby="c"></p><i aria-labelledby="b"></i>"#,
+        );
+        let messages: Vec<&str> = s.findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "aria-labelledby=\"b\" names no element of the page",
+                "aria-describedby=\"c\" names no element of the page"
+            ]
         );
     }
 

@@ -12,7 +12,8 @@
 //!
 //! Errors (exit code 1): broken links and anchors, and the accessibility failures that are
 //! unambiguous WCAG 2.1 level A failures (image without `alt`, link without an accessible name,
-//! `<html>` without the page's `lang`, duplicate ids, form control without a label). Warnings:
+//! `<html>` without the page's `lang`, duplicate ids, form control without a label, an ARIA or
+//! `label for` reference to no element). Warnings:
 //! skipped heading levels (a structure problem screen-reader users notice, but not always a
 //! failure), links from a translated page to a page shown in Polish, outdated or unstamped
 //! translations, and everything the build itself reports as a warning.
@@ -359,8 +360,12 @@ fn locate(origin: &Origin<'_>, href: Option<&str>, needles: &[String], loaded: &
         }
         for needle in needles.iter().filter(|n| !n.is_empty()) {
             if let Some(i) = doc.body().find(needle.as_str()) {
-                let start = doc.body_offset + i;
-                return Some(Location::from_span(&doc.file, &doc.text, start..start + needle.len()));
+                // Point at the URL or id itself, not at the Markdown punctuation around it.
+                let lead = ["](", "]: ", "\"", "<"].iter().find(|p| needle.starts_with(**p)).map_or(0, |p| p.len());
+                let trail = usize::from(needle.len() > lead && (needle.ends_with('"') || needle.ends_with('>')));
+                let start = doc.body_offset + i + lead;
+                let end = doc.body_offset + i + needle.len() - trail;
+                return Some(Location::from_span(&doc.file, &doc.text, start..end));
             }
         }
     }
@@ -396,6 +401,9 @@ fn a11y_hint(code: &str) -> Option<String> {
         "heading-skip" => "headings go down one level at a time: after ## comes ###, not ####",
         "duplicate-id" => "ids must be unique on a page; give one of the headings another id: ## Title {#other-id}",
         "control-no-label" => "add <label for=\"id\"> or aria-label to the control",
+        "idref-missing" => {
+            "the attribute names the id of another element of the same page; add that id or fix the name"
+        }
         _ => return None,
     };
     Some(hint.to_string())
@@ -428,8 +436,10 @@ fn merge(loaded: &LoadedSite, jobs: &[(String, Job)], found: Vec<(usize, Vec<Fou
                     }
                     let origin = origin(loaded, &jobs[job].1);
                     let line = usize::from(origin.file.extension().is_some_and(|e| e == "md"));
-                    let message =
-                        format!("{} (in the HTML of the template `{}`, not in the text)", f.message, origin.template);
+                    let message = format!(
+                        "{} (from the theme: template `{}` or one it extends or includes; not in the text)",
+                        f.message, origin.template
+                    );
                     let d = diagnostic(f.code, f.severity, message, f.hint)
                         .at(Location { line, ..Location::file(origin.file) })
                         .lang(code);

@@ -57,6 +57,9 @@ fn broken_links_and_anchors_in_the_rendered_pages_are_errors_at_their_line() {
         [item("content/o-nas.md", 11, "pl"), item("content/o-nas.md", 13, "pl")]
     );
     assert_eq!(items(&v, "errors", "broken-anchor"), [item("content/o-nas.md", 11, "pl")]);
+    // The column is the URL's, after `](`.
+    let first = v["errors"].as_array().unwrap().iter().find(|i| i["code"] == "broken-link").unwrap();
+    assert_eq!(first["column"], 22, "{first:#}");
     assert_eq!(
         message(&v, "errors", "broken-anchor"),
         "link to /portal/o-nas/#brak: /o-nas/ has no element with id `brak`"
@@ -141,7 +144,10 @@ fn template_problems_are_reported_once_per_language_with_the_number_of_pages() {
         "themes/basic/templates/base.html",
         &base
             .replace("<html lang=\"{{ lang }}\">", "<html>")
-            .replace("<main>", "<main><a href=\"{{ current_path }}\"></a>"),
+            .replace(
+                "<main>",
+                "<main><a href=\"{{ current_path }}\"></a><form><input name=\"q\"></form><nav aria-labelledby=\"nav-title\"></nav>",
+            ),
     );
     let (code, v) = check(&site);
     assert_eq!(code, 1, "{v:#}");
@@ -156,12 +162,21 @@ fn template_problems_are_reported_once_per_language_with_the_number_of_pages() {
     let lang_message = message(&v, "errors", "html-lang-missing");
     assert!(
         lang_message.starts_with(
-            "the page has no language: <html> lacks a lang attribute (in the HTML of the template `index.html`, not in the text) — on "
+            "the page has no language: <html> lacks a lang attribute (from the theme: template `index.html` or one it extends or includes; not in the text) — on "
         ),
         "{lang_message}"
     );
     // One link per page, each with another address: one item per page.
     assert!(items(&v, "errors", "link-no-text").len() > 3);
+    let pl =
+        |code: &str| items(&v, "errors", code).into_iter().filter(|i| i.2.as_deref() == Some("pl")).collect::<Vec<_>>();
+    assert_eq!(pl("control-no-label"), [item("content/_index.md", 1, "pl")]);
+    assert_eq!(pl("idref-missing"), [item("content/_index.md", 1, "pl")]);
+    assert!(
+        message(&v, "errors", "idref-missing")
+            .starts_with("aria-labelledby=\"nav-title\" names no element of the page")
+    );
+    assert!(message(&v, "errors", "control-no-label").starts_with("form control <input name=\"q\"> has no label"));
 }
 
 #[test]
