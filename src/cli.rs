@@ -65,7 +65,8 @@ pub enum Command {
     Translated {
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// Translation files (name.LANG.md) whose text is up to date.
+        /// Translation files (name.LANG.md) whose text is up to date, relative to the current
+        /// folder or to --root.
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
@@ -158,7 +159,9 @@ pub fn run(cli: Cli) -> i32 {
             let languages: Vec<String> = config.language_codes().map(str::to_string).collect();
             let mut code = 0;
             for file in &files {
-                match checks::translations::stamp(file, &languages, &config.default_language) {
+                // Paths are taken as given (relative to the current folder), or else under --root.
+                let file = if file.exists() || file.is_absolute() { file.clone() } else { root.join(file) };
+                match checks::translations::stamp(&file, &languages, &config.default_language) {
                     Ok(hash) => println!("{}: source_hash = \"{hash}\"", file.display()),
                     Err(message) => {
                         eprintln!("error: {message}");

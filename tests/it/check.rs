@@ -235,6 +235,16 @@ fn translation_coverage_counts_translated_outdated_unstamped_and_missing_pages()
 fn translated_refuses_a_source_file_and_source_hash_is_validated() {
     let site = SiteTest::fixture("multilingual");
     site.run(&["translated", "content/o-nas.md"]).assert_code(2).assert_stderr_contains("is not a translation");
+    // From another folder, with --root: the path is found under the root.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let root = site.root().to_str().unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_metroportal"))
+        .args(["translated", "--root", root, "content/gminy/_index.uk.md"])
+        .current_dir(elsewhere.path())
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(std::fs::read_to_string(site.path("content/gminy/_index.uk.md")).unwrap().contains("source_hash = \""));
     let source = std::fs::read_to_string(site.path("content/o-nas.md")).unwrap();
     site.write("content/o-nas.md", &source.replace("weight = 1", "weight = 1\nsource_hash = \"0123456789ab\""));
     let en = std::fs::read_to_string(site.path("content/o-nas.en.md")).unwrap();
