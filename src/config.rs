@@ -34,6 +34,9 @@ pub struct Config {
     /// What `check` and `build` report.
     #[serde(default)]
     pub checks: ChecksConfig,
+    /// The service maps: map page and tile source of the interactive map.
+    #[serde(default)]
+    pub map: MapConfig,
     /// Free data for the theme.
     #[serde(default)]
     pub extra: toml::Table,
@@ -83,6 +86,56 @@ pub struct DataConfig {
     pub boundaries: Option<String>,
 }
 
+/// `[map]`: the map page and the background tiles of the interactive map. Without tiles (or
+/// when they fail to load) the map still shows boundaries and services on a plain background.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapConfig {
+    /// Content file of the map page (e.g. `"mapa.md"`), rendered with `map.html`; a map page per
+    /// service category is generated below it.
+    pub page: Option<String>,
+    /// Tile URL template with `{z}`, `{x}` and `{y}` (and optionally `{s}`); `""` for no tiles.
+    #[serde(default = "osm_tiles")]
+    pub tiles: String,
+    /// Attribution text the tile provider requires, shown on the map.
+    #[serde(default = "osm_attribution")]
+    pub attribution: String,
+    /// Where the attribution links to.
+    #[serde(default = "osm_attribution_url")]
+    pub attribution_url: String,
+    /// Highest zoom level the tile source serves.
+    #[serde(default = "nineteen")]
+    pub max_zoom: u8,
+}
+
+impl Default for MapConfig {
+    fn default() -> Self {
+        MapConfig {
+            page: None,
+            tiles: osm_tiles(),
+            attribution: osm_attribution(),
+            attribution_url: osm_attribution_url(),
+            max_zoom: nineteen(),
+        }
+    }
+}
+
+fn osm_tiles() -> String {
+    "https://tile.openstreetmap.org/{z}/{x}/{y}.png".to_string()
+}
+
+fn osm_attribution() -> String {
+    "© OpenStreetMap contributors".to_string()
+}
+
+fn osm_attribution_url() -> String {
+    "https://www.openstreetmap.org/copyright".to_string()
+}
+
+fn nineteen() -> u8 {
+    19
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChecksConfig {
@@ -109,6 +162,72 @@ impl Default for MarkdownConfig {
 
 fn yes() -> bool {
     true
+}
+
+/// The location of `key = …` inside the `[map]` table of config.toml (the file when absent).
+pub fn map_key_location(text: &str, key: &str) -> Location {
+    let rel = Path::new("config.toml");
+    let table = text.find("[map]").unwrap_or(0);
+    let mut offset = table;
+    for line in text[table..].split_inclusive('\n') {
+        let rest = line.trim_start();
+        if let Some(after) = rest.strip_prefix(key)
+            && after.trim_start().starts_with('=')
+        {
+            let start = offset + (line.len() - rest.len());
+            return Location::from_span(rel, text, start..start + line.trim_end().len() - (line.len() - rest.len()));
+        }
+        offset += line.len();
+    }
+    Location::file(rel)
+}
+
+impl MapConfig {
+    /// Tile URL, attribution and zoom problems, each at its key in config.toml.
+    fn validate(&self, text: &str) -> Vec<Diagnostic> {
+        let at = |key: &str| map_key_location(text, key);
+        let mut problems = Vec::new();
+        let http = |u: &str| u.starts_with("https://") || u.starts_with("http://");
+        if !self.tiles.is_empty() {
+            let missing: Vec<&str> = ["{z}", "{x}", "{y}"].into_iter().filter(|p| !self.tiles.contains(p)).collect();
+            if !http(&self.tiles) || !missing.is_empty() {
+                let why = if http(&self.tiles) {
+                    format!("lacks {}", missing.join(", "))
+                } else {
+                    "is not an http(s) URL".to_string()
+                };
+                problems.push(
+                    Diagnostic::error("config-map-tiles", format!("[map] tiles {why}")).at(at("tiles")).hint(
+                        "for example tiles = \"https://tile.openstreetmap.org/{z}/{x}/{y}.png\", or \"\" for no tiles",
+                    ),
+                );
+            }
+            if self.attribution.trim().is_empty() {
+                problems.push(
+                    Diagnostic::error("config-map-attribution", "[map] tiles need an attribution")
+                        .at(at("attribution"))
+                        .hint("tile providers require credit, e.g. attribution = \"© OpenStreetMap contributors\""),
+                );
+            }
+        }
+        if !self.attribution_url.is_empty() && !http(&self.attribution_url) {
+            problems.push(
+                Diagnostic::error("config-map-attribution", "[map] attribution_url is not an http(s) URL")
+                    .at(at("attribution_url"))
+                    .hint("for example attribution_url = \"https://www.openstreetmap.org/copyright\""),
+            );
+        }
+        if !(1..=22).contains(&self.max_zoom) {
+            problems.push(
+                Diagnostic::error(
+                    "config-map-zoom",
+                    format!("[map] max_zoom {} is not between 1 and 22", self.max_zoom),
+                )
+                .at(at("max_zoom")),
+            );
+        }
+        problems
+    }
 }
 
 impl Config {
@@ -218,6 +337,7 @@ impl Config {
                 );
             }
         }
+        problems.extend(self.map.validate(text));
         problems
     }
 

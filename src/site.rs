@@ -118,6 +118,7 @@ pub fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<LoadedS
     }
     timer.lap("schema");
     check_feeds(&config, &library, root, &diags);
+    check_map_page(&config, &library, root, &diags);
     let listings = listing::build(&library, &config, &locales, &diags);
     timer.lap("lists");
 
@@ -185,6 +186,24 @@ fn check_feeds(config: &Config, library: &Library, root: &Path, diags: &Diagnost
                     .hint("list sections by their folder under content/, e.g. feeds = [\"forum\"]"),
             );
         }
+    }
+}
+
+/// `[map] page` must name a content file.
+fn check_map_page(config: &Config, library: &Library, root: &Path, diags: &Diagnostics) {
+    let Some(page) = &config.map.page else { return };
+    if library.resolve_key(page).is_none() {
+        let keys: Vec<&str> = library.by_key.keys().map(String::as_str).collect();
+        let hint = match crate::diagnostics::did_you_mean(page, keys.iter().copied()) {
+            Some(s) => format!("did you mean \"{s}\"? (a path relative to content/)"),
+            None => "name a content file relative to content/, e.g. page = \"mapa.md\"".to_string(),
+        };
+        let text = std::fs::read_to_string(root.join("config.toml")).unwrap_or_default();
+        diags.push(
+            Diagnostic::error("map-page-missing", format!("[map] page: there is no content file `{page}`"))
+                .at(crate::config::map_key_location(&text, "page"))
+                .hint(hint),
+        );
     }
 }
 
@@ -332,6 +351,17 @@ pub enum Job {
     /// The services as open data: JSON, CSV or GeoJSON.
     OpenData {
         format: &'static str,
+    },
+    /// The services GeoJSON of one language, for the interactive map.
+    MapGeoJson {
+        lang: usize,
+    },
+    /// The boundary file, published once.
+    Boundaries,
+    /// The map page of one service category.
+    MapCategory {
+        category: crate::schema::vocab::Category,
+        lang: usize,
     },
     /// A migrant guide rendered with one municipality's local facts.
     MigrantLocal {
@@ -491,6 +521,7 @@ fn plan(site: &SiteData, templates: &Templates) -> Vec<(String, Job)> {
     let mut jobs = Vec::new();
     let out = |site_path: &str, file: &str| format!("{}{file}", site_path.trim_start_matches('/'));
     let is_feed = |key: &str| site.config.feeds.iter().any(|f| format!("{}/_index.md", f.trim_matches('/')) == key);
+    let boundaries_source = site.config.data.boundaries.as_deref().map(PathBuf::from);
     for (id, node) in site.library.nodes.iter().enumerate() {
         for (lang, path) in node.paths.iter().enumerate() {
             let Some(path) = path else { continue };
@@ -502,6 +533,10 @@ fn plan(site: &SiteData, templates: &Templates) -> Vec<(String, Job)> {
                 jobs.push((out(path, "atom.xml"), Job::Feed { id, lang }));
             }
             for (source, inner) in &node.assets {
+                // The boundary file is published once, at /dane/gminy.geojson, not per language.
+                if boundaries_source.as_deref() == Some(source.as_path()) {
+                    continue;
+                }
                 jobs.push((out(path, inner), Job::Copy { source: source.clone() }));
             }
         }
@@ -526,6 +561,21 @@ fn plan(site: &SiteData, templates: &Templates) -> Vec<(String, Job)> {
         use crate::templates::open_data::{CSV_PATH, GEOJSON_PATH, JSON_PATH};
         for (path, format) in [(JSON_PATH, "json"), (CSV_PATH, "csv"), (GEOJSON_PATH, "geojson")] {
             jobs.push((path.to_string(), Job::OpenData { format }));
+        }
+        for lang in 0..site.library.langs.len() {
+            jobs.push((crate::templates::map::services_geojson_path(site.lang_code(lang)), Job::MapGeoJson { lang }));
+        }
+    }
+    if site.boundaries.is_some() {
+        jobs.push((crate::templates::map::BOUNDARIES_PATH.to_string(), Job::Boundaries));
+    }
+    if templates.has("map.html") {
+        for category in site.map_categories() {
+            for lang in 0..site.library.langs.len() {
+                if let Some(path) = site.map_category_path(category, lang) {
+                    jobs.push((out(&path, "index.html"), Job::MapCategory { category, lang }));
+                }
+            }
         }
     }
     if !site.facts.completeness.is_empty() && templates.has("completeness.html") {
@@ -581,6 +631,9 @@ fn describe_job(site: &SiteData, job: &Job) -> String {
         }
         Job::NotFound { .. } => "the 404 page".to_string(),
         Job::OpenData { format } => format!("the open data ({format})"),
+        Job::MapGeoJson { .. } => "the services GeoJSON of the map".to_string(),
+        Job::Boundaries => "the published boundary file".to_string(),
+        Job::MapCategory { category, .. } => format!("the map page of category `{}`", category.code()),
         Job::Completeness { .. } => "the data-completeness report".to_string(),
         Job::MigrantLocal { .. } | Job::MigrantPack { .. } => "a municipality's migrant information".to_string(),
         Job::Sitemap => "sitemap.xml".to_string(),
@@ -851,6 +904,13 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
                 .render("completeness.html", Value::from_pairs(ctx), Some("the data-completeness report"))
                 .map(String::into_bytes)
         }
+        Job::MapGeoJson { lang } => Ok(site.services_geojson(*lang).into_bytes()),
+        Job::Boundaries => {
+            let path = site.config.data.boundaries.as_deref().unwrap_or_default();
+            std::fs::read(loaded.root.join(path))
+                .map_err(|err| Diagnostic::error("io", format!("cannot read: {err}")).at(Location::file(path)))
+        }
+        Job::MapCategory { category, lang } => render_map_category(site, templates, *category, *lang),
         Job::OpenData { format } => Ok(match *format {
             "json" => site.open_data_json(),
             "csv" => site.open_data_csv(),
@@ -1001,6 +1061,55 @@ fn render_migrant_pack(
     );
     templates
         .render("migrant-pack.html", Value::from_pairs(ctx), Some("a municipality's migrant pack"))
+        .map(String::into_bytes)
+}
+
+/// The map page of one category: the map page's own text with the map, legend and list of
+/// that category (`page.map_category` is `{code, label}`).
+fn render_map_category(
+    site: &SiteData,
+    templates: &Templates,
+    category: crate::schema::vocab::Category,
+    lang: usize,
+) -> Result<Vec<u8>, Diagnostic> {
+    let node = site.map_page().expect("planned with a map page");
+    let path = site.map_category_path(category, lang).expect("planned");
+    let mut ctx = base_context(site, lang, "map", &path);
+    set(
+        &mut ctx,
+        "translations",
+        language_links(site, lang, |l| site.map_category_path(category, l).unwrap_or_default()),
+    );
+    let label = site.label(lang, &category.label_key());
+    let title = site
+        .locales
+        .message(site.lang_code(lang), "map-category-title", &[("name", label.clone().into())])
+        .unwrap_or(label.clone());
+    let mut ancestors: Vec<Value> = site
+        .meta(node, lang)
+        .get_attr("ancestors")
+        .ok()
+        .and_then(|a| a.try_iter().ok().map(|i| i.collect()))
+        .unwrap_or_default();
+    ancestors.push(site.reference(node, lang));
+    let page = site.meta_with(
+        node,
+        lang,
+        vec![
+            ("title", Value::from(title)),
+            ("description", Value::from(())),
+            ("path", Value::from(site.href(&path))),
+            ("content", Value::from_safe_string(String::new())),
+            ("ancestors", Value::from(ancestors)),
+            (
+                "map_category",
+                Value::from_pairs([("code", Value::from(category.code())), ("label", Value::from(label))]),
+            ),
+        ],
+    );
+    set(&mut ctx, "page", page);
+    templates
+        .render("map.html", Value::from_pairs(ctx), Some(&format!("the map of category `{}`", category.code())))
         .map(String::into_bytes)
 }
 

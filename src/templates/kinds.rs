@@ -64,36 +64,48 @@ impl SiteData {
             .collect()
     }
 
-    fn service(&self, node: NodeId) -> Option<&Service> {
+    pub fn service(&self, node: NodeId) -> Option<&Service> {
         kind_of::<Service>(self.library.nodes[node].docs[self.default_lang()].as_ref()?)
+    }
+
+    /// The weekly opening hours in `lang`: `(days, hours, closed)` rows such as
+    /// `("poniedziałek–piątek", "07:30–15:30", false)`.
+    pub fn hours_rows(&self, lang: usize, parsed: &opening_hours::OpeningHours) -> Vec<(String, String, bool)> {
+        parsed
+            .weekly_rows()
+            .into_iter()
+            .map(|(first, last, intervals)| {
+                let days = if first == last {
+                    self.label(lang, &format!("day-{first}"))
+                } else {
+                    format!(
+                        "{}–{}",
+                        self.label(lang, &format!("day-{first}")),
+                        self.label(lang, &format!("day-{last}"))
+                    )
+                };
+                let hours = if intervals.is_empty() {
+                    self.label(lang, "hours-closed")
+                } else {
+                    intervals.iter().map(|i| i.format()).collect::<Vec<_>>().join(", ")
+                };
+                (days, hours, intervals.is_empty())
+            })
+            .collect()
     }
 
     fn service_view(&self, node: NodeId, lang: usize) -> Value {
         let Some(s) = self.service(node) else { return Value::from(()) };
         let hours = s.opening_hours.as_ref().and_then(|h| opening_hours::parse(h.get_ref()).ok().map(|p| (h, p)));
         let hours_view = hours.map(|(raw, parsed)| {
-            let rows: Vec<Value> = parsed
-                .weekly_rows()
+            let rows: Vec<Value> = self
+                .hours_rows(lang, &parsed)
                 .into_iter()
-                .map(|(first, last, intervals)| {
-                    let days = if first == last {
-                        self.label(lang, &format!("day-{first}"))
-                    } else {
-                        format!(
-                            "{}–{}",
-                            self.label(lang, &format!("day-{first}")),
-                            self.label(lang, &format!("day-{last}"))
-                        )
-                    };
-                    let hours = if intervals.is_empty() {
-                        self.label(lang, "hours-closed")
-                    } else {
-                        intervals.iter().map(|i| i.format()).collect::<Vec<_>>().join(", ")
-                    };
+                .map(|(days, hours, closed)| {
                     Value::from_pairs([
                         ("days", Value::from(days)),
                         ("hours", Value::from(hours)),
-                        ("closed", Value::from(intervals.is_empty())),
+                        ("closed", Value::from(closed)),
                     ])
                 })
                 .collect();

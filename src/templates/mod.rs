@@ -4,6 +4,7 @@
 //! errors become diagnostics naming the template file and line.
 
 mod kinds;
+pub mod map;
 pub mod open_data;
 pub mod views;
 
@@ -181,6 +182,7 @@ fn lang_argument(state: &State, site: &SiteData, kwargs: &Kwargs) -> Result<usiz
 }
 
 fn register_functions(env: &mut Environment<'static>, site: Arc<SiteData>) {
+    map::register(env, site.clone());
     let s = site.clone();
     env.add_function("t", move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, Error> {
         let lang = current_lang(state, &s)?;

@@ -42,7 +42,7 @@ const CSV_COLUMNS: &[&str] = &[
 
 impl SiteData {
     /// Services in a stable order: by municipality, then content path.
-    fn services_in_order(&self) -> Vec<(NodeId, NodeId)> {
+    pub(crate) fn services_in_order(&self) -> Vec<(NodeId, NodeId)> {
         let mut list: Vec<(NodeId, NodeId)> = self.facts.municipality_of.iter().map(|(&s, &m)| (s, m)).collect();
         list.sort_by(|a, b| {
             (&self.library.nodes[a.1].key, &self.library.nodes[a.0].key)

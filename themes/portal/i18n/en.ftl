@@ -225,3 +225,68 @@ state-present = present, checked
 state-unverified = not confirmed
 state-stale = not checked recently
 state-missing = missing
+
+## Service maps (static SVG maps, their lists and the interactive map)
+map-heading = Service map
+map-title = Map of social services in the municipalities of the Kraków Metropolis
+# $name: municipality
+map-title-municipality = { $name } on the map of the Kraków Metropolis
+# $name: category of services
+map-title-category = { $name }: map of services in the municipalities of the Kraków Metropolis
+map-category-title = Service map: { $name }
+map-desc = Each municipality on the map links to its page, and the number in it is its number of services. Services with a location on the map: { $located }. Services without a location: { $unlocated }; they are listed next to the map.
+# Accessible name of a municipality on the map.
+map-region-label = { $name }: { $count ->
+    [one] { $count } service
+   *[other] { $count } services
+}
+# Accessible name of a service marker. $category: its category.
+map-marker-label = { $name } ({ $category })
+map-legend-heading = Key
+map-legend-region = Municipality: select it to open its page. The number is its number of services.
+# $count: services of the category, $located: how many of them are on the map.
+map-legend-category = { $count ->
+    [one] { $count } service
+   *[other] { $count } services
+}, on the map: { $located }
+map-legend-unlocated = { $count ->
+    [one] { $count } service without a location
+   *[other] { $count } services without a location
+} (listed, not on the map)
+map-list-heading = The services of the map as a list
+map-list-summary = Show the services of the map as a list
+map-unlocated = no location on the map
+map-empty = We have no information about such services yet.
+map-categories-heading = Show one category on the map
+map-all-categories = All categories
+map-open = See the service map with filters
+map-open-interactive = Open this category on the interactive map
+map-municipality-open = Show this municipality on the interactive map
+map-municipality-note = The same information as a list: the municipality's services below, under “Services”.
+map-filters-heading = Filter the services
+map-filter-category = Category
+map-filter-language = Language spoken
+map-filter-municipality = Municipality
+map-filter-any = all
+map-filter-reset = Clear filters
+# $n is replaced by the number in the browser; $count selects the plural form.
+map-results = { $count ->
+    [one] Showing { $n } service
+   *[other] Showing { $n } services
+}
+map-results-located = on the map: { $n }
+map-results-filters = Filters: { $n }
+map-results-no-filters = no filters
+map-interactive-label = Interactive service map. Arrow keys move the map; plus and minus zoom in and out.
+map-skip = Skip the interactive map
+map-popup-address = Address
+map-popup-hours = Opening hours
+map-popup-languages = Languages spoken
+map-popup-details = Service details
+map-popup-municipality = Municipality page
+map-popup-none = No service of this municipality matches the chosen filters.
+map-popup-close = Close this box
+map-zoom-in = Zoom in
+map-zoom-out = Zoom out
+map-tiles-failed = The map background could not be loaded. Municipality boundaries and services are shown on a plain background.
+map-load-failed = The interactive map could not be loaded. The static map and the list of services are next to it.

@@ -229,3 +229,76 @@ state-present = jest, sprawdzone
 state-unverified = niepotwierdzone
 state-stale = niesprawdzane od dawna
 state-missing = brak
+
+## Service maps (static SVG maps, their lists and the interactive map)
+map-heading = Mapa usług
+map-title = Mapa usług społecznych w gminach Metropolii Krakowskiej
+# $name: municipality
+map-title-municipality = Gmina { $name } na mapie Metropolii Krakowskiej
+# $name: category of services
+map-title-category = { $name }: mapa usług w gminach Metropolii Krakowskiej
+map-category-title = Mapa usług: { $name }
+map-desc = Każda gmina na mapie jest linkiem do swojej strony, a liczba w gminie to liczba usług. Usługi z lokalizacją na mapie: { $located }. Usługi bez lokalizacji: { $unlocated }; są wymienione na liście obok mapy.
+# Accessible name of a municipality on the map.
+map-region-label = { $name }: { $count ->
+    [one] { $count } usługa
+    [few] { $count } usługi
+    [many] { $count } usług
+   *[other] { $count } usługi
+}
+# Accessible name of a service marker. $category: its category.
+map-marker-label = { $name } ({ $category })
+map-legend-heading = Legenda
+map-legend-region = Gmina: kliknij, aby otworzyć jej stronę. Liczba to liczba usług w gminie.
+# $count: services of the category, $located: how many of them are on the map.
+map-legend-category = { $count ->
+    [one] { $count } usługa
+    [few] { $count } usługi
+    [many] { $count } usług
+   *[other] { $count } usługi
+}, na mapie: { $located }
+map-legend-unlocated = { $count ->
+    [one] { $count } usługa bez lokalizacji
+    [few] { $count } usługi bez lokalizacji
+    [many] { $count } usług bez lokalizacji
+   *[other] { $count } usługi bez lokalizacji
+} (na liście, nie na mapie)
+map-list-heading = Usługi z mapy jako lista
+map-list-summary = Pokaż usługi z mapy jako listę
+map-unlocated = bez lokalizacji na mapie
+map-empty = Nie mamy jeszcze informacji o takich usługach.
+map-categories-heading = Pokaż na mapie jedną kategorię
+map-all-categories = Wszystkie kategorie
+map-open = Zobacz mapę usług z filtrami
+map-open-interactive = Otwórz tę kategorię na mapie interaktywnej
+map-municipality-open = Pokaż tę gminę na mapie interaktywnej
+map-municipality-note = Ta sama informacja jako lista: usługi gminy poniżej, w części „Usługi”.
+map-filters-heading = Filtruj usługi
+map-filter-category = Kategoria
+map-filter-language = Język obsługi
+map-filter-municipality = Gmina
+map-filter-any = wszystkie
+map-filter-reset = Wyczyść filtry
+# $n is replaced by the number in the browser; $count selects the plural form.
+map-results = { $count ->
+    [one] Pokazujemy { $n } usługę
+    [few] Pokazujemy { $n } usługi
+    [many] Pokazujemy { $n } usług
+   *[other] Pokazujemy { $n } usługi
+}
+map-results-located = na mapie: { $n }
+map-results-filters = Filtry: { $n }
+map-results-no-filters = bez filtrów
+map-interactive-label = Interaktywna mapa usług. Strzałki przesuwają mapę, klawisze plus i minus ją przybliżają i oddalają.
+map-skip = Pomiń mapę interaktywną
+map-popup-address = Adres
+map-popup-hours = Godziny otwarcia
+map-popup-languages = Języki obsługi
+map-popup-details = Szczegóły usługi
+map-popup-municipality = Strona gminy
+map-popup-none = Żadna usługa tej gminy nie spełnia wybranych filtrów.
+map-popup-close = Zamknij okienko
+map-zoom-in = Przybliż
+map-zoom-out = Oddal
+map-tiles-failed = Nie udało się wczytać podkładu mapy. Granice gmin i usługi pokazujemy na jednolitym tle.
+map-load-failed = Nie udało się wczytać mapy interaktywnej. Obok jest mapa statyczna i lista usług.

@@ -229,3 +229,76 @@ state-present = є, перевірено
 state-unverified = не підтверджено
 state-stale = давно не перевіряли
 state-missing = немає
+
+## Service maps (static SVG maps, their lists and the interactive map)
+map-heading = Мапа послуг
+map-title = Мапа соціальних послуг у гмінах Краківської метрополії
+# $name: municipality
+map-title-municipality = Гміна { $name } на мапі Краківської метрополії
+# $name: category of services
+map-title-category = { $name }: мапа послуг у гмінах Краківської метрополії
+map-category-title = Мапа послуг: { $name }
+map-desc = Кожна гміна на мапі є посиланням на свою сторінку, а число в гміні – це кількість послуг. Послуги з місцем на мапі: { $located }. Послуги без місця на мапі: { $unlocated }; їх перелічено у списку поруч із мапою.
+# Accessible name of a municipality on the map.
+map-region-label = { $name }: { $count ->
+    [one] { $count } послуга
+    [few] { $count } послуги
+    [many] { $count } послуг
+   *[other] { $count } послуги
+}
+# Accessible name of a service marker. $category: its category.
+map-marker-label = { $name } ({ $category })
+map-legend-heading = Умовні позначення
+map-legend-region = Гміна: виберіть її, щоб відкрити її сторінку. Число – це кількість послуг у гміні.
+# $count: services of the category, $located: how many of them are on the map.
+map-legend-category = { $count ->
+    [one] { $count } послуга
+    [few] { $count } послуги
+    [many] { $count } послуг
+   *[other] { $count } послуги
+}, на мапі: { $located }
+map-legend-unlocated = { $count ->
+    [one] { $count } послуга без місця на мапі
+    [few] { $count } послуги без місця на мапі
+    [many] { $count } послуг без місця на мапі
+   *[other] { $count } послуги без місця на мапі
+} (у списку, не на мапі)
+map-list-heading = Послуги з мапи у вигляді списку
+map-list-summary = Показати послуги з мапи у вигляді списку
+map-unlocated = без місця на мапі
+map-empty = У нас ще немає інформації про такі послуги.
+map-categories-heading = Показати на мапі одну категорію
+map-all-categories = Усі категорії
+map-open = Переглянути мапу послуг із фільтрами
+map-open-interactive = Відкрити цю категорію на інтерактивній мапі
+map-municipality-open = Показати цю гміну на інтерактивній мапі
+map-municipality-note = Та сама інформація у вигляді списку: послуги гміни нижче, у розділі «Послуги».
+map-filters-heading = Фільтрувати послуги
+map-filter-category = Категорія
+map-filter-language = Мова обслуговування
+map-filter-municipality = Гміна
+map-filter-any = усі
+map-filter-reset = Скинути фільтри
+# $n is replaced by the number in the browser; $count selects the plural form.
+map-results = { $count ->
+    [one] Показуємо { $n } послугу
+    [few] Показуємо { $n } послуги
+    [many] Показуємо { $n } послуг
+   *[other] Показуємо { $n } послуги
+}
+map-results-located = на мапі: { $n }
+map-results-filters = Фільтри: { $n }
+map-results-no-filters = без фільтрів
+map-interactive-label = Інтерактивна мапа послуг. Стрілки пересувають мапу, клавіші плюс і мінус наближають і віддаляють її.
+map-skip = Пропустити інтерактивну мапу
+map-popup-address = Адреса
+map-popup-hours = Години роботи
+map-popup-languages = Мови обслуговування
+map-popup-details = Докладніше про послугу
+map-popup-municipality = Сторінка гміни
+map-popup-none = Жодна послуга цієї гміни не відповідає вибраним фільтрам.
+map-popup-close = Закрити віконце
+map-zoom-in = Наблизити
+map-zoom-out = Віддалити
+map-tiles-failed = Не вдалося завантажити підкладку мапи. Межі гмін і послуги показано на однотонному тлі.
+map-load-failed = Не вдалося завантажити інтерактивну мапу. Поруч є статична мапа і список послуг.
