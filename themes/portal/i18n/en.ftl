@@ -274,6 +274,11 @@ map-results = { $count ->
     [one] Showing { $n } service
    *[other] Showing { $n } services
 }
+# Number of services in the interactive map; $n is replaced in the browser.
+map-count = { $count ->
+    [one] { $n } service
+   *[other] { $n } services
+}
 map-results-located = on the map: { $n }
 map-results-filters = Filters: { $n }
 map-results-no-filters = no filters

@@ -286,6 +286,13 @@ map-results = { $count ->
     [many] Pokazujemy { $n } usług
    *[other] Pokazujemy { $n } usługi
 }
+# Number of services in the interactive map; $n is replaced in the browser.
+map-count = { $count ->
+    [one] { $n } usługa
+    [few] { $n } usługi
+    [many] { $n } usług
+   *[other] { $n } usługi
+}
 map-results-located = na mapie: { $n }
 map-results-filters = Filtry: { $n }
 map-results-no-filters = bez filtrów

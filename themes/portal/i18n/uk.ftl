@@ -286,6 +286,13 @@ map-results = { $count ->
     [many] Показуємо { $n } послуг
    *[other] Показуємо { $n } послуги
 }
+# Number of services in the interactive map; $n is replaced in the browser.
+map-count = { $count ->
+    [one] { $n } послуга
+    [few] { $n } послуги
+    [many] { $n } послуг
+   *[other] { $n } послуги
+}
 map-results-located = на мапі: { $n }
 map-results-filters = Фільтри: { $n }
 map-results-no-filters = без фільтрів
