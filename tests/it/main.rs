@@ -7,6 +7,7 @@ mod build;
 mod cdp;
 mod check;
 mod errors;
+mod map;
 mod output;
 mod support;
 mod theme;
