@@ -67,17 +67,23 @@ fn the_map_page_places_located_services_and_lists_every_service() {
     assert_eq!(map.matches("class=\"map__spread\"").count(), 1, "the two services at one spot are spread");
     assert!(map.contains(r#"aria-label="Żłobek testowy (Żłobek lub klub dziecięcy)""#), "{map}");
     assert!(map.contains(r#"<a href="/portal/gminy/krakow/" class="map__region" aria-label="Kraków: 4 usługi">"#));
-    assert!(map.contains(r#"<a href="/portal/gminy/wieliczka/" class="map__region" aria-label="Wieliczka: 1 usługa">"#));
+    assert!(
+        map.contains(r#"<a href="/portal/gminy/wieliczka/" class="map__region" aria-label="Wieliczka: 1 usługa">"#)
+    );
     assert_eq!(map.matches("map__region--plain").count(), 13, "boundaries without a page are drawn, not linked");
     assert!(map.contains(r#"role="group" aria-labelledby="map-title" aria-describedby="map-desc""#));
     assert!(map.contains("Usługi z lokalizacją na mapie: 4. Usługi bez lokalizacji: 1;"), "{map}");
     // Legend: one symbol per category present, and the count of services without a location.
     assert!(html.contains("1 usługa bez lokalizacji (na liście, nie na mapie)"), "{html}");
-    assert!(html.contains(r#"<span class="map-legend__label">Pomoc prawna i poradnictwo</span>: 1 usługa, na mapie: 1"#));
+    assert!(
+        html.contains(r#"<span class="map-legend__label">Pomoc prawna i poradnictwo</span>: 1 usługa, na mapie: 1"#)
+    );
     // Text alternative: municipality → category → service with address and link.
     let list = &html[html.find(r#"<section class="map-list""#).unwrap()..];
     assert!(list.contains(r#"<h3 id="ml-1261011"><a href="/portal/gminy/krakow/">Kraków</a>"#), "{list}");
-    assert!(list.contains(r#"<li class="service-item" data-category="nursery" data-languages="pl" data-teryt="1261011">"#));
+    assert!(
+        list.contains(r#"<li class="service-item" data-category="nursery" data-languages="pl" data-teryt="1261011">"#)
+    );
     assert!(list.contains(r#"<a href="/portal/gminy/krakow/zlobek/">Żłobek testowy</a><span class="service-item__meta">ul. Testowa 1, 30-001 Kraków</span>"#));
     let punkt = &list[list.find("/portal/gminy/krakow/punkt/").unwrap()..];
     assert!(punkt[..200].contains("bez lokalizacji na mapie"), "{punkt}");
@@ -86,7 +92,10 @@ fn the_map_page_places_located_services_and_lists_every_service() {
     assert!(html.contains(r#"data-boundaries="/portal/dane/gminy.geojson""#));
     assert!(html.contains(r#"data-tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png""#));
     assert!(html.contains(r#"data-t-results-few="Pokazujemy {n} usługi""#));
-    assert!(html.contains(r#"<script src="/portal/js/map."#) && html.contains(r#"<script src="/portal/vendor/leaflet/leaflet."#));
+    assert!(
+        html.contains(r#"<script src="/portal/js/map."#)
+            && html.contains(r#"<script src="/portal/vendor/leaflet/leaflet."#)
+    );
     assert!(html.contains(r#"<option value="uk">ukraiński</option>"#), "languages served are filters");
 }
 
@@ -116,7 +125,9 @@ fn municipality_and_home_pages_show_their_maps() {
     let html = site.read("gminy/krakow/index.html");
     no_inline_code(&html);
     let map = svg(&html);
-    assert!(map.contains(r#"class="map__region map__region--current" aria-label="Kraków: 4 usługi" aria-current="page""#));
+    assert!(
+        map.contains(r#"class="map__region map__region--current" aria-label="Kraków: 4 usługi" aria-current="page""#)
+    );
     assert_eq!(map.matches("class=\"map__marker\"").count(), 3, "only its own services");
     assert!(map.contains("<title id=\"map-title\">Gmina Kraków na mapie Metropolii Krakowskiej</title>"));
     assert!(html.contains(r#"<a href="/portal/mapa/?municipality=1261011">"#));
