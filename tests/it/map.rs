@@ -3,33 +3,19 @@
 //! published once, the `[map]` settings and their errors, and the real portal, where no service
 //! has coordinates yet.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::support::SiteTest;
+use crate::cdp::{Browser, serve_dir};
+use crate::support::{SiteTest, built_portal};
 
 /// The typed fixture with a map page and three located services (two at the same spot).
 fn located() -> SiteTest {
     let site = SiteTest::typed().overlay("map-located");
     site.build().assert_ok();
     site
-}
-
-/// The real portal built into a temporary folder: (folder, public/).
-pub fn real_portal() -> (tempfile::TempDir, PathBuf) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = tempfile::tempdir().unwrap();
-    let public = out.path().join("public");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_metroportal"))
-        .args(["build", "--root"])
-        .arg(root)
-        .arg("--output")
-        .arg(&public)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    (out, public)
 }
 
 fn read(public: &Path, rel: &str) -> String {
@@ -209,8 +195,8 @@ fn map_settings_are_validated() {
 
 #[test]
 fn the_real_portal_maps_every_municipality_and_counts_services_without_a_location() {
-    let (_dir, public) = real_portal();
-    let open: Value = json(&read(&public, "dane/uslugi.json"));
+    let public = built_portal();
+    let open: Value = json(&read(public, "dane/uslugi.json"));
     let services = open["services"].as_array().unwrap();
     let unlocated = services.iter().filter(|s| s["latitude"].is_null()).count();
     let located = services.len() - unlocated;
@@ -220,7 +206,7 @@ fn the_real_portal_maps_every_municipality_and_counts_services_without_a_locatio
         ("uk/mapa/index.html", format!("{unlocated} послуг без місця на мапі")),
         ("index.html", format!("{unlocated} usług bez lokalizacji")),
     ] {
-        let html = read(&public, page);
+        let html = read(public, page);
         no_inline_code(&html);
         let map = svg(&html);
         let regions = map.matches("<a href=").count() - map.matches("class=\"map__marker\"").count();
@@ -237,27 +223,161 @@ fn the_real_portal_maps_every_municipality_and_counts_services_without_a_locatio
     }
     // The per-language GeoJSON holds every service; the boundaries are published once.
     for lang in ["pl", "en", "uk"] {
-        let geo = json(&read(&public, &format!("dane/uslugi.{lang}.geojson")));
+        let geo = json(&read(public, &format!("dane/uslugi.{lang}.geojson")));
         assert_eq!(geo["features"].as_array().unwrap().len(), services.len());
         assert_eq!(geo["municipalities"].as_array().unwrap().len(), 15);
     }
-    let boundaries = json(&read(&public, "dane/gminy.geojson"));
+    let boundaries = json(&read(public, "dane/gminy.geojson"));
     assert_eq!(boundaries["features"].as_array().unwrap().len(), 15);
     assert!(!public.join("en/dane/gminy.geojson").exists() && !public.join("uk/dane/gminy.geojson").exists());
 }
 
-#[test]
-fn a_service_page_stays_within_its_size_budget() {
-    let (_dir, public) = real_portal();
-    let html = read(&public, "gminy/krakow/mops/index.html");
-    let mut total = html.len();
-    for attr in ["href=\"", "src=\""] {
-        for (i, _) in html.match_indices(attr) {
-            let url = &html[i + attr.len()..i + attr.len() + html[i + attr.len()..].find('"').unwrap()];
-            if url.ends_with(".css") || url.ends_with(".js") {
-                total += std::fs::metadata(public.join(url.trim_start_matches('/'))).unwrap().len() as usize;
-            }
+/// Drives the interactive map at `url` (tile requests blocked): markers against the services
+/// with coordinates in the GeoJSON, boundaries, a filter in the URL, the URL applied on load,
+/// keyboard access, and no console errors. `category` and `language` are a filter to try.
+fn check_interactive_map(browser: &mut Browser, url: &str, category: &str, language: &str) {
+    browser.block_urls(&["*tile.openstreetmap.org*"]);
+    browser.navigate(url);
+    let ready =
+        "document.querySelector('#service-map.leaflet-container') && document.getElementById('map-status').textContent";
+    browser.wait_for(ready, Duration::from_secs(10));
+    let data = browser.eval(
+        "Promise.all([fetch(document.getElementById('service-map').dataset.services).then(r => r.json()),
+                      fetch(document.getElementById('service-map').dataset.boundaries).then(r => r.json())])",
+    );
+    let (services, boundaries) = (&data[0], &data[1]);
+    let features = services["features"].as_array().unwrap();
+    let located = |f: &Value| !f["geometry"].is_null();
+    assert_eq!(
+        browser_count(browser, "#service-map .map-marker"),
+        features.iter().filter(|f| located(f)).count(),
+        "{url}: markers"
+    );
+    assert_eq!(
+        browser_count(browser, "#service-map path.leaflet-interactive"),
+        boundaries["features"].as_array().unwrap().len()
+    );
+    assert_eq!(
+        browser_count(browser, "#service-map .map-label-icon"),
+        services["municipalities"].as_array().unwrap().len()
+    );
+    assert_eq!(browser_count(browser, "#map-static[hidden]"), 1, "the static map gives way to the interactive one");
+    // Every marker and municipality label is a keyboard stop with an accessible name.
+    let unnamed = browser.eval(
+        "[...document.querySelectorAll('#service-map .leaflet-marker-icon')]
+           .filter(e => e.tabIndex !== 0 || !(e.getAttribute('aria-label') || e.textContent).trim()).length",
+    );
+    assert_eq!(unnamed, 0, "{url}: markers without a name or out of the tab order");
+    let status = browser.eval("document.getElementById('map-status').textContent").as_str().unwrap().to_string();
+    assert!(status.contains(&features.len().to_string()), "{url}: status {status:?}");
+
+    // A filter: markers, list and status follow, and the URL records it.
+    browser.eval(&format!(
+        "(() => {{ const s = document.getElementById('mf-category'); s.value = '{category}';
+                   s.dispatchEvent(new Event('change', {{bubbles: true}})); return true }})()"
+    ));
+    let chosen: Vec<&Value> = features.iter().filter(|f| f["properties"]["category"] == category).collect();
+    assert!(!chosen.is_empty(), "the test needs services of `{category}`");
+    assert_eq!(
+        browser_count(browser, "#service-map .map-marker"),
+        chosen.iter().filter(|f| located(f)).count(),
+        "{url}: filtered markers"
+    );
+    assert_eq!(browser_count(browser, ".map-list .service-item:not([hidden])"), chosen.len(), "{url}: filtered list");
+    assert_eq!(browser.eval("location.search"), format!("?category={category}"));
+    let status = browser.eval("document.getElementById('map-status').textContent").as_str().unwrap().to_string();
+    assert!(status.contains(&chosen.len().to_string()) && status.contains(':'), "{url}: status {status:?}");
+
+    // A shared URL applies its filters on load.
+    let shared = format!("{url}?category={category}&language={language}");
+    browser.navigate(&shared);
+    browser.wait_for(ready, Duration::from_secs(10));
+    assert_eq!(browser.eval("document.getElementById('mf-language').value"), language);
+    let both = |f: &&&Value| f["properties"]["languages"].as_array().is_some_and(|l| l.iter().any(|x| x == language));
+    let expected: Vec<&&Value> = chosen.iter().filter(both).collect();
+    assert_eq!(browser_count(browser, ".map-list .service-item:not([hidden])"), expected.len(), "{shared}: list");
+    assert_eq!(
+        browser_count(browser, "#service-map .map-marker"),
+        expected.iter().filter(|f| located(f)).count(),
+        "{shared}"
+    );
+
+    // Keyboard: Enter on a municipality label opens its list in a popup and moves focus into
+    // it, Escape closes it and returns focus; Tab from the last stop leaves the map.
+    browser.eval("document.querySelector('#service-map .map-label-icon').focus()");
+    browser.press_key("Enter");
+    browser.wait_for("document.querySelector('.leaflet-popup .map-popup')", Duration::from_secs(5));
+    assert_eq!(browser.eval("!!document.activeElement.closest('.leaflet-popup')"), true, "focus moves into the popup");
+    browser.press_key("Escape");
+    browser.wait_for("!document.querySelector('.leaflet-popup')", Duration::from_secs(5));
+    assert_eq!(browser.eval("document.activeElement.classList.contains('map-label-icon')"), true, "focus returns");
+    browser.eval(
+        "(() => { const all = document.querySelectorAll('#service-map [tabindex=\"0\"], #service-map a[href]');
+                  all[all.length - 1].focus(); return true })()",
+    );
+    let mut left = false;
+    for _ in 0..6 {
+        browser.press_key("Tab");
+        if browser.eval("!document.getElementById('service-map').contains(document.activeElement)") == true {
+            left = true;
+            break;
         }
     }
-    assert!(total < 60 * 1024, "service page with its CSS and JS: {total} bytes");
+    assert!(left, "{url}: Tab leaves the map");
+    assert_eq!(browser.console_errors(), Vec::<String>::new(), "{url}: console errors");
+    let failed: Vec<String> =
+        browser.network_errors().into_iter().filter(|e| !e.contains("tile.openstreetmap.org")).collect();
+    assert_eq!(failed, Vec::<String>::new(), "{url}: failed loads other than the blocked tiles");
+}
+
+fn browser_count(browser: &mut Browser, selector: &str) -> usize {
+    browser.eval(&format!("document.querySelectorAll('{selector}').length")).as_u64().unwrap() as usize
+}
+
+#[test]
+fn the_interactive_map_works_on_located_services_without_tiles() {
+    let Some(mut browser) = Browser::launch() else { return };
+    let site = located();
+    let base = serve_dir(&site.path("public"), "/portal/");
+    check_interactive_map(&mut browser, &format!("{base}mapa/"), "ops", "uk");
+    // The shared spot: two markers, spread apart on the screen.
+    browser.navigate(&format!("{base}mapa/"));
+    browser.wait_for("document.querySelectorAll('#service-map .map-marker').length === 4", Duration::from_secs(10));
+    let spread = browser.eval(
+        "(() => { const r = [...document.querySelectorAll('#service-map .map-marker')]
+                    .filter(e => /Ośrodek testowy|Żłobek testowy/.test(e.getAttribute('aria-label')))
+                    .map(e => e.getBoundingClientRect());
+                  return Math.hypot(r[0].x - r[1].x, r[0].y - r[1].y) })()",
+    );
+    assert!(spread.as_f64().unwrap() >= 20.0, "co-located markers overlap: {spread}");
+    // A marker opens its popup in the page's language.
+    browser.navigate(&format!("{base}en/map/"));
+    browser.wait_for("document.querySelectorAll('#service-map .map-marker').length === 4", Duration::from_secs(10));
+    browser.eval(
+        "[...document.querySelectorAll('#service-map .map-marker')].find(e => /Wieliczce/.test(e.getAttribute('aria-label'))).click()",
+    );
+    browser.wait_for("document.querySelector('.leaflet-popup .map-popup')", Duration::from_secs(5));
+    let popup =
+        browser.eval("document.querySelector('.leaflet-popup .map-popup').innerText").as_str().unwrap().to_string();
+    for part in ["Social assistance centre", "Address: ul. Sienkiewicza 26", "Monday–Friday", "Service details"] {
+        assert!(popup.contains(part), "popup lacks {part:?}: {popup}");
+    }
+}
+
+#[test]
+fn the_interactive_map_works_on_the_real_portal_without_tiles() {
+    let Some(mut browser) = Browser::launch() else { return };
+    let base = serve_dir(built_portal(), "/");
+    check_interactive_map(&mut browser, &format!("{base}mapa/"), "ops", "uk");
+    // No service has coordinates yet: a municipality's popup is the finder.
+    browser.navigate(&format!("{base}uk/mapa/?municipality=1261011"));
+    browser.wait_for("document.getElementById('map-status').textContent", Duration::from_secs(10));
+    browser.eval(
+        "[...document.querySelectorAll('#service-map .map-label-icon')].find(e => e.textContent.startsWith('Краків')).click()",
+    );
+    browser.wait_for("document.querySelector('.leaflet-popup .map-popup li')", Duration::from_secs(5));
+    let popup =
+        browser.eval("document.querySelector('.leaflet-popup .map-popup').innerText").as_str().unwrap().to_string();
+    assert!(popup.contains("без місця на мапі") && popup.contains("Краків"), "{popup}");
+    assert_eq!(browser.console_errors(), Vec::<String>::new());
 }

@@ -127,6 +127,8 @@ const PAGE_TYPES: &[(&str, &str)] = &[
     ("strategy-page", "/strategia/swot/"),
     ("accessibility-statement", "/deklaracja-dostepnosci/"),
     ("data-sources", "/dane-i-zrodla/"),
+    ("map", "/mapa/"),
+    ("map-category", "/mapa/osrodek-pomocy-spolecznej/"),
 ];
 
 /// Pages without translations to link to, so each language's version is listed: the 404 page,
@@ -187,6 +189,9 @@ fn axe_finds_no_wcag_violations_on_any_page_type_in_any_language() {
         .network_errors()
         .into_iter()
         .filter(|e| !SINGLE_PAGES.iter().any(|(n, p)| *n == "404" && e.contains(p)))
+        // The map page asks the configured tile server for its background, which this machine
+        // cannot reach; the map works without it (tests/it/map.rs checks that).
+        .filter(|e| !e.contains("tile.openstreetmap.org"))
         .collect();
     assert_eq!(failed, Vec::<String>::new(), "failed loads (the 404 pages' own status aside)");
 }

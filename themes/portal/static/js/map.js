@@ -80,6 +80,7 @@
     }
 
     var keyboard = false;
+    var lastSource = null, popupOpen = false;
     box.addEventListener('keydown', function () { keyboard = true; }, true);
     box.addEventListener('mousedown', function () { keyboard = false; }, true);
 
@@ -88,7 +89,7 @@
         return { color: style.region_stroke, weight: 1.5, fillColor: style.region_fill, fillOpacity: 0.6 };
       },
       onEachFeature: function (f, layer) {
-        layer.on('click', function (e) { openMunicipality(f.properties.teryt, e.latlng); });
+        layer.bindPopup(function () { return municipalityPopup(f.properties.teryt); }, { maxWidth: 340 });
       }
     }).addTo(map);
     var bounds = shapes.getBounds();
@@ -104,7 +105,9 @@
         icon: L.divIcon({ className: 'map-label-icon', iconSize: [0, 0], html: '' }),
         keyboard: true, riseOnHover: true
       }).addTo(map);
-      marker.on('click', function () { openMunicipality(m.teryt, ll, marker); });
+      /* A bound popup opens on click and on Enter. */
+      marker.bindPopup(function () { return municipalityPopup(m.teryt); }, { maxWidth: 340 });
+      marker.on('popupopen', function () { lastSource = marker.getElement(); });
       labels[m.teryt] = marker;
     });
 
@@ -164,9 +167,9 @@
         el('p', {}, [el('a', { href: p.url }, [d.tDetails])])
       ]);
     }
-    function openMunicipality(teryt, latlng, source) {
+    function municipalityPopup(teryt) {
       var m = municipalities[teryt];
-      if (!m) return;
+      if (!m) return '';
       var list = features.filter(function (f) { return f.properties.municipality === teryt && matches(f); });
       var items = list.map(function (f) {
         var p = f.properties;
@@ -179,19 +182,21 @@
           f.geometry ? null : el('br'), f.geometry ? null : el('em', {}, [d.tUnlocated])
         ]);
       });
-      var content = el('div', { 'class': 'map-popup' }, [
+      return el('div', { 'class': 'map-popup' }, [
         el('h3', {}, [el('a', { href: m.url }, [m.name])]),
         el('p', {}, [counted('tCount', list.length)]),
         items.length ? el('ul', {}, items) : el('p', {}, [d.tNone]),
         el('p', {}, [el('a', { href: m.url }, [d.tMunicipalityPage])])
       ]);
-      L.popup({ maxWidth: 340 }).setLatLng(latlng).setContent(content).openOn(map);
-      lastSource = source ? source.getElement() : null;
     }
 
-    /* Popups opened from the keyboard take the focus, and give it back when closed. */
-    var lastSource = null;
+    /* Popups opened from the keyboard take the focus, and give it back when closed (Escape
+       closes them from anywhere in the map, including from inside the popup). */
+    box.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape' && popupOpen) { map.closePopup(); e.stopPropagation(); }
+    });
     map.on('popupopen', function (e) {
+      popupOpen = true;
       var node = e.popup.getElement();
       var close = node && node.querySelector('.leaflet-popup-close-button');
       if (close) close.setAttribute('aria-label', d.tClose);
@@ -201,8 +206,10 @@
       }
     });
     map.on('popupclose', function (e) {
+      popupOpen = false;
       var node = e.popup.getElement();
-      if (lastSource && node && node.contains(document.activeElement)) lastSource.focus();
+      var lost = document.activeElement === document.body || (node && node.contains(document.activeElement));
+      if (lastSource && lost) lastSource.focus();
     });
 
     /* Filters. */
@@ -226,12 +233,10 @@
       });
       Object.keys(labels).forEach(function (teryt) {
         var m = municipalities[teryt], n = perMunicipality[teryt] || 0;
-        var text = m.name + ': ' + counted('tCount', n);
+        /* The visible text is the accessible name ("Kraków 8 usług"), as WCAG 2.5.3 asks. */
         var icon = labels[teryt].getElement();
         icon.textContent = '';
-        icon.appendChild(el('span', { 'class': 'map-label' }, [m.name, el('b', {}, [String(n)])]));
-        icon.setAttribute('aria-label', text);
-        icon.setAttribute('title', text);
+        icon.appendChild(el('span', { 'class': 'map-label' }, [m.name, ' ', el('b', {}, [counted('tCount', n)])]));
       });
       var only = value('municipality');
       shapes.setStyle(function (f) {
