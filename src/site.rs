@@ -776,7 +776,8 @@ impl Job {
             Job::Feed { .. } => "atom.xml",
             Job::Sitemap => "sitemap.xml",
             Job::Robots => "robots.txt",
-            Job::OpenData { .. } | Job::Copy { .. } => return None,
+            Job::MapCategory { .. } => "map.html",
+            Job::OpenData { .. } | Job::MapGeoJson { .. } | Job::Boundaries | Job::Copy { .. } => return None,
         };
         Some(name.to_string())
     }
@@ -791,8 +792,10 @@ impl Job {
             | Job::TaxonomyList { lang, .. }
             | Job::Term { lang, .. }
             | Job::NotFound { lang }
-            | Job::Feed { lang, .. } => Some(*lang),
-            Job::OpenData { .. } | Job::Sitemap | Job::Robots | Job::Copy { .. } => None,
+            | Job::Feed { lang, .. }
+            | Job::MapGeoJson { lang }
+            | Job::MapCategory { lang, .. } => Some(*lang),
+            Job::OpenData { .. } | Job::Boundaries | Job::Sitemap | Job::Robots | Job::Copy { .. } => None,
         }
     }
 }
