@@ -1083,6 +1083,9 @@ fn render_map_category(
         "translations",
         language_links(site, lang, |l| site.map_category_path(category, l).unwrap_or_default()),
     );
+    let (alternates, x_default) = site.map_category_alternates(category);
+    set(&mut ctx, "alternates", alternates);
+    set(&mut ctx, "x_default", Value::from(x_default));
     let label = site.label(lang, &category.label_key());
     let title = site
         .locales
@@ -1285,6 +1288,24 @@ fn render_sitemap(site: &SiteData, templates: &Templates) -> Result<Vec<u8>, Dia
                         ("lastmod", none()),
                         ("alternates", Value::from(Vec::<Value>::new())),
                         ("x_default", none()),
+                    ]),
+                ));
+            }
+        }
+    }
+    if templates.has("map.html") {
+        for category in site.map_categories() {
+            let (alternates, x_default) = site.map_category_alternates(category);
+            for lang in 0..site.library.langs.len() {
+                let Some(path) = site.map_category_path(category, lang) else { continue };
+                let loc = site.permalink(&path);
+                entries.push((
+                    loc.clone(),
+                    Value::from_pairs([
+                        ("loc", Value::from(loc)),
+                        ("lastmod", none()),
+                        ("alternates", alternates.clone()),
+                        ("x_default", Value::from(x_default.clone())),
                     ]),
                 ));
             }

@@ -103,6 +103,12 @@ fn each_category_has_a_map_page_in_each_language() {
     let uk = site.read("uk/mapa/tsentr-sotsialnoi-dopomohy/index.html");
     assert!(uk.contains("Мапа послуг: Центр соціальної допомоги"), "{uk}");
     assert!(!site.exists("mapa/pomoc-spoleczna/index.html"));
+    // Alternates in the page and in the sitemap.
+    assert!(html.contains(
+        r#"<link rel="alternate" hreflang="en" href="https://example.org/portal/en/map/social-assistance-centre/">"#
+    ));
+    let sitemap = site.read("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/portal/uk/mapa/tsentr-sotsialnoi-dopomohy/</loc>"), "{sitemap}");
 }
 
 #[test]

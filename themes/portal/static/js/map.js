@@ -90,6 +90,8 @@
       },
       onEachFeature: function (f, layer) {
         layer.bindPopup(function () { return municipalityPopup(f.properties.teryt); }, { maxWidth: 340 });
+        /* Shapes are reached by pointer only; their labels are the keyboard way. */
+        layer.on('popupopen', function () { lastSource = null; });
       }
     }).addTo(map);
     var bounds = shapes.getBounds();
