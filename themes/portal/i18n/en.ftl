@@ -280,7 +280,7 @@ map-count = { $count ->
    *[other] { $n } services
 }
 map-results-located = on the map: { $n }
-map-results-filters = Filters: { $n }
+map-results-filters = filters: { $n }
 map-results-no-filters = no filters
 map-interactive-label = Interactive service map. Arrow keys move the map; plus and minus zoom in and out.
 map-skip = Skip the interactive map

@@ -294,7 +294,7 @@ map-count = { $count ->
    *[other] { $n } usługi
 }
 map-results-located = na mapie: { $n }
-map-results-filters = Filtry: { $n }
+map-results-filters = filtry: { $n }
 map-results-no-filters = bez filtrów
 map-interactive-label = Interaktywna mapa usług. Strzałki przesuwają mapę, klawisze plus i minus ją przybliżają i oddalają.
 map-skip = Pomiń mapę interaktywną

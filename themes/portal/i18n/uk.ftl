@@ -294,7 +294,7 @@ map-count = { $count ->
    *[other] { $n } послуги
 }
 map-results-located = на мапі: { $n }
-map-results-filters = Фільтри: { $n }
+map-results-filters = фільтри: { $n }
 map-results-no-filters = без фільтрів
 map-interactive-label = Інтерактивна мапа послуг. Стрілки пересувають мапу, клавіші плюс і мінус наближають і віддаляють її.
 map-skip = Пропустити інтерактивну мапу

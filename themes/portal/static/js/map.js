@@ -133,7 +133,7 @@
         var cat = categories[f.properties.category] || {};
         var marker = L.marker([c[1], c[0]], {
           icon: L.divIcon({ className: 'map-marker', html: cat.symbol || '', iconSize: [20, 20], iconAnchor: [10 - dx, 10 - dy] }),
-          keyboard: true, title: f.properties.label, riseOnHover: true
+          keyboard: true, title: f.properties.label, riseOnHover: true, zIndexOffset: 1000
         });
         marker.feature = f;
         marker.on('add', function () { marker.getElement().setAttribute('aria-label', f.properties.label); });
@@ -238,7 +238,12 @@
         /* The visible text is the accessible name ("Kraków 8 usług"), as WCAG 2.5.3 asks. */
         var icon = labels[teryt].getElement();
         icon.textContent = '';
-        icon.appendChild(el('span', { 'class': 'map-label' }, [m.name, ' ', el('b', {}, [counted('tCount', n)])]));
+        var text = counted('tCount', n), number = n.toLocaleString(d.lang), at = text.indexOf(number);
+        var unit = function (t) { return t ? el('span', { 'class': 'map-label__unit' }, [t]) : null; };
+        icon.appendChild(el('span', { 'class': 'map-label' }, [
+          el('span', { 'class': 'map-label__name' }, [m.name]), ' ',
+          el('b', {}, at < 0 ? [text] : [unit(text.slice(0, at)), number, unit(text.slice(at + number.length))])
+        ]));
       });
       var only = value('municipality');
       shapes.setStyle(function (f) {
@@ -267,7 +272,7 @@
       var query = params.toString();
       history.replaceState(null, '', location.pathname + (query ? '?' + query : '') + location.hash);
       if (status) {
-        status.textContent = counted('tResults', shown) + ' (' + fill(d.tLocated, located.toLocaleString(d.lang)) + '). ' +
+        status.textContent = counted('tResults', shown) + ' (' + fill(d.tLocated, located.toLocaleString(d.lang)) + '); ' +
           (chosen.length ? fill(d.tFilters, chosen.join('; ')) : d.tNoFilters) + '.';
       }
       if (fromUser && only) {
@@ -277,6 +282,14 @@
         map.fitBounds(bounds);
       }
     }
+
+    /* Zoomed out or on a narrow screen, labels show only the number; the name stays in the
+       label's accessible name (visually hidden), so it still matches what is seen. */
+    function compact() {
+      box.classList.toggle('map-compact', map.getZoom() < 11 || map.getSize().x < 560);
+    }
+    map.on('zoomend resize', compact);
+    compact();
 
     /* The URL's filters apply on load (unknown values are ignored). */
     var query = new URLSearchParams(location.search);
