@@ -554,10 +554,6 @@ impl SiteData {
             .collect()
     }
 
-    fn coordinates(&self, service: NodeId) -> Option<[f64; 2]> {
-        self.service(service)?.coordinates.as_ref().map(|c| *c.get_ref())
-    }
-
     fn message(&self, lang: usize, key: &str, args: &[(&str, fluent_bundle::FluentValue<'_>)]) -> String {
         self.locales.message(self.lang_code(lang), key, args).unwrap_or_else(|_| key.to_string())
     }
@@ -602,16 +598,16 @@ impl SiteData {
             if sel.municipality.is_some_and(|s| s != *m) {
                 continue;
             }
-            for &s in services {
-                match (self.coordinates(s), self.library.nodes[s].paths[lang].as_ref()) {
+            // `map_groups` keeps only pages with a [service] table, so `service()` is present.
+            for (&s, service) in services.iter().filter_map(|s| Some((s, self.service(*s)?))) {
+                let coordinates = service.coordinates.as_ref().map(|c| *c.get_ref());
+                match (coordinates, self.library.nodes[s].paths[lang].as_ref()) {
                     (Some([lat, lon]), Some(path)) => {
                         located += 1;
-                        let category =
-                            self.service(s).map(|x| *x.category.get_ref()).unwrap_or(Category::SocialAssistance);
                         markers.push(Marker {
                             lat,
                             lon,
-                            category,
+                            category: *service.category.get_ref(),
                             label: self.marker_label(s, lang),
                             href: self.href(path),
                         });
@@ -660,7 +656,7 @@ impl SiteData {
                     entry.0 += 1;
                     entry.1 += usize::from(is_located);
                     languages.extend(service.languages.iter().copied());
-                    let item = self.map_item(s, lang, m);
+                    let item = self.map_item(s, lang, *m);
                     match by_category.last_mut() {
                         Some((c, list)) if *c == category => list.push(item),
                         _ => by_category.push((category, vec![item])),
@@ -764,7 +760,7 @@ impl SiteData {
     }
 
     /// A service in the text alternative.
-    fn map_item(&self, s: NodeId, lang: usize, municipality: &NodeId) -> Value {
+    fn map_item(&self, s: NodeId, lang: usize, municipality: NodeId) -> Value {
         let service = self.service(s);
         let node = &self.library.nodes[s];
         Value::from_pairs([
@@ -775,7 +771,7 @@ impl SiteData {
             ("category", Value::from(service.map(|x| x.category.get_ref().code()))),
             ("address", Value::from(service.and_then(|x| x.address.as_ref()).map(|a| a.get_ref().as_str()))),
             ("located", Value::from(service.is_some_and(|x| x.coordinates.is_some()))),
-            ("teryt", Value::from(self.teryt_of(*municipality))),
+            ("teryt", Value::from(self.teryt_of(municipality))),
             (
                 "languages",
                 Value::from(
