@@ -194,6 +194,18 @@ fn map_settings_are_validated() {
     run.assert_stderr_contains("did you mean \"mapa.md\"?");
     site.write("config.toml", &config.replace("[map]", "[map]\ntiles = \"tiles/{z}/{x}/{y}.png\""));
     site.build().assert_code(1).assert_stderr_contains("[map] tiles is not an http(s) URL");
+    site.write("config.toml", &config.replace("[map]", "[map]\nmax_zoom = 30\nattribution_url = \"osm.org\""));
+    let run = site.build();
+    run.assert_code(1);
+    let map_line = config.lines().position(|l| l == "[map]").unwrap() + 1;
+    run.assert_stderr_contains(&format!(
+        "error[config-map-zoom]: [map] max_zoom 30 is not between 1 and 22\n  --> config.toml:{}:1\n",
+        map_line + 1
+    ));
+    run.assert_stderr_contains(&format!(
+        "error[config-map-attribution]: [map] attribution_url is not an http(s) URL\n  --> config.toml:{}:1\n",
+        map_line + 2
+    ));
     site.write("config.toml", &config.replace("[map]", "[map]\ntiles = \"\""));
     site.build().assert_ok();
     assert!(site.read("mapa/index.html").contains(r#"data-tiles="""#), "no tiles: a plain background");
@@ -385,6 +397,12 @@ fn the_interactive_map_works_on_the_real_portal_without_tiles() {
     let popup =
         browser.eval("document.querySelector('.leaflet-popup .map-popup').innerText").as_str().unwrap().to_string();
     assert!(popup.contains("без місця на мапі") && popup.contains("Краків"), "{popup}");
+    // With the filters shown, the page still fits a 320 px screen.
+    browser.set_viewport(320, 640);
+    browser.navigate(&format!("{base}mapa/"));
+    browser.wait_for("document.getElementById('map-status').textContent", Duration::from_secs(10));
+    let width = browser.eval("document.documentElement.scrollWidth").as_u64().unwrap();
+    assert!(width <= 320, "the map page is {width} px wide on a 320 px screen");
     assert_eq!(browser.console_errors(), Vec::<String>::new());
 }
 
