@@ -15,7 +15,8 @@
 //! `<html>` without the page's `lang`, duplicate ids, form control without a label, an ARIA or
 //! `label for` reference to no element). Warnings:
 //! skipped heading levels (a structure problem screen-reader users notice, but not always a
-//! failure), links from a translated page to a page shown in Polish, outdated or unstamped
+//! failure), links from a translated page to a page shown in Polish or from a text to another
+//! language's version of a page, outdated or unstamped
 //! translations, and everything the build itself reports as a warning.
 
 pub mod html;
@@ -237,8 +238,9 @@ impl PageContext<'_> {
             };
             let markdown =
                 locate(&origin, Some(&link.url), &link_needles(&link.url, site.config.base_path()), self.loaded);
-            if code == "link-to-fallback" && markdown.is_none() {
-                // Lists and menus link fallback pages on purpose (marked with their language).
+            if matches!(code, "link-to-fallback" | "link-other-language") && markdown.is_none() {
+                // Lists and menus link fallback pages on purpose (marked with their language),
+                // and the language switcher links the other languages.
                 continue;
             }
             if markdown.is_some() && origin.fallback {
@@ -315,6 +317,27 @@ impl PageContext<'_> {
                     site.lang_code(default)
                 ),
                 Some("translate the linked page, or link to a page that exists in this language".to_string()),
+            ));
+        }
+        // A text that links a page in another language although the page exists in its own.
+        if let Job::Node { id, lang: target_lang, .. } = &self.jobs[target].1
+            && *target_lang != lang
+            && !origin.fallback
+            && let Some(own) = site.library.nodes[*id].paths[lang].as_ref()
+        {
+            return Some((
+                "link-other-language",
+                Severity::Warning,
+                format!(
+                    "link to {url} leads to the `{}` version of a page that exists in `{}` at {}",
+                    site.lang_code(*target_lang),
+                    site.lang_code(lang),
+                    site.href(own)
+                ),
+                Some(format!(
+                    "write the link as @/{}: it leads to the reader's language on every version of the text",
+                    site.library.nodes[*id].key
+                )),
             ));
         }
         None

@@ -268,3 +268,31 @@ fn the_portal_theme_passes_every_check() {
     assert!(v["pages"].as_u64().unwrap() > 10);
     assert!(v["review"]["services"].as_u64().unwrap() > 0);
 }
+
+#[test]
+fn a_template_error_found_only_when_rendering_fails_the_check() {
+    // The template loads, but a page fails to render: before `check` rendered the pages, this
+    // passed `check` and failed `build`.
+    let site = SiteTest::fixture("multilingual").overlay("invalid/template-error");
+    let (code, v) = check(&site);
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(items(&v, "errors", "template").len(), 1, "{v:#}");
+    assert_eq!(v["errors"][0]["file"], "themes/basic/templates/page.html");
+    assert_eq!(v["errors"][0]["line"], 5);
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn a_link_in_a_text_to_another_languages_version_is_a_warning() {
+    let site = SiteTest::fixture("multilingual");
+    let en = std::fs::read_to_string(site.path("content/o-nas.en.md")).unwrap();
+    site.write("content/o-nas.en.md", &format!("{en}\nOur [news in Polish](/portal/aktualnosci/).\n"));
+    let (code, v) = check(&site);
+    assert_eq!(code, 0, "{v:#}");
+    let line = en.lines().count() as u64 + 2;
+    assert_eq!(items(&v, "warnings", "link-other-language"), [item("content/o-nas.en.md", line, "en")]);
+    assert_eq!(
+        message(&v, "warnings", "link-other-language"),
+        "link to /portal/aktualnosci/ leads to the `pl` version of a page that exists in `en` at /portal/en/news/"
+    );
+}
