@@ -171,6 +171,8 @@ pub fn front_matter_schema(kind: &str) -> Json {
         "extra": {"type": "object"},
         "taxonomies": {"type": "object", "additionalProperties": list_of(string())},
         "sort_by": enumeration(vec!["date", "weight", "title", "none"]), "paginate_by": {"type": "integer", "minimum": 0},
+        // In translations only; written by `metroportal translated`.
+        "source_hash": {"type": "string", "pattern": "^[0-9a-f]{12}$"},
     });
     let mut required = vec!["title"];
     if let Some(table) = kind_schema(kind) {
