@@ -3,8 +3,9 @@
 //! The pipeline, one module per phase, each depending only on the ones before it:
 //! [`config`] → [`content`] (files, languages, URLs, lists) → [`markdown`] → [`i18n`] (UI
 //! strings, dates, collation, slugs) → [`templates`] → [`output`] (staging, atomic swap) →
-//! [`site`] (the build itself) → [`checks`] (what `check` adds: the rendered pages' links and
-//! accessibility, translation coverage) → [`cli`]. Problems of every phase are [`diagnostics`].
+//! [`search`] (Pagefind index of the rendered pages) → [`site`] (the build itself) → [`checks`]
+//! (what `check` adds: the rendered pages' links and accessibility, translation coverage) →
+//! [`cli`]. Problems of every phase are [`diagnostics`].
 
 pub mod checks;
 pub mod cli;
@@ -16,5 +17,6 @@ pub mod markdown;
 pub mod output;
 pub mod scaffold;
 pub mod schema;
+pub mod search;
 pub mod site;
 pub mod templates;

@@ -18,6 +18,7 @@ use crate::i18n::Locales;
 use crate::markdown::{self, Rendered};
 use crate::output::{self, Assets, Staging};
 use crate::schema;
+use crate::search;
 use crate::templates::Templates;
 use crate::templates::views::{SiteData, SiteParts};
 
@@ -56,6 +57,8 @@ pub struct BuildSummary {
 pub struct LoadedSite {
     pub site: Arc<SiteData>,
     pub templates: Templates,
+    /// The theme's search vocabulary (`search.toml`): keywords added to the index.
+    pub search_vocabulary: search::Vocabulary,
     pub root: PathBuf,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
@@ -98,6 +101,12 @@ pub fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<LoadedS
         return fail(diags);
     }
     let locales = Locales::load(root, &theme_dir, &config, &diags);
+    let search_vocabulary = search::Vocabulary::load(
+        root,
+        &theme_dir,
+        &config.language_codes().map(str::to_string).collect::<Vec<_>>(),
+        &diags,
+    );
     let library = content::load(root, &config, drafts, &schema::Kinds, &diags);
     let boundaries = config.data.boundaries.as_deref().and_then(|path| schema::load_boundaries(root, path, &diags));
     timer.lap("load");
@@ -167,7 +176,14 @@ pub fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<LoadedS
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Err(diagnostics);
     }
-    Ok(LoadedSite { site, templates, root: root.to_path_buf(), warnings: diagnostics, timings: timer.timings })
+    Ok(LoadedSite {
+        site,
+        templates,
+        search_vocabulary,
+        root: root.to_path_buf(),
+        warnings: diagnostics,
+        timings: timer.timings,
+    })
 }
 
 fn check_feeds(config: &Config, library: &Library, root: &Path, diags: &Diagnostics) {
@@ -418,23 +434,43 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         BuildError::Internal(format!("cannot create a staging folder beside {}: {err}", options.output.display()))
     })?;
     let internal: Mutex<Option<String>> = Mutex::new(None);
-    let problems = render_outputs(&loaded, &jobs, true, |path, job, bytes| match staging.write(path, &bytes) {
-        Ok(()) => None,
-        Err(err @ output::OutputError::Escapes(_)) => Some(
-            Diagnostic::error("path-escapes", err.to_string())
-                .at(job_location(site, job))
-                .hint("slugs and paths may not contain `..`"),
-        ),
-        Err(err @ output::OutputError::Io { .. }) => {
-            internal.lock().expect("lock").get_or_insert(err.to_string());
-            None
+    let to_index: Mutex<Vec<search::Page>> = Mutex::new(Vec::new());
+    let problems = render_outputs(&loaded, &jobs, true, |path, job, bytes| {
+        if let Some((node, lang)) = indexed(site, job) {
+            let html = String::from_utf8_lossy(&bytes);
+            if search::wants_index(&html) {
+                let path = format!("/{}", path.strip_suffix("index.html").unwrap_or(path));
+                to_index.lock().expect("lock").push(search::Page { path, node, lang, html: html.into_owned() });
+            }
+        }
+        match staging.write(path, &bytes) {
+            Ok(()) => None,
+            Err(err @ output::OutputError::Escapes(_)) => Some(
+                Diagnostic::error("path-escapes", err.to_string())
+                    .at(job_location(site, job))
+                    .hint("slugs and paths may not contain `..`"),
+            ),
+            Err(err @ output::OutputError::Io { .. }) => {
+                internal.lock().expect("lock").get_or_insert(err.to_string());
+                None
+            }
         }
     });
     timer.lap("render+write");
     if let Some(err) = internal.into_inner().expect("lock") {
         return Err(BuildError::Internal(err));
     }
-    if problems.iter().any(|d| d.severity == Severity::Error) {
+    let failed = problems.iter().any(|d| d.severity == Severity::Error);
+    let to_index = to_index.into_inner().expect("lock");
+    let search_files = if to_index.is_empty() || failed {
+        0
+    } else {
+        search::write_index(site, &loaded.search_vocabulary, to_index, &staging)
+            .map_err(|err| BuildError::Internal(format!("search index: {err}")))?
+            .files
+    };
+    timer.lap("search");
+    if failed {
         // The live output was never touched; the staging folder is left for the next build.
         drop(staging);
         let mut all = problems;
@@ -451,7 +487,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     Ok(BuildSummary {
         warnings,
         pages,
-        files: jobs.len(),
+        files: jobs.len() + search_files,
         written: stats.written,
         unchanged: stats.unchanged,
         timings: timer.timings,
@@ -603,6 +639,15 @@ fn plan(site: &SiteData, templates: &Templates) -> Vec<(String, Job)> {
     jobs
 }
 
+/// The node and language of an output that belongs in the search index: a real (not fallback)
+/// page or section, first pager only (later pagers repeat the section's list).
+fn indexed(site: &SiteData, job: &Job) -> Option<(NodeId, usize)> {
+    match job {
+        Job::Node { id, lang, pager: 1 } if !site.library.nodes[*id].is_fallback(*lang) => Some((*id, *lang)),
+        _ => None,
+    }
+}
+
 fn section_pagers(site: &SiteData, id: NodeId, lang: usize) -> usize {
     let per_page = site.doc(id, lang).and_then(|d| d.fm.paginate_by).unwrap_or(0);
     pager_count(site.listings.pages[id][lang].len(), per_page)
@@ -658,6 +703,8 @@ fn base_context(site: &SiteData, lang: usize, kind: &str, site_path: &str) -> Ve
         ("x_default", none()),
         ("noindex", Value::from(false)),
         ("is_fallback", Value::from(false)),
+        // Whether the page goes into the search index: the theme marks its main content then.
+        ("search_indexed", Value::from(false)),
         ("content_lang", Value::from(site.lang_code(lang))),
         ("page", none()),
         ("section", none()),
@@ -819,6 +866,7 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
             set(&mut ctx, "x_default", Value::from(x_default));
             set(&mut ctx, "noindex", Value::from(fallback));
             set(&mut ctx, "is_fallback", Value::from(fallback));
+            set(&mut ctx, "search_indexed", Value::from(indexed(site, job).is_some()));
             set(&mut ctx, "content_lang", Value::from(site.lang_code(site.content_lang(id, lang))));
             set(&mut ctx, if node.is_section { "section" } else { "page" }, site.full(id, lang));
             if node.is_section

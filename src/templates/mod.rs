@@ -183,6 +183,12 @@ fn lang_argument(state: &State, site: &SiteData, kwargs: &Kwargs) -> Result<usiz
 
 fn register_functions(env: &mut Environment<'static>, site: Arc<SiteData>) {
     map::register(env, site.clone());
+    // The folder of the search index and Pagefind's code (none when built without search).
+    let s = site.clone();
+    env.add_function("search_bundle", move || -> Value {
+        Value::from(crate::search::bundle_dir().map(|dir| s.href(&format!("/{dir}"))))
+    });
+
     let s = site.clone();
     env.add_function("t", move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, Error> {
         let lang = current_lang(state, &s)?;

@@ -295,3 +295,23 @@ map-zoom-in = Zoom in
 map-zoom-out = Zoom out
 map-tiles-failed = The map background could not be loaded. Municipality boundaries and services are shown on a plain background.
 map-load-failed = The interactive map could not be loaded. The static map and the list of services are next to it.
+
+## Search (the box in the header and the search page; search.js gets them from the page)
+
+search-landmark = Site search
+search-label = What are you looking for?
+search-button = Search
+search-hint = For example: PESEL, nursery, social assistance centre, Wieliczka. Polish place names work with or without Polish letters.
+search-results-title = Search results
+# $count selects the plural form; $shown is the number as search.js writes it.
+search-count = { $count ->
+    [one] { $shown } result found
+   *[other] { $shown } results found
+}
+search-none = Nothing found. Check the spelling or type just the beginning of a word.
+search-searching = Searching…
+search-failed = Search is not working at the moment. Reload the page and try again.
+search-unavailable = Search is not available in this version of the site.
+search-result-municipality = Municipality
+search-result-category = Category
+search-more = Show more results

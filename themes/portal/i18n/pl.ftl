@@ -309,3 +309,24 @@ map-zoom-in = Przybliż
 map-zoom-out = Oddal
 map-tiles-failed = Nie udało się wczytać podkładu mapy. Granice gmin i usługi pokazujemy na jednolitym tle.
 map-load-failed = Nie udało się wczytać mapy interaktywnej. Obok jest mapa statyczna i lista usług.
+
+## Search (the box in the header and the search page; search.js gets them from the page)
+
+search-landmark = Wyszukiwarka serwisu
+search-label = Czego szukasz?
+search-button = Szukaj
+search-hint = Na przykład: PESEL, żłobek, ośrodek pomocy społecznej, Wieliczka. Polskie znaki nie są konieczne.
+search-results-title = Wyniki wyszukiwania
+# $count selects the plural form; $shown is the number as search.js writes it.
+search-count = { $count ->
+    [one] Znaleziono { $shown } wynik
+    [few] Znaleziono { $shown } wyniki
+   *[many] Znaleziono { $shown } wyników
+}
+search-none = Nic nie znaleziono. Sprawdź pisownię albo wpisz tylko początek słowa.
+search-searching = Szukam…
+search-failed = Wyszukiwarka nie działa w tej chwili. Odśwież stronę i spróbuj ponownie.
+search-unavailable = Wyszukiwarka nie jest dostępna w tej wersji serwisu.
+search-result-municipality = Gmina
+search-result-category = Kategoria
+search-more = Pokaż więcej wyników

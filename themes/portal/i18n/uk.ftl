@@ -309,3 +309,25 @@ map-zoom-in = Наблизити
 map-zoom-out = Віддалити
 map-tiles-failed = Не вдалося завантажити підкладку мапи. Межі гмін і послуги показано на однотонному тлі.
 map-load-failed = Не вдалося завантажити інтерактивну мапу. Поруч є статична мапа і список послуг.
+
+## Search (the box in the header and the search page; search.js gets them from the page)
+
+search-landmark = Пошук на сайті
+search-label = Що ви шукаєте?
+search-button = Шукати
+search-hint = Наприклад: PESEL, лікар, житло, допомога, Величка. Назви міст можна писати й польською: Wieliczka.
+search-results-title = Результати пошуку
+# $count selects the plural form; $shown is the number as search.js writes it.
+search-count = { $count ->
+    [one] Знайдено { $shown } результат
+    [few] Знайдено { $shown } результати
+    [many] Знайдено { $shown } результатів
+   *[other] Знайдено { $shown } результату
+}
+search-none = Нічого не знайдено. Перевірте написання або введіть лише початок слова.
+search-searching = Шукаю…
+search-failed = Пошук зараз не працює. Оновіть сторінку і спробуйте ще раз.
+search-unavailable = Пошук недоступний у цій версії сайту.
+search-result-municipality = Гміна
+search-result-category = Категорія
+search-more = Показати більше результатів

@@ -1,0 +1,447 @@
+//! Search: after the pages are rendered and before the output is committed, indexes them with
+//! Pagefind (used as a library, in-process) into one index per language, and writes the index
+//! and Pagefind's browser code through the output staging (so the atomic swap and
+//! write-if-unchanged hold for them too).
+//!
+//! What is indexed: the pages the build hands over (real, non-fallback content pages, first
+//! pager only) whose HTML marks its main content with `data-pagefind-body`; a theme without that
+//! attribute gets no index. Pagefind takes the language from `<html lang>`.
+//!
+//! Pagefind knows nothing of our users' spellings, so each page also gets search-only keywords
+//! (a `data-pagefind-meta` attribute added to the copy Pagefind reads, never to the published
+//! page, so nothing reaches screen readers or the excerpts): ASCII spellings of words with `ł`
+//! (Pagefind folds `ś`, `ó`, `ż`… itself, but `ł` has no Unicode decomposition), Ukrainian words
+//! without their apostrophe, the base forms and other-script spellings of `search.toml` of the
+//! theme, and the Polish, ASCII and transliterated names of the page's municipality.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::content::NodeId;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::templates::views::SiteData;
+
+/// The theme file with the search vocabulary (`themes/<theme>/search.toml`).
+pub const VOCABULARY_FILE: &str = "search.toml";
+
+/// Folder of Pagefind's bundle inside the output; the bundle itself is in a subfolder named by
+/// the hash of Pagefind's browser code (see [`bundle_dir`]).
+pub const BUNDLE_ROOT: &str = "pagefind";
+
+/// Per-language search vocabulary of the theme.
+#[derive(Debug, Default, Clone)]
+pub struct Vocabulary {
+    langs: BTreeMap<String, LangVocabulary>,
+}
+
+/// The vocabulary of one language (a table `[uk]` of `search.toml`).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LangVocabulary {
+    /// Dictionary forms of words people search for. A page containing any word that starts with
+    /// a form's stem (the form without its last vowel or soft sign) is found by the form itself:
+    /// without a Ukrainian stemmer, `допомога` would not find a page that says `допомоги`.
+    #[serde(default)]
+    base_forms: Vec<String>,
+    /// Other spellings of a word: a page containing the key (whole word, any case) is also found
+    /// by each of the spellings (`PESEL = ["ПЕСЕЛЬ"]`).
+    #[serde(default)]
+    spellings: BTreeMap<String, Vec<String>>,
+}
+
+/// The shortest stem a base form may have; shorter ones would match too many words.
+const MIN_STEM_CHARS: usize = 3;
+
+impl Vocabulary {
+    /// Reads `<theme>/search.toml` if it exists; reports syntax errors, unknown keys and unknown
+    /// languages at their line.
+    pub fn load(root: &Path, theme_dir: &Path, langs: &[String], diags: &Diagnostics) -> Vocabulary {
+        let path = theme_dir.join(VOCABULARY_FILE);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return Vocabulary::default();
+        };
+        let file = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let table: toml::Spanned<BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>>> =
+            match toml::from_str(&text) {
+                Ok(table) => table,
+                Err(err) => {
+                    let location = match err.span() {
+                        Some(span) => Location::from_span(&file, &text, span),
+                        None => Location::file(&file),
+                    };
+                    diags.push(
+                        Diagnostic::error("search-vocabulary", format!("invalid search vocabulary: {}", err.message()))
+                            .at(location)
+                            .hint("see the comments at the top of the file for its format"),
+                    );
+                    return Vocabulary::default();
+                }
+            };
+        let mut vocabulary = Vocabulary::default();
+        for (lang, value) in table.into_inner() {
+            let at = |span: std::ops::Range<usize>| Location::from_span(&file, &text, span);
+            if !langs.iter().any(|l| l == lang.get_ref()) {
+                diags.push(
+                    Diagnostic::error(
+                        "search-vocabulary",
+                        format!("`{}` is not a language of the site", lang.get_ref()),
+                    )
+                    .at(at(lang.span()))
+                    .hint(format!("tables are named by language code: {}", langs.join(", "))),
+                );
+                continue;
+            }
+            let span = value.span();
+            match value.into_inner().try_into::<LangVocabulary>() {
+                Ok(v) => {
+                    if let Some(short) = v.base_forms.iter().find(|f| stem(f).chars().count() < MIN_STEM_CHARS) {
+                        diags.push(
+                            Diagnostic::error(
+                                "search-vocabulary",
+                                format!("base form `{short}` is too short: it would match too many words"),
+                            )
+                            .at(at(span.clone()))
+                            .hint(format!("base forms need at least {} letters", MIN_STEM_CHARS + 1)),
+                        );
+                    }
+                    vocabulary.langs.insert(lang.into_inner(), v);
+                }
+                Err(err) => diags.push(
+                    Diagnostic::error("search-vocabulary", format!("[{}]: {}", lang.get_ref(), err.message()))
+                        .at(at(span))
+                        .hint("a language table has `base_forms = [\"…\"]` and a `spellings` table"),
+                ),
+            }
+        }
+        vocabulary
+    }
+}
+
+/// A base form without its last vowel, soft sign or `й`: `допомога` → `допомог`, `житло` →
+/// `житл`, `лікар` → `лікар`.
+fn stem(form: &str) -> String {
+    let lower = form.to_lowercase();
+    let mut chars: Vec<char> = lower.chars().collect();
+    if chars.last().is_some_and(|c| "аяоеєиіїуюьйaeiouy".contains(*c)) {
+        chars.pop();
+    }
+    chars.into_iter().collect()
+}
+
+/// One rendered page handed to the index.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Site path without the base path (`/uk/gminy/wieliczka/`): the URL Pagefind stores.
+    pub path: String,
+    pub node: NodeId,
+    pub lang: usize,
+    pub html: String,
+}
+
+/// Whether a rendered page asks to be indexed: its theme marked the main content.
+pub fn wants_index(html: &str) -> bool {
+    html.contains(" data-pagefind-body")
+}
+
+/// The text of the indexed part of a page (from the `data-pagefind-body` element to the end of
+/// `<main>`, or the whole body), tags removed and the few entities our templates emit decoded.
+fn indexed_text(html: &str) -> String {
+    let start = html.find(" data-pagefind-body").or_else(|| html.find("<body")).unwrap_or(0);
+    let end = html[start..].find("</main>").map_or(html.len(), |e| start + e);
+    let mut text = String::with_capacity(end - start);
+    let mut in_tag = false;
+    for c in html[start..end].chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                text.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">")
+}
+
+/// The words of `text`: runs of letters and digits, with apostrophes inside a word kept.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !(c.is_alphanumeric() || is_apostrophe(c)))
+        .map(|w| w.trim_matches(is_apostrophe))
+        .filter(|w| !w.is_empty())
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | 'ʼ')
+}
+
+/// Polish letters without a Unicode decomposition, which Pagefind's diacritic folding misses.
+fn fold_l(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            'ł' => 'l',
+            'Ł' => 'L',
+            c => c,
+        })
+        .collect()
+}
+
+/// The municipality a page belongs to: itself, or the nearest municipality section above it.
+fn municipality_of(site: &SiteData, node: NodeId) -> Option<NodeId> {
+    let mut current = Some(node);
+    while let Some(id) = current {
+        if site.facts.municipalities.contains(&id) {
+            return Some(id);
+        }
+        current = site.library.nodes[id].parent;
+    }
+    None
+}
+
+/// The search-only keywords of a page, lower-cased, sorted and without duplicates.
+pub fn keywords(site: &SiteData, vocabulary: &Vocabulary, page: &Page) -> Vec<String> {
+    let code = site.lang_code(page.lang);
+    let text = indexed_text(&page.html);
+    let mut out: BTreeSet<String> = BTreeSet::new();
+    let page_words: BTreeSet<String> = words(&text).map(str::to_lowercase).collect();
+    for word in &page_words {
+        if word.contains('ł') {
+            out.insert(fold_l(word));
+        }
+        if word.contains(is_apostrophe) {
+            // Typed with another apostrophe (or none), the word would not match: index it without.
+            out.insert(word.chars().filter(|c| !is_apostrophe(*c)).collect());
+        }
+    }
+    // The municipality's names: Polish (with and without diacritics) and as this language writes
+    // it, transliterated to Latin for Ukrainian (KMU 2010: Краків → Krakiv).
+    let mut names: BTreeSet<String> = BTreeSet::new();
+    if let Some(m) = municipality_of(site, page.node) {
+        let polish = site.doc(m, site.default_lang()).map(|d| d.title().to_string()).unwrap_or_default();
+        let local = site.doc(m, page.lang).map(|d| d.title().to_string()).unwrap_or_default();
+        for name in [&polish, &local] {
+            names.extend(words(name).map(str::to_lowercase));
+            names.extend(words(&deunicode::deunicode(name)).map(str::to_lowercase));
+        }
+    }
+    if let Some(v) = vocabulary.langs.get(code) {
+        for form in &v.base_forms {
+            let stem = stem(form);
+            if page_words.iter().any(|w| w.starts_with(&stem)) {
+                out.insert(form.to_lowercase());
+            }
+        }
+        for (word, spellings) in &v.spellings {
+            let word = word.to_lowercase();
+            if names.contains(&word) {
+                names.extend(spellings.iter().map(|s| s.to_lowercase()));
+            } else if page_words.contains(&word) {
+                out.extend(spellings.iter().map(|s| s.to_lowercase()));
+            }
+        }
+    }
+    for name in names {
+        if code == "uk" {
+            let latin = crate::i18n::translit::ukrainian_to_latin(&name);
+            if latin != name {
+                out.insert(latin.to_lowercase());
+            }
+        }
+        out.insert(name);
+    }
+    // Keywords are single words: split what a spelling or fold joined, drop apostrophes inside.
+    let mut out: BTreeSet<String> = out
+        .iter()
+        .flat_map(|k| words(k).map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|k| {
+            let bare: String = k.chars().filter(|c| !is_apostrophe(*c)).collect();
+            [k, bare]
+        })
+        .collect();
+    // What the page already says needs no keyword.
+    out.retain(|k| !page_words.contains(k));
+    out.into_iter().collect()
+}
+
+/// The page as Pagefind reads it: the published HTML with the keywords as a metadata field on an
+/// empty element at the start of `<body>` (outside the indexed body, so excerpts never show them).
+fn with_keywords(html: &str, keywords: &[String]) -> String {
+    if keywords.is_empty() {
+        return html.to_string();
+    }
+    let Some(body) = html.find("<body") else { return html.to_string() };
+    let Some(close) = html[body..].find('>') else { return html.to_string() };
+    let at = body + close + 1;
+    let list: String = keywords.join(" ").replace(['"', '<', '>', '&', ','], " ");
+    format!("{}<span data-pagefind-meta=\"keywords:{list}\"></span>{}", &html[..at], &html[at..])
+}
+
+/// What the index step did, for the build summary and tests.
+#[derive(Debug, Default, Clone)]
+pub struct IndexSummary {
+    /// Indexed pages per language code.
+    pub pages: BTreeMap<String, usize>,
+    pub files: usize,
+}
+
+#[cfg(feature = "search")]
+mod engine {
+    //! The Pagefind calls, behind the `search` feature.
+
+    use std::sync::OnceLock;
+
+    use pagefind::api::PagefindIndex;
+    use pagefind::options::PagefindServiceConfig;
+
+    use super::{BUNDLE_ROOT, IndexSummary, Page, Vocabulary, keywords, with_keywords};
+    use crate::output::Staging;
+    use crate::templates::views::SiteData;
+
+    /// Files of Pagefind's bundle we publish: the search API, its worker, the WebAssembly of each
+    /// language, the entry file and the index. The UI variants (`pagefind-ui.js`, …) are not
+    /// used: the theme has its own accessible results list.
+    fn published(name: &str) -> bool {
+        matches!(name, "pagefind.js" | "pagefind-worker.js" | "pagefind-entry.json")
+            || name.starts_with("wasm.")
+            || name.contains(".pf_")
+    }
+
+    fn runtime() -> Result<tokio::runtime::Runtime, String> {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map_err(|err| format!("cannot start the search indexer: {err}"))
+    }
+
+    fn config() -> PagefindServiceConfig {
+        PagefindServiceConfig::builder().build()
+    }
+
+    /// The bundle folder inside the output, `pagefind/<hash>/`: the hash is of Pagefind's browser
+    /// code, so the folder changes exactly when that code does (a Pagefind upgrade). Its files
+    /// keep the fixed names Pagefind's JavaScript loads them by (`pagefind-worker.js`,
+    /// `wasm.pl.pagefind`, …), and may be cached for long; only `pagefind-entry.json` changes
+    /// with the content (Pagefind fetches it with a cache-busting query).
+    pub fn bundle_dir() -> Option<&'static str> {
+        static DIR: OnceLock<Option<String>> = OnceLock::new();
+        DIR.get_or_init(|| {
+            let files = runtime().ok()?.block_on(async {
+                let mut index = PagefindIndex::new(Some(config())).ok()?;
+                let probe = "<html lang=\"en\"><body><main data-pagefind-body><h1>probe</h1></main></body></html>";
+                index.add_html_file(None, Some("/".into()), probe.into()).await.ok()?;
+                index.get_files().await.ok()
+            })?;
+            let mut hasher = blake3::Hasher::new();
+            for file in &files {
+                let name = file.filename.to_string_lossy();
+                if matches!(name.as_ref(), "pagefind.js" | "pagefind-worker.js") {
+                    hasher.update(name.as_bytes());
+                    hasher.update(&file.contents);
+                }
+            }
+            Some(format!("{BUNDLE_ROOT}/{}/", &hasher.finalize().to_hex()[..10]))
+        })
+        .as_deref()
+    }
+
+    /// Indexes `pages` (any order: they are sorted by path, so the index is deterministic) and
+    /// writes the bundle into the staging folder.
+    pub fn write_index(
+        site: &SiteData,
+        vocabulary: &Vocabulary,
+        mut pages: Vec<Page>,
+        staging: &Staging,
+    ) -> Result<IndexSummary, String> {
+        let dir = bundle_dir().ok_or("cannot start the search indexer")?;
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut summary = IndexSummary::default();
+        let files = runtime()?.block_on(async {
+            let mut index = PagefindIndex::new(Some(config())).map_err(|e| e.to_string())?;
+            for page in &pages {
+                let html = with_keywords(&page.html, &keywords(site, vocabulary, page));
+                index
+                    .add_html_file(None, Some(page.path.clone()), html)
+                    .await
+                    .map_err(|e| format!("cannot index {}: {e}", page.path))?;
+                *summary.pages.entry(site.lang_code(page.lang).to_string()).or_default() += 1;
+            }
+            index.get_files().await.map_err(|e| format!("cannot build the search index: {e}"))
+        })?;
+        for file in files {
+            let name = file.filename.to_string_lossy().replace('\\', "/");
+            if !published(name.rsplit('/').next().unwrap_or(&name)) {
+                continue;
+            }
+            staging.write(&format!("{dir}{name}"), &file.contents).map_err(|e| e.to_string())?;
+            summary.files += 1;
+        }
+        Ok(summary)
+    }
+}
+
+#[cfg(feature = "search")]
+pub use engine::{bundle_dir, write_index};
+
+/// Without the `search` feature there is no bundle: search pages say search is unavailable.
+#[cfg(not(feature = "search"))]
+pub fn bundle_dir() -> Option<&'static str> {
+    None
+}
+
+/// Without the `search` feature, nothing is indexed.
+#[cfg(not(feature = "search"))]
+pub fn write_index(
+    _site: &SiteData,
+    _vocabulary: &Vocabulary,
+    _pages: Vec<Page>,
+    _staging: &crate::output::Staging,
+) -> Result<IndexSummary, String> {
+    Ok(IndexSummary::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_drop_one_final_vowel() {
+        assert_eq!(stem("допомога"), "допомог");
+        assert_eq!(stem("житло"), "житл");
+        assert_eq!(stem("лікар"), "лікар");
+        assert_eq!(stem("Лікарня"), "лікарн");
+    }
+
+    #[test]
+    fn text_is_taken_from_the_indexed_body() {
+        let html = "<html><body><nav>Menu</nav><main id=\"main\" data-pagefind-body><h1>Żłobek &amp; klub</h1>\
+                    <p>Ośrodek</p></main><footer>Stopka</footer></body></html>";
+        let text = indexed_text(html);
+        let w: Vec<&str> = words(&text).collect();
+        assert_eq!(w, ["Żłobek", "klub", "Ośrodek"]);
+    }
+
+    #[test]
+    fn words_keep_inner_apostrophes() {
+        let w: Vec<&str> = words("здоровʼя, ‘м'ясо’ (don’t)").collect();
+        assert_eq!(w, ["здоровʼя", "м'ясо", "don’t"]);
+    }
+
+    #[test]
+    fn keywords_go_on_an_empty_element_outside_the_body() {
+        let html = "<html lang=\"pl\"><body data-kind=\"page\"><main data-pagefind-body>x</main></body></html>";
+        let out = with_keywords(html, &["zlobek".into(), "wieliczka".into()]);
+        assert_eq!(
+            out,
+            "<html lang=\"pl\"><body data-kind=\"page\"><span data-pagefind-meta=\"keywords:zlobek wieliczka\"></span>\
+             <main data-pagefind-body>x</main></body></html>"
+        );
+        assert_eq!(with_keywords(html, &[]), html);
+    }
+
+    #[test]
+    fn l_is_folded() {
+        assert_eq!(fold_l("żłobek"), "żlobek");
+        assert_eq!(fold_l("Łódź"), "Lódź");
+    }
+}

@@ -1,0 +1,181 @@
+// The search page: runs the query of the form (or of ?q= in the address) against the Pagefind
+// index of the page's language and lists the results: title, municipality, category, excerpt.
+// Loaded only on the search page. Every UI string comes from data attributes of the page, which
+// the template fills from the theme's .ftl files. Without JavaScript, the form still submits to
+// this page and its text explains how to browse instead.
+
+const PAGE_SIZE = 10;
+const DEBOUNCE_MS = 300;
+
+const root = document.querySelector("[data-search]");
+if (root) {
+  start(root);
+}
+
+async function start(root) {
+  const d = root.dataset;
+  const form = root.querySelector("form.search-form");
+  const input = form.querySelector("input[name=q]");
+  const status = root.querySelector("[data-search-status]");
+  const section = root.querySelector("[data-search-results]");
+  const list = section.querySelector("ol");
+  const query = new URLSearchParams(window.location.search).get("q") || "";
+  input.value = query;
+  // The header's box on this page duplicates this form: keep them in step.
+  const headerInput = document.getElementById("site-search-q");
+  if (headerInput) headerInput.value = query;
+
+  if (!d.bundle) {
+    status.textContent = d.unavailable;
+    return;
+  }
+  let pagefind;
+  try {
+    pagefind = await import(d.bundle + "pagefind.js");
+    await pagefind.options({ basePath: d.bundle, baseUrl: d.base, excerptLength: 24 });
+    await pagefind.init();
+  } catch (error) {
+    status.textContent = d.failed;
+    console.warn("Pagefind could not be loaded:", error);
+    return;
+  }
+
+  const plural = new Intl.PluralRules(document.documentElement.lang);
+  const countText = (n) => {
+    const template = d["count" + capitalize(plural.select(n))] || d.countOther;
+    return template.replace("{n}", n.toLocaleString(document.documentElement.lang));
+  };
+
+  let generation = 0;
+  let timer = null;
+
+  async function run(term, { updateAddress }) {
+    const mine = ++generation;
+    term = term.trim();
+    if (updateAddress) {
+      const url = new URL(window.location.href);
+      if (term) url.searchParams.set("q", term);
+      else url.searchParams.delete("q");
+      history.replaceState(null, "", url);
+    }
+    if (!term) {
+      status.textContent = "";
+      section.hidden = true;
+      list.replaceChildren();
+      return;
+    }
+    status.textContent = d.searching;
+    let search;
+    try {
+      search = await pagefind.search(term);
+    } catch (error) {
+      if (mine === generation) status.textContent = d.failed;
+      return;
+    }
+    if (mine !== generation) return; // a newer query is running
+    const results = search.results;
+    list.replaceChildren();
+    if (results.length === 0) {
+      section.hidden = true;
+      status.textContent = d.none;
+      return;
+    }
+    status.textContent = countText(results.length);
+    section.hidden = false;
+    await showMore(results, 0, mine);
+  }
+
+  async function showMore(results, from, mine) {
+    const page = await Promise.all(results.slice(from, from + PAGE_SIZE).map((r) => r.data()));
+    if (mine !== generation) return;
+    list.querySelector(".search-results__more")?.remove();
+    let first = null;
+    for (const data of page) {
+      const item = resultItem(data);
+      first = first || item;
+      list.append(item);
+    }
+    if (from + PAGE_SIZE < results.length) {
+      const li = document.createElement("li");
+      li.className = "search-results__more";
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = d.more;
+      button.addEventListener("click", async () => {
+        await showMore(results, from + PAGE_SIZE, mine);
+        // Keyboard users continue from the first new result.
+        list.querySelectorAll(".search-result a")[from + PAGE_SIZE]?.focus();
+      });
+      li.append(button);
+      list.append(li);
+    }
+    return first;
+  }
+
+  function resultItem(data) {
+    const li = document.createElement("li");
+    li.className = "search-result";
+    const heading = document.createElement("h3");
+    heading.className = "search-result__title";
+    const link = document.createElement("a");
+    link.href = data.url;
+    link.textContent = data.meta.title || data.url;
+    heading.append(link);
+    li.append(heading);
+    const facts = [
+      [d.labelMunicipality, data.meta.municipality],
+      [d.labelCategory, data.meta.category],
+    ].filter(([, value]) => value);
+    if (facts.length) {
+      const dl = document.createElement("dl");
+      dl.className = "search-result__facts";
+      for (const [label, value] of facts) {
+        const div = document.createElement("div");
+        const dt = document.createElement("dt");
+        dt.textContent = label;
+        const dd = document.createElement("dd");
+        dd.textContent = value;
+        div.append(dt, dd);
+        dl.append(div);
+      }
+      li.append(dl);
+    }
+    if (data.excerpt) {
+      const p = document.createElement("p");
+      p.className = "search-result__excerpt";
+      appendExcerpt(p, data.excerpt);
+      li.append(p);
+    }
+    return li;
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(timer);
+    run(input.value, { updateAddress: true });
+  });
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => run(input.value, { updateAddress: true }), DEBOUNCE_MS);
+  });
+  if (query) run(query, { updateAddress: false });
+}
+
+function capitalize(s) {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+// Pagefind's excerpt is HTML-escaped text with <mark> around the matched words. Parse it inertly
+// and copy only text and <mark>, so nothing else from the index can reach the page.
+function appendExcerpt(target, html) {
+  const doc = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html");
+  for (const node of doc.body.firstChild.childNodes) {
+    if (node.nodeType === Node.ELEMENT_NODE && node.tagName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      target.append(mark);
+    } else {
+      target.append(document.createTextNode(node.textContent));
+    }
+  }
+}
