@@ -17,8 +17,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use serde::Deserialize;
-
 use crate::content::NodeId;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::templates::views::SiteData;
@@ -37,17 +35,14 @@ pub struct Vocabulary {
 }
 
 /// The vocabulary of one language (a table `[uk]` of `search.toml`).
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Default, Clone)]
 struct LangVocabulary {
     /// Dictionary forms of words people search for. A page containing any word that starts with
     /// a form's stem (the form without its last vowel or soft sign) is found by the form itself:
     /// without a Ukrainian stemmer, `допомога` would not find a page that says `допомоги`.
-    #[serde(default)]
     base_forms: Vec<String>,
     /// Other spellings of a word: a page containing the key (whole word, any case) is also found
     /// by each of the spellings (`PESEL = ["ПЕСЕЛЬ"]`).
-    #[serde(default)]
     spellings: BTreeMap<String, Vec<String>>,
 }
 
@@ -63,57 +58,75 @@ impl Vocabulary {
             return Vocabulary::default();
         };
         let file = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-        let table: toml::Spanned<BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>>> =
-            match toml::from_str(&text) {
-                Ok(table) => table,
-                Err(err) => {
-                    let location = match err.span() {
-                        Some(span) => Location::from_span(&file, &text, span),
-                        None => Location::file(&file),
-                    };
-                    diags.push(
-                        Diagnostic::error("search-vocabulary", format!("invalid search vocabulary: {}", err.message()))
-                            .at(location)
-                            .hint("see the comments at the top of the file for its format"),
-                    );
-                    return Vocabulary::default();
-                }
-            };
-        let mut vocabulary = Vocabulary::default();
-        for (lang, value) in table.into_inner() {
-            let at = |span: std::ops::Range<usize>| Location::from_span(&file, &text, span);
-            if !langs.iter().any(|l| l == lang.get_ref()) {
+        type Spanned<T> = toml::Spanned<T>;
+        type LangTable = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
+        let table: BTreeMap<Spanned<String>, Spanned<LangTable>> = match toml::from_str(&text) {
+            Ok(table) => table,
+            Err(err) => {
+                let location = match err.span() {
+                    Some(span) => Location::from_span(&file, &text, span),
+                    None => Location::file(&file),
+                };
                 diags.push(
-                    Diagnostic::error(
-                        "search-vocabulary",
-                        format!("`{}` is not a language of the site", lang.get_ref()),
-                    )
-                    .at(at(lang.span()))
-                    .hint(format!("tables are named by language code: {}", langs.join(", "))),
+                    Diagnostic::error("search-vocabulary", format!("invalid search vocabulary: {}", err.message()))
+                        .at(location)
+                        .hint("a table per language code, e.g. [uk], with base_forms = [\"…\"] and [uk.spellings]"),
+                );
+                return Vocabulary::default();
+            }
+        };
+        let mut vocabulary = Vocabulary::default();
+        let error = |message: String, span: std::ops::Range<usize>, hint: &str| {
+            diags.push(
+                Diagnostic::error("search-vocabulary", message)
+                    .at(Location::from_span(&file, &text, span))
+                    .hint(hint.to_string()),
+            );
+        };
+        for (lang, entries) in table {
+            if !langs.iter().any(|l| l == lang.get_ref()) {
+                error(
+                    format!("`{}` is not a language of the site", lang.get_ref()),
+                    lang.span(),
+                    &format!("tables are named by language code: {}", langs.join(", ")),
                 );
                 continue;
             }
-            let span = value.span();
-            match value.into_inner().try_into::<LangVocabulary>() {
-                Ok(v) => {
-                    if let Some(short) = v.base_forms.iter().find(|f| stem(f).chars().count() < MIN_STEM_CHARS) {
-                        diags.push(
-                            Diagnostic::error(
-                                "search-vocabulary",
-                                format!("base form `{short}` is too short: it would match too many words"),
-                            )
-                            .at(at(span.clone()))
-                            .hint(format!("base forms need at least {} letters", MIN_STEM_CHARS + 1)),
-                        );
-                    }
-                    vocabulary.langs.insert(lang.into_inner(), v);
+            let mut v = LangVocabulary::default();
+            for (key, value) in entries.into_inner() {
+                let span = value.span();
+                match key.get_ref().as_str() {
+                    "base_forms" => match value.into_inner().try_into::<Vec<String>>() {
+                        Ok(forms) => {
+                            for form in &forms {
+                                if stem(form).chars().count() < MIN_STEM_CHARS {
+                                    error(
+                                        format!("base form `{form}` is too short: it would match too many words"),
+                                        span.clone(),
+                                        &format!("base forms need at least {} letters", MIN_STEM_CHARS + 1),
+                                    );
+                                }
+                            }
+                            v.base_forms = forms;
+                        }
+                        Err(_) => error("base_forms must be a list of words".into(), span, "base_forms = [\"житло\"]"),
+                    },
+                    "spellings" => match value.into_inner().try_into::<BTreeMap<String, Vec<String>>>() {
+                        Ok(spellings) => v.spellings = spellings,
+                        Err(_) => error(
+                            "spellings must map a word to a list of spellings".into(),
+                            span,
+                            "[uk.spellings] then a line PESEL = [\"ПЕСЕЛЬ\"]",
+                        ),
+                    },
+                    other => error(
+                        format!("[{}]: unknown key `{other}`", lang.get_ref()),
+                        key.span(),
+                        "a language table has `base_forms` and `spellings`",
+                    ),
                 }
-                Err(err) => diags.push(
-                    Diagnostic::error("search-vocabulary", format!("[{}]: {}", lang.get_ref(), err.message()))
-                        .at(at(span))
-                        .hint("a language table has `base_forms = [\"…\"]` and a `spellings` table"),
-                ),
             }
+            vocabulary.langs.insert(lang.into_inner(), v);
         }
         vocabulary
     }
@@ -148,7 +161,9 @@ pub fn wants_index(html: &str) -> bool {
 /// The text of the indexed part of a page (from the `data-pagefind-body` element to the end of
 /// `<main>`, or the whole body), tags removed and the few entities our templates emit decoded.
 fn indexed_text(html: &str) -> String {
-    let start = html.find(" data-pagefind-body").or_else(|| html.find("<body")).unwrap_or(0);
+    let tag = html.find(" data-pagefind-body").or_else(|| html.find("<body")).unwrap_or(0);
+    // The text starts after the marked element's start tag.
+    let start = html[tag..].find('>').map_or(tag, |i| tag + i + 1);
     let end = html[start..].find("</main>").map_or(html.len(), |e| start + e);
     let mut text = String::with_capacity(end - start);
     let mut in_tag = false;

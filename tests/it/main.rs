@@ -9,6 +9,7 @@ mod check;
 mod errors;
 mod map;
 mod output;
+mod search;
 mod support;
 mod theme;
 mod typed;

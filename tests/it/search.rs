@@ -1,0 +1,261 @@
+//! Search: the Pagefind index built with the site (one per language, every real page once,
+//! fallback pages never), the search page and the header's search form in pl/en/uk, and the
+//! search vocabulary's diagnostics. The queries themselves run in a browser: `search_browser.rs`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::support::SiteTest;
+
+/// The typed fixture with the portal theme and a search page in three languages.
+pub fn typed_with_search() -> SiteTest {
+    let site = SiteTest::typed();
+    for (file, title, slug) in [
+        ("szukaj.md", "Szukaj", None),
+        ("szukaj.en.md", "Search", Some("search")),
+        ("szukaj.uk.md", "Пошук", Some("poshuk")),
+    ] {
+        let slug = slug.map(|s| format!("slug = \"{s}\"\n")).unwrap_or_default();
+        site.write(
+            &format!("content/{file}"),
+            &format!("+++\ntitle = \"{title}\"\n{slug}template = \"search.html\"\n+++\n\nTekst.\n"),
+        );
+    }
+    let config = std::fs::read_to_string(site.path("config.toml")).unwrap();
+    let config = config.replace("[extra]\n", "[extra]\nsearch = \"szukaj.md\"\n");
+    std::fs::write(site.path("config.toml"), config).unwrap();
+    site
+}
+
+/// The folder of the Pagefind bundle (`public/pagefind/<hash>/`).
+pub fn bundle(public: &Path) -> PathBuf {
+    let root = public.join("pagefind");
+    let dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("no {}: {e}", root.display()))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("pagefind-entry.json").is_file())
+        .collect();
+    assert_eq!(dirs.len(), 1, "one bundle folder: {dirs:?}");
+    dirs.into_iter().next().unwrap()
+}
+
+/// Every indexed page as (language, URL), with repeats, read from the index's fragment files
+/// (gzip, then a `pagefind_dcd` signature, then JSON), and the page counts of the entry file.
+pub fn indexed_pages(public: &Path) -> (Vec<(String, String)>, BTreeMap<String, u64>) {
+    let dir = bundle(public);
+    let entry: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("pagefind-entry.json")).unwrap()).unwrap();
+    let counts = entry["languages"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(lang, v)| (lang.clone(), v["page_count"].as_u64().unwrap()))
+        .collect();
+    let mut pages = Vec::new();
+    for file in std::fs::read_dir(dir.join("fragment")).unwrap().flatten() {
+        let mut bytes = Vec::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(file.path()).unwrap()).read_to_end(&mut bytes).unwrap();
+        assert_eq!(&bytes[..12], b"pagefind_dcd", "{}", file.path().display());
+        let fragment: serde_json::Value = serde_json::from_slice(&bytes[12..]).unwrap();
+        let url = fragment["url"].as_str().unwrap().to_string();
+        let lang = fragment["language"].as_str().map(str::to_string).unwrap_or_else(|| lang_of(&url));
+        pages.push((lang, url));
+    }
+    (pages, counts)
+}
+
+fn lang_of(url: &str) -> String {
+    match url.split('/').nth(1) {
+        Some(l @ ("en" | "uk")) => l.to_string(),
+        _ => "pl".to_string(),
+    }
+}
+
+/// The pages that must be indexed, read from the output: every HTML page that is not a
+/// fallback (`noindex`), not a later pager, and of a kind with content of its own.
+pub fn expected_pages(public: &Path) -> BTreeSet<(String, String)> {
+    let mut expected = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(public).into_iter().flatten() {
+        let rel = entry.path().strip_prefix(public).unwrap().to_string_lossy().replace('\\', "/");
+        if !rel.ends_with("index.html") || rel.contains("/page/") || rel.starts_with("pagefind/") {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path()).unwrap();
+        let kind = html.split("<body data-kind=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or("");
+        let own_content =
+            !matches!(kind, "taxonomy" | "term" | "404" | "migrant-local" | "completeness" | "search" | "");
+        if own_content && !html.contains("<meta name=\"robots\" content=\"noindex\">") {
+            let url = format!("/{}", rel.trim_end_matches("index.html"));
+            expected.insert((lang_of(&url), url));
+        }
+    }
+    expected
+}
+
+/// Asserts that the index of `public` holds each expected page exactly once and nothing else.
+pub fn assert_index_complete(public: &Path) {
+    let (pages, counts) = indexed_pages(public);
+    let mut seen = BTreeSet::new();
+    for page in &pages {
+        assert!(seen.insert(page.clone()), "indexed twice: {page:?}");
+    }
+    let expected = expected_pages(public);
+    let missing: Vec<_> = expected.difference(&seen).collect();
+    let extra: Vec<_> = seen.difference(&expected).collect();
+    assert!(missing.is_empty() && extra.is_empty(), "not indexed: {missing:?}\nindexed but should not be: {extra:?}");
+    for (lang, count) in &counts {
+        let n = expected.iter().filter(|(l, _)| l == lang).count() as u64;
+        assert_eq!(*count, n, "page count of the {lang} index");
+    }
+    assert_eq!(counts.keys().cloned().collect::<Vec<_>>(), ["en", "pl", "uk"], "one index per language");
+}
+
+#[test]
+fn the_index_holds_every_page_of_each_language_once_and_no_fallback() {
+    let site = typed_with_search();
+    site.build().assert_ok();
+    let public = site.path("public");
+    assert_index_complete(&public);
+    let (pages, _) = indexed_pages(&public);
+    // `o-stowarzyszeniu.md` exists only in Polish: its text is under /en/ and /uk/ too, as a
+    // fallback, but is indexed once, in Polish.
+    let about: Vec<_> = pages.iter().filter(|(_, url)| url.contains("o-stowarzyszeniu")).collect();
+    assert_eq!(about, [&("pl".to_string(), "/o-stowarzyszeniu/".to_string())]);
+    assert!(site.exists("en/o-stowarzyszeniu/index.html"), "the fallback page itself is published");
+    // The search page is not indexed; a Ukrainian page is, under its Ukrainian URL.
+    assert!(!pages.iter().any(|(_, url)| url.contains("szukaj") || url.contains("search") || url.contains("poshuk")));
+    assert!(pages.contains(&("uk".to_string(), "/uk/gminy/wieliczka/mgops/".to_string())));
+}
+
+#[test]
+fn only_the_main_content_is_marked_and_fallbacks_are_not() {
+    let site = typed_with_search();
+    site.build().assert_ok();
+    let main = |path: &str| {
+        let html = site.read(path);
+        html.split("<main").nth(1).unwrap().split('>').next().unwrap().to_string()
+    };
+    assert_eq!(main("gminy/wieliczka/mgops/index.html"), r#" id="main" class="wrap" data-pagefind-body"#);
+    assert_eq!(main("en/o-stowarzyszeniu/index.html"), r#" id="main" class="wrap""#, "a fallback");
+    assert_eq!(main("szukaj/index.html"), r#" id="main" class="wrap""#, "the search page");
+    // Filters and metadata of a service: category, municipality, address.
+    let html = site.read("uk/gminy/wieliczka/mgops/index.html");
+    assert!(html.contains(r#"data-pagefind-filter="category" data-pagefind-meta="category">"#), "{html}");
+    assert!(html.contains(r#"data-pagefind-filter="municipality" data-pagefind-meta="municipality">"#));
+    assert!(html.contains(r#"<dd data-pagefind-meta="address">ul. Sienkiewicza 26, 32-020 Wieliczka</dd>"#));
+    // The published page carries no search keywords: they exist only in the index.
+    assert!(!html.contains("keywords:"));
+}
+
+#[test]
+fn the_search_page_and_the_header_form_exist_in_every_language() {
+    let site = typed_with_search();
+    site.build().assert_ok();
+    for (path, lang, action, label, button) in [
+        ("szukaj/index.html", "pl", "/portal/szukaj/", "Czego szukasz?", "Szukaj"),
+        ("en/search/index.html", "en", "/portal/en/search/", "What are you looking for?", "Search"),
+        ("uk/poshuk/index.html", "uk", "/portal/uk/poshuk/", "Що ви шукаєте?", "Шукати"),
+    ] {
+        let html = site.read(path);
+        assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{path}");
+        assert!(html.contains("<body data-kind=\"search\">"), "{path}");
+        // The page's own form: labelled, GET to itself with q, a live status for the count.
+        assert!(html.contains(&format!(
+            r#"<form class="search-form" role="search" aria-labelledby="search-title" action="{action}" method="get">"#
+        )));
+        assert!(html.contains(&format!(r#"<label class="search-form__label" for="search-q">{label}</label>"#)));
+        assert!(html.contains(r#"id="search-q" type="search" name="q""#));
+        assert!(html.contains(r#"<p class="search-status" data-search-status role="status"></p>"#));
+        // Search code and styles: fingerprinted theme assets, on this page only.
+        let js = between(&html, "<script type=\"module\" src=\"", "\"");
+        assert!(js.starts_with("/portal/js/search.") && js.ends_with(".js"), "{js}");
+        assert!(site.exists(js.trim_start_matches("/portal/")));
+        assert!(html.contains("/portal/css/search."));
+        let bundle = between(&html, "data-bundle=\"", "\"");
+        assert!(bundle.starts_with("/portal/pagefind/") && bundle.ends_with('/'), "{bundle}");
+        assert!(site.exists(&format!("{}pagefind.js", bundle.trim_start_matches("/portal/"))));
+        assert!(html.contains("data-base=\"/portal/\""));
+        // No inline script or style: a strict CSP works.
+        assert!(!html.contains("<script>") && !html.contains(" style=") && !html.contains("<style"));
+
+        // The header form on every page of the language: labelled, GET to the search page.
+        for other in [format!("{}index.html", if lang == "pl" { String::new() } else { format!("{lang}/") })] {
+            let page = site.read(&other);
+            assert!(
+                page.contains(&format!(
+                    r#"<form class="site-search" role="search" aria-label="{}" action="{action}" method="get">"#,
+                    match lang {
+                        "pl" => "Wyszukiwarka serwisu",
+                        "en" => "Site search",
+                        _ => "Пошук на сайті",
+                    }
+                )),
+                "{other}"
+            );
+            assert!(page.contains(&format!(r#"<label class="visually-hidden" for="site-search-q">{label}</label>"#)));
+            assert!(page.contains(r#"<input class="site-search__input" id="site-search-q" type="search" name="q""#));
+            assert!(page.contains(&format!(r#"<button class="site-search__button" type="submit">{button}</button>"#)));
+            assert!(!page.contains("js/search."), "search code is loaded on the search page only");
+        }
+    }
+    // Plural forms of the result count, ready for Intl.PluralRules in the browser.
+    let pl = site.read("szukaj/index.html");
+    assert!(pl.contains(r#"data-count-one="Znaleziono {n} wynik""#));
+    assert!(pl.contains(r#"data-count-few="Znaleziono {n} wyniki""#));
+    assert!(pl.contains(r#"data-count-many="Znaleziono {n} wyników""#));
+    let uk = site.read("uk/poshuk/index.html");
+    assert!(uk.contains(r#"data-count-few="Знайдено {n} результати""#));
+}
+
+#[test]
+fn a_repeat_build_rewrites_no_search_file_and_the_index_is_deterministic() {
+    let site = typed_with_search();
+    site.build().assert_ok();
+    let first = crate::support::snapshot(&site.path("public/pagefind"));
+    let run = site.build();
+    run.assert_ok();
+    assert_eq!(crate::support::snapshot(&site.path("public/pagefind")), first);
+    assert!(run.stderr.contains(" 0 written"), "{}", run.stderr);
+    // A change of one page changes its fragment, not the browser code.
+    let page = site.path("content/o-stowarzyszeniu.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{text}\nNowe zdanie o żłobkach.\n")).unwrap();
+    site.build().assert_ok();
+    let second = crate::support::snapshot(&site.path("public/pagefind"));
+    assert_ne!(second, first);
+    let code = |s: &BTreeMap<String, Vec<u8>>| {
+        s.iter()
+            .filter(|(k, _)| k.ends_with(".js") || k.contains("wasm."))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(code(&second), code(&first));
+}
+
+#[test]
+fn search_vocabulary_errors_are_reported_at_their_line() {
+    let site = typed_with_search();
+    site.write("themes/portal/search.toml", "[uk]\nbase_forms = [\"житло\"]\n\n[de]\nbase_forms = [\"Haus\"]\n");
+    site.build()
+        .assert_code(1)
+        .assert_stderr_contains("error[search-vocabulary]: `de` is not a language of the site")
+        .assert_stderr_contains("--> themes/portal/search.toml:4:2");
+    site.write("themes/portal/search.toml", "[uk]\nbase_form = [\"житло\"]\n");
+    site.build()
+        .assert_code(1)
+        .assert_stderr_contains("error[search-vocabulary]: [uk]: unknown key `base_form`")
+        .assert_stderr_contains("--> themes/portal/search.toml:2:1");
+    site.write("themes/portal/search.toml", "[uk]\nbase_forms = [\"їж\"]\n");
+    site.build()
+        .assert_code(1)
+        .assert_stderr_contains("base form `їж` is too short")
+        .assert_stderr_contains("--> themes/portal/search.toml:2:14");
+}
+
+fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    let from = text.find(start).unwrap_or_else(|| panic!("no {start:?}")) + start.len();
+    let to = text[from..].find(end).unwrap() + from;
+    &text[from..to]
+}
