@@ -261,3 +261,126 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
     let to = text[from..].find(end).unwrap() + from;
     &text[from..to]
 }
+
+/// The real portal's index: every page of each language once, fallbacks never.
+#[test]
+fn the_real_portal_index_holds_every_page_once() {
+    let public = crate::support::built_portal();
+    assert_index_complete(public);
+    let (pages, counts) = indexed_pages(public);
+    assert!(counts.values().all(|&n| n > 50), "{counts:?}");
+    assert!(pages.contains(&("uk".to_string(), "/uk/mihrantam/pesel/".to_string())));
+}
+
+/// Runs `query` on the search page at `url` and returns the result URLs in order.
+fn search(browser: &mut crate::cdp::Browser, url: &str, query: &str) -> Vec<String> {
+    let q: String = query.bytes().map(|b| format!("%{b:02X}")).collect();
+    browser.navigate(&format!("{url}?q={q}"));
+    browser.wait_for(
+        "(() => { const s = document.querySelector('[data-search-status]').textContent; \
+           return s && !s.endsWith('…'); })()",
+        std::time::Duration::from_secs(20),
+    );
+    let urls = browser.eval(
+        "JSON.stringify([...document.querySelectorAll('.search-result__title a')].map(a => a.getAttribute('href')))",
+    );
+    serde_json::from_str(urls.as_str().unwrap()).unwrap()
+}
+
+/// Every result of `query` through Pagefind's API on the search page at `url`, in order.
+fn all_results(browser: &mut crate::cdp::Browser, url: &str, query: &str) -> Vec<String> {
+    browser.navigate(url);
+    let js = format!(
+        "(async () => {{ const d = document.querySelector('[data-search]').dataset; \
+           const pf = await import(d.bundle + 'pagefind.js'); \
+           await pf.options({{ basePath: d.bundle, baseUrl: d.base }}); \
+           const r = await pf.search({}); \
+           const data = await Promise.all(r.results.map(x => x.data())); \
+           return JSON.stringify(data.map(x => x.url)); }})()",
+        serde_json::to_string(query).unwrap()
+    );
+    serde_json::from_str(browser.eval(&js).as_str().unwrap()).unwrap()
+}
+
+/// Real queries in each language on the built portal, in headless Chromium under the strict
+/// CSP of the test server: the expected page is among the first results.
+#[test]
+fn real_queries_find_the_expected_pages_in_each_language() {
+    let Some(mut browser) = crate::cdp::Browser::launch() else { return };
+    let base = crate::cdp::serve_dir(crate::support::built_portal(), "/");
+    let cases: &[(&str, &str, &str)] = &[
+        // Polish: the guide on PESEL; diacritics optional, including ł (no Unicode decomposition).
+        ("szukaj/", "PESEL", "/migranci/pesel/"),
+        ("szukaj/", "żłobek", "/gminy/wielka-wies/klub-dzieciecy-bialy-kosciol/"),
+        ("szukaj/", "zlobek", "/gminy/wielka-wies/klub-dzieciecy-bialy-kosciol/"),
+        // Any social assistance centre (ośrodek pomocy społecznej): there is one in every municipality.
+        ("szukaj/", "osrodek pomocy", "~ops/"),
+        ("szukaj/", "Michalowice", "/gminy/michalowice/"),
+        // English.
+        ("en/search/", "PESEL", "/en/migrants/pesel/"),
+        ("en/search/", "social assistance centre", "/en/municipalities/wieliczka/mgops/"),
+        ("en/search/", "emergency", "/en/migrants/emergency-numbers/"),
+        // Ukrainian: no stemmer; prefixes, base forms from search.toml, Latin and Cyrillic names.
+        ("uk/poshuk/", "лікар", "/uk/mihrantam/medychna-dopomoha/"),
+        ("uk/poshuk/", "PESEL", "/uk/mihrantam/pesel/"),
+        ("uk/poshuk/", "ПЕСЕЛЬ", "/uk/mihrantam/pesel/"),
+        ("uk/poshuk/", "житло", "/uk/stratehiia/tsili-ta-napriamy-dii/"),
+        ("uk/poshuk/", "допомога", "/uk/mihrantam/sotsialna-dopomoha/"),
+        ("uk/poshuk/", "Wieliczka", "/uk/hminy/wieliczka/"),
+        ("uk/poshuk/", "Величка", "/uk/hminy/wieliczka/"),
+        ("uk/poshuk/", "Velychka", "/uk/hminy/wieliczka/mgops/"),
+        ("uk/poshuk/", "здоров'я", "/uk/mihrantam/medychna-dopomoha/"),
+    ];
+    let mut failures = Vec::new();
+    for (page, query, expected) in cases {
+        let urls = search(&mut browser, &format!("{base}{page}"), query);
+        let top: Vec<&String> = urls.iter().take(10).collect();
+        let hit = |u: &&String| match expected.strip_prefix('~') {
+            Some(suffix) => u.ends_with(suffix),
+            None => u.as_str() == *expected,
+        };
+        if !top.iter().any(hit) {
+            let status = browser.eval("document.querySelector('[data-search-status]').textContent");
+            failures.push(format!(
+                "{page} {query:?}: {expected} not in the first 10: {top:?} ({status}; {:?})",
+                browser.console_errors()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Base forms: the Wieliczka centre's Ukrainian page says only "допомоги", yet "допомога"
+    // finds it (among all results, through the index's keywords).
+    let all = all_results(&mut browser, &format!("{base}uk/poshuk/"), "допомога");
+    assert!(all.iter().any(|u| u == "/uk/hminy/wieliczka/mgops/"), "{all:?}");
+    let all = all_results(&mut browser, &format!("{base}uk/poshuk/"), "Забʼєжув");
+    assert!(all.iter().any(|u| u.starts_with("/uk/hminy/zabierzow/")), "{all:?}");
+    // The result list: title link, municipality and category, excerpt with the match marked.
+    search(&mut browser, &format!("{base}uk/poshuk/"), "Величка");
+    let first = browser.eval(
+        "(() => { const li = [...document.querySelectorAll('.search-result')]\
+           .find(li => li.querySelector('a').getAttribute('href') === '/uk/hminy/wieliczka/mgops/');\
+           return li ? li.innerText : ''; })()",
+    );
+    let text = first.as_str().unwrap();
+    assert!(text.contains("Гміна") && text.contains("Wieliczka") && text.contains("Категорія"), "{text}");
+    let status = browser.eval("document.querySelector('[data-search-status]').textContent");
+    assert!(status.as_str().unwrap().starts_with("Знайдено "), "{status}");
+    assert!(browser.eval("document.querySelector('.search-result__excerpt mark') !== null").as_bool().unwrap());
+    // Typing into the box searches as you type and keeps the address in step.
+    browser.navigate(&format!("{base}en/search/"));
+    browser.eval("document.getElementById('search-q').focus()");
+    browser.type_text("nursery");
+    browser.wait_for(
+        "document.querySelector('[data-search-status]').textContent.includes('found')",
+        std::time::Duration::from_secs(20),
+    );
+    assert!(browser.eval("location.search").as_str().unwrap().contains("q=nursery"));
+    // The header form leads to the search page with the query.
+    browser.navigate(&format!("{base}uk/"));
+    browser.eval(
+        "document.getElementById('site-search-q').value = 'PESEL'; document.querySelector('.site-search').submit()",
+    );
+    browser.wait_for("location.pathname === '/uk/poshuk/'", std::time::Duration::from_secs(10));
+    browser.wait_for("document.querySelector('.search-result__title a') !== null", std::time::Duration::from_secs(20));
+    assert_eq!(browser.console_errors(), Vec::<String>::new());
+}

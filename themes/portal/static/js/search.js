@@ -12,7 +12,7 @@ if (root) {
   start(root);
 }
 
-async function start(root) {
+function start(root) {
   const d = root.dataset;
   const form = root.querySelector("form.search-form");
   const input = form.querySelector("input[name=q]");
@@ -29,16 +29,17 @@ async function start(root) {
     status.textContent = d.unavailable;
     return;
   }
-  let pagefind;
-  try {
-    pagefind = await import(d.bundle + "pagefind.js");
+  // Loaded once, in the background: the form listens from the start, so typing early works.
+  const ready = (async () => {
+    const pagefind = await import(d.bundle + "pagefind.js");
     await pagefind.options({ basePath: d.bundle, baseUrl: d.base, excerptLength: 24 });
     await pagefind.init();
-  } catch (error) {
+    return pagefind;
+  })();
+  ready.catch((error) => {
     status.textContent = d.failed;
     console.warn("Pagefind could not be loaded:", error);
-    return;
-  }
+  });
 
   const plural = new Intl.PluralRules(document.documentElement.lang);
   const countText = (n) => {
@@ -67,9 +68,11 @@ async function start(root) {
     status.textContent = d.searching;
     let search;
     try {
+      const pagefind = await ready;
       search = await pagefind.search(term);
     } catch (error) {
       if (mine === generation) status.textContent = d.failed;
+      console.warn("Search failed:", error);
       return;
     }
     if (mine !== generation) return; // a newer query is running
@@ -80,9 +83,10 @@ async function start(root) {
       status.textContent = d.none;
       return;
     }
-    status.textContent = countText(results.length);
     section.hidden = false;
     await showMore(results, 0, mine);
+    // Announced once the first results are on the page.
+    if (mine === generation) status.textContent = countText(results.length);
   }
 
   async function showMore(results, from, mine) {
