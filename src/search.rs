@@ -309,6 +309,7 @@ mod engine {
 
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
+    use rayon::prelude::*;
 
     use super::{BUNDLE_ROOT, IndexSummary, Page, Vocabulary, keywords, with_keywords};
     use crate::output::Staging;
@@ -371,10 +372,12 @@ mod engine {
         let dir = bundle_dir().ok_or("cannot start the search indexer")?;
         pages.sort_by(|a, b| a.path.cmp(&b.path));
         let mut summary = IndexSummary::default();
+        // Pagefind reads pages one at a time; the keywords are worked out in parallel before.
+        let inputs: Vec<String> =
+            pages.par_iter().map(|page| with_keywords(&page.html, &keywords(site, vocabulary, page))).collect();
         let files = runtime()?.block_on(async {
             let mut index = PagefindIndex::new(Some(config())).map_err(|e| e.to_string())?;
-            for page in &pages {
-                let html = with_keywords(&page.html, &keywords(site, vocabulary, page));
+            for (page, html) in pages.iter().zip(inputs) {
                 index
                     .add_html_file(None, Some(page.path.clone()), html)
                     .await
