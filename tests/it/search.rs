@@ -384,3 +384,43 @@ fn real_queries_find_the_expected_pages_in_each_language() {
     browser.wait_for("document.querySelector('.search-result__title a') !== null", std::time::Duration::from_secs(20));
     assert_eq!(browser.console_errors(), Vec::<String>::new());
 }
+
+/// axe-core (WCAG 2.1 A/AA) on the search pages with results shown, in every language, and on
+/// the empty and the "nothing found" states. Skipped without `tests/tools` (see `theme.rs`).
+#[test]
+fn search_pages_with_results_have_no_wcag_violations() {
+    let axe = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/node_modules/axe-core/axe.min.js");
+    if !axe.exists() {
+        assert!(
+            std::env::var("METROPORTAL_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "METROPORTAL_REQUIRE_BROWSER=1 but axe-core is missing: run `npm ci --prefix tests/tools`"
+        );
+        eprintln!("skipped: axe-core is not installed (run `npm ci --prefix tests/tools`)");
+        return;
+    }
+    let Some(mut browser) = crate::cdp::Browser::launch() else { return };
+    let axe = std::fs::read_to_string(axe).unwrap();
+    let base = crate::cdp::serve_dir(crate::support::built_portal(), "/");
+    let run = "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})\
+        .then(r => r.violations.map(v => `${v.id}: ${v.help} at ${v.nodes.map(n => n.target.join(' ')).join(', ')}`))";
+    let mut violations = Vec::new();
+    for (page, query) in [
+        ("szukaj/", "pomoc"),
+        ("en/search/", "PESEL"),
+        ("uk/poshuk/", "Величка"),
+        ("szukaj/", ""),
+        ("uk/poshuk/", "qqqq"),
+    ] {
+        if query.is_empty() {
+            browser.navigate(&format!("{base}{page}"));
+        } else {
+            search(&mut browser, &format!("{base}{page}"), query);
+        }
+        browser.eval(&axe);
+        for v in browser.eval(run).as_array().unwrap() {
+            violations.push(format!("{page}?q={query}: {}", v.as_str().unwrap()));
+        }
+    }
+    assert!(violations.is_empty(), "axe-core found violations:\n{}", violations.join("\n"));
+    assert_eq!(browser.console_errors(), Vec::<String>::new());
+}
