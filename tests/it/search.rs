@@ -85,7 +85,9 @@ pub fn expected_pages(public: &Path) -> BTreeSet<(String, String)> {
         let html = std::fs::read_to_string(entry.path()).unwrap();
         let kind = html.split("<body data-kind=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or("");
         let own_content =
-            !matches!(kind, "taxonomy" | "term" | "404" | "migrant-local" | "completeness" | "search" | "");
+            // Lists generated from other pages (taxonomy terms, the map's category views) and
+            // copies of a guide per municipality are not indexed: their pages are.
+            !matches!(kind, "taxonomy" | "term" | "map" | "404" | "migrant-local" | "completeness" | "search" | "");
         if own_content && !html.contains("<meta name=\"robots\" content=\"noindex\">") {
             let url = format!("/{}", rel.trim_end_matches("index.html"));
             expected.insert((lang_of(&url), url));
