@@ -280,17 +280,42 @@ pub fn keywords(site: &SiteData, vocabulary: &Vocabulary, page: &Page) -> Vec<St
     out.into_iter().collect()
 }
 
-/// The page as Pagefind reads it: the published HTML with the keywords as a metadata field on an
-/// empty element at the start of `<body>` (outside the indexed body, so excerpts never show them).
-fn with_keywords(html: &str, keywords: &[String]) -> String {
-    if keywords.is_empty() {
-        return html.to_string();
+/// Block elements after which Pagefind's text extraction adds no space: without one, a label
+/// and its value (`<dt>Adres</dt><dd>ul. …</dd>`) run together in excerpts (`Adresul. …`).
+const BLOCK_ENDS: &[&str] =
+    &["</dt>", "</dd>", "</th>", "</td>", "</li>", "</p>", "</div>", "</h1>", "</h2>", "</h3>", "</h4>"];
+
+/// The page as Pagefind reads it: the published HTML with a space after block elements, and the
+/// keywords as a metadata field on an empty element at the start of `<body>` (outside the
+/// indexed body, so excerpts never show them). The published page itself is not changed.
+fn for_pagefind(html: &str, keywords: &[String]) -> String {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut rest = html;
+    while let Some(i) = rest.find("</") {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        match BLOCK_ENDS.iter().find(|end| rest.starts_with(**end)) {
+            Some(end) => {
+                out.push_str(end);
+                out.push(' ');
+                rest = &rest[end.len()..];
+            }
+            None => {
+                out.push_str("</");
+                rest = &rest[2..];
+            }
+        }
     }
-    let Some(body) = html.find("<body") else { return html.to_string() };
-    let Some(close) = html[body..].find('>') else { return html.to_string() };
+    out.push_str(rest);
+    if keywords.is_empty() {
+        return out;
+    }
+    let Some(body) = out.find("<body") else { return out };
+    let Some(close) = out[body..].find('>') else { return out };
     let at = body + close + 1;
     let list: String = keywords.join(" ").replace(['"', '<', '>', '&', ','], " ");
-    format!("{}<span data-pagefind-meta=\"keywords:{list}\"></span>{}", &html[..at], &html[at..])
+    out.insert_str(at, &format!("<span data-pagefind-meta=\"keywords:{list}\"></span>"));
+    out
 }
 
 /// What the index step did, for the build summary and tests.
@@ -311,7 +336,7 @@ mod engine {
     use pagefind::options::PagefindServiceConfig;
     use rayon::prelude::*;
 
-    use super::{BUNDLE_ROOT, IndexSummary, Page, Vocabulary, keywords, with_keywords};
+    use super::{BUNDLE_ROOT, IndexSummary, Page, Vocabulary, for_pagefind, keywords};
     use crate::output::Staging;
     use crate::templates::views::SiteData;
 
@@ -374,7 +399,7 @@ mod engine {
         let mut summary = IndexSummary::default();
         // Pagefind reads pages one at a time; the keywords are worked out in parallel before.
         let inputs: Vec<String> =
-            pages.par_iter().map(|page| with_keywords(&page.html, &keywords(site, vocabulary, page))).collect();
+            pages.par_iter().map(|page| for_pagefind(&page.html, &keywords(site, vocabulary, page))).collect();
         let files = runtime()?.block_on(async {
             let mut index = PagefindIndex::new(Some(config())).map_err(|e| e.to_string())?;
             for (page, html) in pages.iter().zip(inputs) {
@@ -448,13 +473,22 @@ mod tests {
     #[test]
     fn keywords_go_on_an_empty_element_outside_the_body() {
         let html = "<html lang=\"pl\"><body data-kind=\"page\"><main data-pagefind-body>x</main></body></html>";
-        let out = with_keywords(html, &["zlobek".into(), "wieliczka".into()]);
+        let out = for_pagefind(html, &["zlobek".into(), "wieliczka".into()]);
         assert_eq!(
             out,
             "<html lang=\"pl\"><body data-kind=\"page\"><span data-pagefind-meta=\"keywords:zlobek wieliczka\"></span>\
              <main data-pagefind-body>x</main></body></html>"
         );
-        assert_eq!(with_keywords(html, &[]), html);
+        assert_eq!(for_pagefind(html, &[]), html);
+    }
+
+    #[test]
+    fn block_elements_are_followed_by_a_space() {
+        let html = "<dl><div><dt>Adres</dt><dd>ul. Długa 1</dd></div></dl><p><a href=\"/\">a</a><b>b</b></p>";
+        assert_eq!(
+            for_pagefind(html, &[]),
+            "<dl><div><dt>Adres</dt> <dd>ul. Długa 1</dd> </div> </dl><p><a href=\"/\">a</a><b>b</b></p> "
+        );
     }
 
     #[test]

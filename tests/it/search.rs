@@ -368,6 +368,34 @@ fn real_queries_find_the_expected_pages_in_each_language() {
     let status = browser.eval("document.querySelector('[data-search-status]').textContent");
     assert!(status.as_str().unwrap().starts_with("Знайдено "), "{status}");
     assert!(browser.eval("document.querySelector('.search-result__excerpt mark') !== null").as_bool().unwrap());
+    // Filters: the municipality select lists the index's municipalities; a filter narrows a
+    // query, and alone lists everything it matches.
+    let urls = search(&mut browser, &format!("{base}uk/poshuk/"), "допомога");
+    assert!(urls.len() >= 10);
+    let options =
+        browser.eval("[...document.querySelectorAll('#search-municipality option')].map(o => o.value).join('|')");
+    assert!(options.as_str().unwrap().contains("|Wieliczka|"), "{options}");
+    assert_eq!(browser.eval("document.querySelector('[data-search-filters]').hidden"), false);
+    browser.navigate(&format!(
+        "{base}uk/poshuk/?q=%D0%B4%D0%BE%D0%BF%D0%BE%D0%BC%D0%BE%D0%B3%D0%B0&municipality=Wieliczka"
+    ));
+    browser.wait_for("document.querySelector('.search-result__title a') !== null", std::time::Duration::from_secs(20));
+    let urls = browser
+        .eval("[...document.querySelectorAll('.search-result__title a')].map(a => a.getAttribute('href')).join(' ')");
+    let urls = urls.as_str().unwrap();
+    assert!(!urls.is_empty() && urls.split(' ').all(|u| u.starts_with("/uk/hminy/wieliczka/")), "{urls}");
+    assert_eq!(browser.eval("document.getElementById('search-municipality').value"), "Wieliczka");
+    browser.navigate(&format!("{base}szukaj/?municipality=Wieliczka"));
+    browser.wait_for("document.querySelector('.search-result__title a') !== null", std::time::Duration::from_secs(20));
+    let urls = browser
+        .eval("[...document.querySelectorAll('.search-result__title a')].map(a => a.getAttribute('href')).join(' ')");
+    assert!(urls.as_str().unwrap().contains("/gminy/wieliczka/mgops/"), "{urls}");
+    // With results and filters shown, the page fits a 320 px screen.
+    browser.set_viewport(320, 640);
+    search(&mut browser, &format!("{base}uk/poshuk/"), "Величка");
+    let width = browser.eval("document.documentElement.scrollWidth").as_u64().unwrap();
+    assert!(width <= 320, "the search page is {width} px wide on a 320 px screen");
+    browser.set_viewport(1280, 800);
     // Typing into the box searches as you type and keeps the address in step.
     browser.navigate(&format!("{base}en/search/"));
     browser.eval("document.getElementById('search-q').focus()");
@@ -425,4 +453,16 @@ fn search_pages_with_results_have_no_wcag_violations() {
     }
     assert!(violations.is_empty(), "axe-core found violations:\n{}", violations.join("\n"));
     assert_eq!(browser.console_errors(), Vec::<String>::new());
+}
+
+#[test]
+#[ignore = "writes screenshots for a look by eye"]
+fn search_screenshots() {
+    let Some(mut browser) = crate::cdp::Browser::launch() else { return };
+    let base = crate::cdp::serve_dir(crate::support::built_portal(), "/");
+    for (w, name) in [(1280, "wide"), (375, "narrow")] {
+        browser.set_viewport(w, 1400);
+        search(&mut browser, &format!("{base}uk/poshuk/"), "Величка");
+        browser.screenshot_png(&Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("search-{name}.png")), 1400.0);
+    }
 }

@@ -315,3 +315,5 @@ search-unavailable = Search is not available in this version of the site.
 search-result-municipality = Municipality
 search-result-category = Category
 search-more = Show more results
+search-filters = Narrow the results
+search-filter-any = all

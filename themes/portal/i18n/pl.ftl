@@ -330,3 +330,5 @@ search-unavailable = Wyszukiwarka nie jest dostępna w tej wersji serwisu.
 search-result-municipality = Gmina
 search-result-category = Kategoria
 search-more = Pokaż więcej wyników
+search-filters = Zawęź wyniki
+search-filter-any = wszystkie

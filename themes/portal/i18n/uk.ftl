@@ -331,3 +331,5 @@ search-unavailable = Пошук недоступний у цій версії с
 search-result-municipality = Гміна
 search-result-category = Категорія
 search-more = Показати більше результатів
+search-filters = Уточнити результати
+search-filter-any = усі

@@ -19,8 +19,11 @@ function start(root) {
   const status = root.querySelector("[data-search-status]");
   const section = root.querySelector("[data-search-results]");
   const list = section.querySelector("ol");
-  const query = new URLSearchParams(window.location.search).get("q") || "";
+  const params = new URLSearchParams(window.location.search);
+  const query = params.get("q") || "";
   input.value = query;
+  const filterBox = form.querySelector("[data-search-filters]");
+  const selects = [...form.querySelectorAll("select[data-filter]")];
   // The header's box on this page duplicates this form: keep them in step.
   const headerInput = document.getElementById("site-search-q");
   if (headerInput) headerInput.value = query;
@@ -40,6 +43,24 @@ function start(root) {
     status.textContent = d.failed;
     console.warn("Pagefind could not be loaded:", error);
   });
+  // The filter values of this language's index (municipalities, service categories).
+  const filtersReady = ready.then(async (pagefind) => {
+    const available = await pagefind.filters();
+    const lang = document.documentElement.lang;
+    for (const select of selects) {
+      const values = Object.keys(available[select.dataset.filter] || {});
+      values.sort((a, b) => a.localeCompare(b, lang));
+      for (const value of values) select.append(new Option(value, value));
+      const wanted = params.get(select.name);
+      if (wanted && values.includes(wanted)) select.value = wanted;
+    }
+    if (selects.some((s) => s.options.length > 1)) filterBox.hidden = false;
+  });
+  const chosenFilters = () => {
+    const filters = {};
+    for (const select of selects) if (select.value) filters[select.dataset.filter] = select.value;
+    return filters;
+  };
 
   const plural = new Intl.PluralRules(document.documentElement.lang);
   const countText = (n) => {
@@ -53,13 +74,18 @@ function start(root) {
   async function run(term, { updateAddress }) {
     const mine = ++generation;
     term = term.trim();
+    const filters = chosenFilters();
     if (updateAddress) {
       const url = new URL(window.location.href);
       if (term) url.searchParams.set("q", term);
       else url.searchParams.delete("q");
+      for (const select of selects) {
+        if (select.value) url.searchParams.set(select.name, select.value);
+        else url.searchParams.delete(select.name);
+      }
       history.replaceState(null, "", url);
     }
-    if (!term) {
+    if (!term && Object.keys(filters).length === 0) {
       status.textContent = "";
       section.hidden = true;
       list.replaceChildren();
@@ -69,7 +95,8 @@ function start(root) {
     let search;
     try {
       const pagefind = await ready;
-      search = await pagefind.search(term);
+      // A filter alone lists everything it matches (all services of a municipality).
+      search = await pagefind.search(term || null, { filters });
     } catch (error) {
       if (mine === generation) status.textContent = d.failed;
       console.warn("Search failed:", error);
@@ -162,7 +189,14 @@ function start(root) {
     clearTimeout(timer);
     timer = setTimeout(() => run(input.value, { updateAddress: true }), DEBOUNCE_MS);
   });
-  if (query) run(query, { updateAddress: false });
+  for (const select of selects) {
+    select.addEventListener("change", () => {
+      clearTimeout(timer);
+      run(input.value, { updateAddress: true });
+    });
+  }
+  const filtered = selects.some((s) => params.get(s.name));
+  if (query || filtered) filtersReady.then(() => run(query, { updateAddress: false }));
 }
 
 function capitalize(s) {
