@@ -22,9 +22,9 @@ pub fn page(state: &State) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"robots\" content=\"noindex\">\n<title>{title} · metroportal serve</title>\n\
          <link rel=\"stylesheet\" href=\"{PREFIX}overlay.css\">\n\
-         <script src=\"{PREFIX}livereload.js?build={}\" defer></script>\n</head>\n\
-         <body class=\"mp-page\" data-metroportal-overlay>\n",
-        state.good
+         <script src=\"{PREFIX}livereload.js?build={}&amp;attempt={}\" defer></script>\n</head>\n\
+         <body class=\"mp-page\">\n",
+        state.good, state.attempt
     );
     out.push_str(&main(state));
     out.push_str("</body>\n</html>\n");
@@ -166,7 +166,7 @@ mod tests {
         assert!(html.contains("<dt>Language</dt><dd>en</dd>"));
         assert!(html.contains("<dt>Hint</dt><dd>did you mean `title`?</dd>"));
         assert!(html.contains("<mark>titel</mark> = 1"));
-        assert!(html.contains("livereload.js?build=3"));
+        assert!(html.contains("livereload.js?build=3&amp;attempt=5"));
         assert!(html.contains("1 error in 1 file, 0 warnings"), "the terminal text is included");
         assert!(!html.contains("style="), "no inline styles");
     }

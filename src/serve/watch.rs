@@ -17,8 +17,8 @@ const CONFIG: &str = "config.toml";
 
 /// Quiet time after the last event of a path before the batch is sent. Editors write a file
 /// in a few milliseconds; this is most of what a save waits before the rebuild starts.
-const DEBOUNCE: Duration = Duration::from_millis(40);
-const TICK: Duration = Duration::from_millis(10);
+const DEBOUNCE: Duration = Duration::from_millis(20);
+const TICK: Duration = Duration::from_millis(5);
 
 /// What the rebuild thread receives: changed paths relative to the root (empty when notify
 /// lost track and asks for a rescan: rebuild anyway).

@@ -7,9 +7,11 @@
 // or the button closes to look at the last good page beneath.
 (() => {
   'use strict';
-  const script = document.currentScript;
-  const loaded = Number(new URL(script.src).searchParams.get('build'));
-  const onOverlayPage = document.body !== null && document.body.hasAttribute('data-metroportal-overlay');
+  const params = new URL(document.currentScript.src).searchParams;
+  const loaded = Number(params.get('build'));
+  // The overlay page itself (/__metroportal/errors, or any page while no build has succeeded)
+  // names the attempt it shows, and reloads when there is a newer one.
+  const overlayOf = params.has('attempt') ? Number(params.get('attempt')) : null;
   let host = null;
   let shownAttempt = -1;
 
@@ -26,8 +28,7 @@
     const page = new DOMParser().parseFromString(await response.text(), 'text/html');
     const main = page.querySelector('main');
     if (main === null || attempt !== shownAttempt) return;
-    hide();
-    shownAttempt = attempt;
+    if (host !== null) host.remove();
     host = document.createElement('div');
     host.setAttribute('data-metroportal-overlay-host', '');
     // A shadow root keeps the site's CSS and the overlay's CSS apart.
@@ -49,27 +50,19 @@
     dialog.showModal();
   }
 
-  function connect() {
-    const events = new EventSource('/__metroportal/events');
-    events.addEventListener('state', (event) => {
-      const state = JSON.parse(event.data);
-      if (state.ok) {
-        if (state.build !== loaded || onOverlayPage) {
-          location.reload();
-        } else {
-          hide();
-        }
-      } else if (onOverlayPage) {
-        if (state.attempt !== shownAttempt && shownAttempt !== -1) location.reload();
-        shownAttempt = state.attempt;
-      } else if (state.attempt !== shownAttempt) {
-        shownAttempt = state.attempt;
-        show(state.attempt).catch(() => {});
-      }
-    });
-    // EventSource reconnects by itself while the server runs; the next `state` event after a
-    // restart has another build number, so the page reloads.
-  }
-
-  connect();
+  // EventSource reconnects by itself if the connection drops; the server then sends the
+  // current state again.
+  const events = new EventSource('/__metroportal/events');
+  events.addEventListener('state', (event) => {
+    const state = JSON.parse(event.data);
+    if (overlayOf !== null) {
+      if (state.attempt !== overlayOf) location.reload();
+    } else if (state.ok) {
+      if (state.build !== loaded) location.reload();
+      else hide();
+    } else if (state.attempt !== shownAttempt) {
+      shownAttempt = state.attempt;
+      show(state.attempt).catch(() => {});
+    }
+  });
 })();
