@@ -394,3 +394,48 @@ fn a_taken_port_is_a_usage_error() {
     run.assert_code(2).assert_stderr_contains("cannot listen on 127.0.0.1:");
     run.assert_stderr_contains("try --port 0");
 }
+
+/// The reload script and the overlay in headless Chromium: a saved edit reloads the open tab, a
+/// broken file opens the error dialog over the last good page, the fix closes it and reloads.
+#[test]
+fn live_reload_and_overlay_in_a_browser() {
+    let Some(mut browser) = crate::cdp::Browser::launch() else { return };
+    let site = SiteTest::fixture("multilingual");
+    let server = Server::start(&site);
+    browser.navigate(&format!("{}o-nas/", server.url));
+    // Wait until the script's event stream is open, so that no build is missed.
+    browser.wait_for("document.documentElement.hasAttribute('data-metroportal-attempt')", PATIENCE);
+    browser.eval("window.mpMark = 'before'");
+
+    let good = std::fs::read_to_string(site.path("content/o-nas.md")).unwrap();
+    std::fs::write(site.path("content/o-nas.md"), good.replace("Napisz do nas.", "Napisz do nas jutro.")).unwrap();
+    browser.wait_for(
+        "window.mpMark === undefined && document.body?.textContent.includes('Napisz do nas jutro.')",
+        PATIENCE,
+    );
+    browser.eval("window.mpMark = 'reloaded'");
+
+    std::fs::write(site.path("content/o-nas.md"), good.replacen("title = \"O nas\"", "title = \"O nas", 1)).unwrap();
+    let dialog = "document.querySelector('[data-metroportal-overlay-host]')?.shadowRoot?.querySelector('dialog[open]')";
+    browser.wait_for(&format!("{dialog}?.textContent.includes('content/o-nas.md:2:15')"), PATIENCE);
+    let text = browser.eval(&format!("{dialog}.textContent")).as_str().unwrap().to_string();
+    assert!(text.contains("invalid TOML: invalid basic string"), "{text}");
+    assert!(text.contains("Hint"), "{text}");
+    assert_eq!(browser.eval("window.mpMark"), "reloaded", "a failed build does not reload the page");
+    assert!(
+        browser.eval("document.body?.textContent.includes('Napisz do nas jutro.')").as_bool().unwrap(),
+        "the last good page is beneath"
+    );
+    // Escape closes the dialog and shows the last good page.
+    browser.press_key("Escape");
+    browser.wait_for(&format!("!{dialog}"), PATIENCE);
+
+    std::fs::write(site.path("content/o-nas.md"), good.replace("Napisz do nas.", "Napisz do nas dziś.")).unwrap();
+    browser.wait_for(
+        "window.mpMark === undefined && document.body?.textContent.includes('Napisz do nas dziś.')",
+        PATIENCE,
+    );
+    assert_eq!(browser.eval("document.querySelectorAll('[data-metroportal-overlay-host]').length"), 0);
+    let errors = browser.console_errors();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+}

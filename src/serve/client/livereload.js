@@ -55,6 +55,8 @@
   const events = new EventSource('/__metroportal/events');
   events.addEventListener('state', (event) => {
     const state = JSON.parse(event.data);
+    // Tells tests (and the curious) that the page is connected and which build it knows of.
+    document.documentElement.setAttribute('data-metroportal-attempt', String(state.attempt));
     if (overlayOf !== null) {
       if (state.attempt !== overlayOf) location.reload();
     } else if (state.ok) {
