@@ -39,12 +39,15 @@ pub enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
-    /// Build and serve the site locally, rebuilding on changes.
+    /// Build and serve the site locally; rebuild on save and reload open tabs.
     Serve {
+        /// Site folder (with config.toml, content/ and themes/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Address to listen on; keep it on loopback unless others must see the preview.
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
+        /// Port to listen on (0 picks a free one; the address is printed on the first line).
         #[arg(long, default_value_t = 1111)]
         port: u16,
     },
@@ -196,8 +199,11 @@ pub fn run(cli: Cli) -> i32 {
                 }
             }
         }
+        #[cfg(feature = "serve")]
+        Command::Serve { root, bind, port } => crate::serve::run(crate::serve::ServeOptions { root, bind, port }),
+        #[cfg(not(feature = "serve"))]
         Command::Serve { .. } => {
-            eprintln!("error: this command is not implemented yet");
+            eprintln!("error: this metroportal was built without the `serve` feature");
             2
         }
     }

@@ -5,7 +5,8 @@
 //! strings, dates, collation, slugs) → [`templates`] → [`output`] (staging, atomic swap) →
 //! [`search`] (Pagefind index of the rendered pages) → [`site`] (the build itself) → [`checks`]
 //! (what `check` adds: the rendered pages' links and accessibility, translation coverage) →
-//! [`cli`]. Problems of every phase are [`diagnostics`].
+//! [`cli`] (and `serve`, the dev server, behind the default `serve` feature). Problems of every
+//! phase are [`diagnostics`].
 
 pub mod checks;
 pub mod cli;
@@ -18,5 +19,7 @@ pub mod output;
 pub mod scaffold;
 pub mod schema;
 pub mod search;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod site;
 pub mod templates;

@@ -10,6 +10,7 @@ mod errors;
 mod map;
 mod output;
 mod search;
+mod serve;
 mod support;
 mod theme;
 mod typed;
