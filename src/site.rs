@@ -29,6 +29,9 @@ pub struct BuildOptions {
     pub output: PathBuf,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Whether to write the search index. `serve` leaves it out: indexing takes longer than the
+    /// whole rest of a rebuild, and a live preview must reload in well under a second.
+    pub search_index: bool,
 }
 
 /// Why a build did not complete.
@@ -436,7 +439,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let internal: Mutex<Option<String>> = Mutex::new(None);
     let to_index: Mutex<Vec<search::Page>> = Mutex::new(Vec::new());
     let problems = render_outputs(&loaded, &jobs, true, |path, job, bytes| {
-        if let Some((node, lang)) = indexed(site, job) {
+        if options.search_index
+            && let Some((node, lang)) = indexed(site, job)
+        {
             let html = String::from_utf8_lossy(&bytes);
             if search::wants_index(&html) {
                 let path = format!("/{}", path.strip_suffix("index.html").unwrap_or(path));
@@ -462,7 +467,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     }
     let failed = problems.iter().any(|d| d.severity == Severity::Error);
     let to_index = to_index.into_inner().expect("lock");
-    let search_files = if to_index.is_empty() || failed {
+    let search_files = if to_index.is_empty() || failed || !options.search_index {
         0
     } else {
         search::write_index(site, &loaded.search_vocabulary, to_index, &staging)

@@ -289,6 +289,7 @@ impl Builder {
             output: self.output.clone(),
             base_url: Some(self.base_url.clone()),
             drafts: false,
+            search_index: false,
         };
         let result = site::build(&options);
         let elapsed = started.elapsed().as_secs_f64() * 1000.0;
