@@ -212,21 +212,7 @@ pub fn region_symbol() -> String {
     )
 }
 
-/// Text for SVG/HTML: `& < > " '` escaped.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use super::escape_html as esc;
 
 /// A municipality on a map.
 #[derive(Debug, Clone)]

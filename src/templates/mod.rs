@@ -290,3 +290,19 @@ fn register_functions(env: &mut Environment<'static>, site: Arc<SiteData>) {
             .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("date: `{text}` is not a valid date")))
     });
 }
+
+/// Text for HTML, SVG and XML written outside the template engine: `& < > " '` escaped.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
