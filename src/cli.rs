@@ -99,7 +99,13 @@ pub fn run(cli: Cli) -> i32 {
         Command::Build { root, output, base_url, drafts, verbose } => {
             let output = output.unwrap_or_else(|| root.join("public"));
             let started = std::time::Instant::now();
-            match site::build(&BuildOptions { root, output: output.clone(), base_url, drafts, search_index: true }) {
+            match site::build(&BuildOptions {
+                root,
+                output: output.clone(),
+                base_url,
+                drafts,
+                search_index: site::SearchIndex::Write,
+            }) {
                 Ok(summary) => {
                     if !summary.warnings.is_empty() {
                         eprint!("{}", render_human(&summary.warnings));

@@ -29,9 +29,20 @@ pub struct BuildOptions {
     pub output: PathBuf,
     pub base_url: Option<String>,
     pub drafts: bool,
-    /// Whether to write the search index. `serve` leaves it out: indexing takes longer than the
-    /// whole rest of a rebuild, and a live preview must reload in well under a second.
-    pub search_index: bool,
+    /// What to do about the search index: `build` writes it; `serve`'s rebuilds carry the
+    /// previous one over, because indexing takes longer than the whole rest of a rebuild.
+    pub search_index: SearchIndex,
+}
+
+/// What a build does about the search index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchIndex {
+    /// Index every page again (`build`).
+    Write,
+    /// Carry the previous output's index over unchanged, when there is one: the dev server's
+    /// rebuilds, where indexing would cost more than the rest of the build (it re-indexes when
+    /// the editor pauses). Without a previous index, as `Write`.
+    KeepPrevious,
 }
 
 /// Why a build did not complete.
@@ -425,6 +436,8 @@ pub enum Job {
 
 /// Builds the site into `options.output`.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    let previous_index = options.output.join(search::BUNDLE_ROOT);
+    let keep_index = options.search_index == SearchIndex::KeepPrevious && previous_index.is_dir();
     output::check_output_dir(&options.root, &options.output).map_err(BuildError::Internal)?;
     let loaded = load(&options.root, options.base_url.as_deref(), options.drafts).map_err(BuildError::Content)?;
     let mut timer = Timer::new();
@@ -439,9 +452,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let internal: Mutex<Option<String>> = Mutex::new(None);
     let to_index: Mutex<Vec<search::Page>> = Mutex::new(Vec::new());
     let problems = render_outputs(&loaded, &jobs, true, |path, job, bytes| {
-        if options.search_index
-            && let Some((node, lang)) = indexed(site, job)
-        {
+        if let Some((node, lang)) = indexed(site, job).filter(|_| !keep_index) {
             let html = String::from_utf8_lossy(&bytes);
             if search::wants_index(&html) {
                 let path = format!("/{}", path.strip_suffix("index.html").unwrap_or(path));
@@ -467,7 +478,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     }
     let failed = problems.iter().any(|d| d.severity == Severity::Error);
     let to_index = to_index.into_inner().expect("lock");
-    let search_files = if to_index.is_empty() || failed || !options.search_index {
+    let search_files = if failed {
+        0
+    } else if keep_index {
+        keep_files(&options.output, &previous_index, &staging)
+            .map_err(|err| BuildError::Internal(format!("cannot keep the search index: {err}")))?
+    } else if to_index.is_empty() {
         0
     } else {
         search::write_index(site, &loaded.search_vocabulary, to_index, &staging)
@@ -497,6 +513,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
         unchanged: stats.unchanged,
         timings: timer.timings,
     })
+}
+
+/// Writes the files under `dir` (inside the live `output`) into the staging folder as they are,
+/// which links them (they are unchanged); returns how many there were.
+fn keep_files(output: &Path, dir: &Path, staging: &Staging) -> Result<usize, String> {
+    let mut count = 0;
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| e.to_string())?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(output).map_err(|e| e.to_string())?;
+            let bytes = std::fs::read(entry.path()).map_err(|e| format!("{}: {e}", entry.path().display()))?;
+            staging.write(&rel.to_string_lossy(), &bytes).map_err(|e| e.to_string())?;
+            count += 1;
+        }
+    }
+    Ok(count)
 }
 
 /// Every output file of the site (path relative to the output folder, and what produces it);

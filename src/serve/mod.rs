@@ -20,7 +20,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::diagnostics::{Diagnostic, display_path, render_human};
-use crate::site::{self, BuildError, BuildOptions};
+use crate::site::{self, BuildError, BuildOptions, SearchIndex};
 
 /// What `metroportal serve` was asked to do.
 #[derive(Debug, Clone)]
@@ -158,14 +158,8 @@ pub fn run(options: ServeOptions) -> i32 {
         }
     };
     let shared = Arc::new(Shared::new(output.clone()));
-    let builder = Builder {
-        root: root.clone(),
-        output,
-        base_url: url.clone(),
-        shared: shared.clone(),
-        warnings: Vec::new(),
-        first: true,
-    };
+    let builder =
+        Builder { root: root.clone(), output, base_url: url.clone(), shared: shared.clone(), warnings: Vec::new() };
     eprintln!("Building {} into {} (removed on exit)", root.display(), work.display());
     let (tx, rx) = mpsc::channel();
     let watcher = match watch::Watcher::start(&root, tx) {
@@ -177,10 +171,29 @@ pub fn run(options: ServeOptions) -> i32 {
         }
     };
     let mut builder = builder;
-    builder.build(&[]);
+    builder.build(&[], Build::First);
     let spawned = std::thread::Builder::new().name("rebuild".into()).spawn(move || {
         let mut watcher = watcher;
-        while let Ok(mut batch) = rx.recv() {
+        // Rebuilds after a change keep the previous search index (indexing takes longer than
+        // the rest of the build); the index is brought up to date once the editor pauses.
+        let mut index_stale = false;
+        loop {
+            let mut batch = if index_stale {
+                match rx.recv_timeout(REINDEX_AFTER) {
+                    Ok(batch) => batch,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        builder.build(&[], Build::Reindex);
+                        index_stale = false;
+                        continue;
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                }
+            } else {
+                match rx.recv() {
+                    Ok(batch) => batch,
+                    Err(_) => break,
+                }
+            };
             // Changes that arrived while the last build ran go into one build.
             while let Ok(more) = rx.try_recv() {
                 batch.extend(more);
@@ -188,7 +201,7 @@ pub fn run(options: ServeOptions) -> i32 {
             if let Err(err) = watcher.refresh() {
                 eprintln!("warning: cannot watch a new folder: {err}");
             }
-            builder.build(&batch);
+            index_stale |= builder.build(&batch, Build::Change);
         }
     });
     let stopper = shared.clone();
@@ -272,16 +285,31 @@ struct Builder {
     shared: Arc<Shared>,
     /// The warnings last printed: a rebuild prints them again only when they change.
     warnings: Vec<Diagnostic>,
-    first: bool,
 }
 
+/// Why a build runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Build {
+    /// The first build: everything, the search index included.
+    First,
+    /// Sources changed: everything but the search index, which is carried over.
+    Change,
+    /// The editor paused after changes: the same pages again, with a fresh search index. Open
+    /// tabs are not reloaded for it (the pages are the ones they show).
+    Reindex,
+}
+
+/// How long without changes before the search index is rebuilt.
+const REINDEX_AFTER: Duration = Duration::from_secs(1);
+
 impl Builder {
-    /// Builds once; `changed` are the paths that caused it (empty for the first build).
-    fn build(&mut self, changed: &[PathBuf]) {
+    /// Builds once; `changed` are the paths that caused it. Returns whether the build succeeded
+    /// with the search index carried over (so that it needs a refresh later).
+    fn build(&mut self, changed: &[PathBuf], why: Build) -> bool {
         let shared = self.shared.clone();
         let _building = shared.building.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if shared.is_stopping() {
-            return;
+            return false;
         }
         let started = Instant::now();
         let options = BuildOptions {
@@ -289,27 +317,31 @@ impl Builder {
             output: self.output.clone(),
             base_url: Some(self.base_url.clone()),
             drafts: false,
-            search_index: false,
+            search_index: if why == Build::Change { SearchIndex::KeepPrevious } else { SearchIndex::Write },
         };
         let result = site::build(&options);
         let elapsed = started.elapsed().as_secs_f64() * 1000.0;
         let cause = match changed {
-            [] if self.first => String::new(),
-            [] => " (files changed)".to_string(),
+            [] => String::new(),
             [one] => format!(" after a change to {}", display_path(one)),
             [one, rest @ ..] => format!(" after changes to {} and {} more", display_path(one), rest.len()),
         };
-        let verb = if self.first { "Built" } else { "Rebuilt" };
-        self.first = false;
         match result {
             // The terminal first, then the browser: both see the same outcome.
+            // Had the sources changed since, a rebuild is queued and will reload the tabs.
+            Ok(_) if why == Build::Reindex => {
+                eprintln!("Updated the search index in {elapsed:.0} ms");
+                false
+            }
             Ok(summary) => {
                 if self.warnings != summary.warnings {
                     eprint!("{}", render_human(&summary.warnings));
                     self.warnings = summary.warnings;
                 }
+                let verb = if why == Build::First { "Built" } else { "Rebuilt" };
                 eprintln!("{verb} {} pages in {elapsed:.0} ms{cause}", summary.pages);
                 shared.publish(None);
+                why == Build::Change
             }
             Err(BuildError::Content(diagnostics)) => {
                 eprint!("{}", render_human(&diagnostics));
@@ -318,10 +350,12 @@ impl Builder {
                     "Build failed{cause}: {kept}the browser shows these errors until a saved fix rebuilds the site."
                 );
                 shared.publish(Some(diagnostics));
+                false
             }
             Err(BuildError::Internal(message)) => {
                 eprintln!("error: {message}");
                 shared.publish(Some(vec![Diagnostic::error("internal", message)]));
+                false
             }
         }
     }

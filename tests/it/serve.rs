@@ -439,3 +439,41 @@ fn live_reload_and_overlay_in_a_browser() {
     let errors = browser.console_errors();
     assert!(errors.is_empty(), "console errors: {errors:?}");
 }
+
+/// Rebuilds after a change carry the search index over (indexing costs more than the rest of
+/// the build); once the editor pauses, the index is rebuilt without reloading the tabs.
+#[test]
+fn the_search_index_follows_after_a_pause() {
+    let site = SiteTest::typed();
+    let server = Server::start(&site);
+    let bundle = std::fs::read_dir(server.output().join("pagefind"))
+        .expect("the first build writes the search index")
+        .flatten()
+        .next()
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .into_owned();
+    let entry_path = format!("/pagefind/{bundle}/pagefind-entry.json");
+    let entry = server.get(&entry_path);
+    assert_eq!((entry.status, entry.header("content-type")), (200, Some("application/json")));
+    let fragment = std::fs::read_dir(server.output().join("pagefind").join(&bundle).join("fragment"))
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .file_name();
+    let fragment = server.get(&format!("/pagefind/{bundle}/fragment/{}", fragment.to_string_lossy()));
+    assert_eq!(fragment.header("content-type"), Some("application/octet-stream"));
+
+    let mut events = server.events();
+    events.next_state();
+    append(&site.path("content/o-stowarzyszeniu.md"), "\nSłowo kluczowe: zupełnienowesłowo.\n");
+    assert_eq!(events.next_state(), r#"{"build":2,"attempt":2,"ok":true}"#);
+    assert_eq!(server.get(&entry_path).body, entry.body, "the rebuild kept the index");
+    server.stderr_with("Updated the search index");
+    assert_ne!(server.get(&entry_path).body, entry.body, "the index was rebuilt with the new text");
+    // No reload for it: the next event is the next change's.
+    append(&site.path("content/o-stowarzyszeniu.md"), "\nJeszcze jedno zdanie.\n");
+    assert_eq!(events.next_state(), r#"{"build":3,"attempt":3,"ok":true}"#);
+}
