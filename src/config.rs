@@ -84,6 +84,9 @@ pub struct DataConfig {
     /// GeoJSON of the municipalities' boundaries (relative to the site root); required when
     /// there are `[municipality]` pages.
     pub boundaries: Option<String>,
+    /// The registry of source documents that `source = "seed:NNN"` names (relative to the site
+    /// root), e.g. `content/dane/zrodla.toml`.
+    pub sources: Option<String>,
 }
 
 /// `[map]`: the map page and the background tiles of the interactive map. Without tiles (or
@@ -142,12 +145,20 @@ pub struct ChecksConfig {
     /// A service whose `reviewed` date is older than this many months is reported. Default: 12.
     #[serde(default = "twelve")]
     pub review_max_age_months: u32,
+    /// A fact whose source is older than this many months shows its date beside it and is
+    /// listed on the completeness page. Default: 36 (three years).
+    #[serde(default = "thirty_six")]
+    pub stale_after_months: u32,
 }
 
 impl Default for ChecksConfig {
     fn default() -> Self {
-        ChecksConfig { review_max_age_months: 12 }
+        ChecksConfig { review_max_age_months: 12, stale_after_months: 36 }
     }
+}
+
+fn thirty_six() -> u32 {
+    36
 }
 
 fn twelve() -> u32 {

@@ -7,8 +7,8 @@ use std::path::Path;
 use serde_json::{Value as Json, json};
 
 use crate::schema::vocab::{
-    Audience, Category, ComplianceStatus, ForumName, LocalFact, MunicipalityType, ServiceLanguage, StrategicArea,
-    Wheelchair,
+    Audience, Category, ComplianceStatus, ForumName, LocalFact, MunicipalityType, ServiceFact, ServiceLanguage,
+    StrategicArea, Wheelchair,
 };
 
 /// Kinds `new` can scaffold: plain pages and sections, and the typed kinds.
@@ -34,20 +34,21 @@ pub fn scaffold(kind: &str) -> Option<String> {
             LocalFact::codes().iter().map(|f| format!("{f} = \"@/gminy/…/….md\"")).collect::<Vec<_>>().join("\n# ")
         ),
         "service" => format!(
-            "{common}\n[service]\ncategory = \"ops\"                 # {}\n# provider = \"\"                  # who runs it, if not the service itself\n# address = \"\"                   # only from a source; never guess\n# coordinates = [50.0, 20.0]     # [latitude, longitude], inside the municipality\n# phone = \"12 000 00 00\"          # or a list\n# email = \"\"\n# website = \"https://…\"\n# opening_hours = \"Mo-Fr 08:00-16:00\"   # OpenStreetMap syntax\n# languages = [\"pl\"]             # {}\n# audiences = [\"everyone\"]       # {}\n# wheelchair = \"yes\"             # {}\n# strategic_areas = [\"services\"] # {}\n# teryt = \"\"                     # the municipality's TERYT, as a cross-check\nsource = \"https://…\"            # required: where the facts come from\n# source_date = \"2026\"\nverified = false                 # true only if every fact was seen on an official page\n# reviewed = 2026-01-01           # when an editor last checked the facts\n# gap = \"\"                       # what is known to be missing\n",
+            "{common}\n[service]\ncategory = \"ops\"                 # {}\n# provider = \"\"                  # who runs it, if not the service itself\n# address = \"\"                   # only from a source; never guess\n# coordinates = [50.0, 20.0]     # [latitude, longitude], inside the municipality\n# phone = \"12 000 00 00\"          # or a list\n# email = \"\"\n# website = \"https://…\"\n# opening_hours = \"Mo-Fr 08:00-16:00\"   # OpenStreetMap syntax\n# languages = [\"pl\"]             # {}\n# audiences = [\"everyone\"]       # {}\n# wheelchair = \"yes\"             # {}\n# strategic_areas = [\"services\"] # {}\n# teryt = \"\"                     # the municipality's TERYT, as a cross-check\n# serves = [\"\"]                 # other municipalities it serves (folder names), e.g. a county centre\n# unconfirmed = [\"address\"]     # facts to be confirmed: {}\nverified = false                 # true only if every fact was seen on an official page\n# reviewed = 2026-01-01           # when an editor last checked the facts\n\n# Required: where the facts come from (docs/provenance.md). Leave unknown facts out.\n[[service.source]]\ntitle = \"\"                       # the page's title, as it names itself\nurl = \"https://…\"               # or seed = \"004\"\ndate = \"2026-01\"                # when the facts were true: YYYY, YYYY-MM or YYYY-MM-DD\n# approximate = true             # the date is an estimate\n# facts = [\"address\", \"phone\"]  # the facts this source backs (default: all)\n",
             codes(Category::codes()),
+            codes(ServiceFact::codes()),
             codes(ServiceLanguage::codes()),
             codes(Audience::codes()),
             codes(Wheelchair::codes()),
             codes(StrategicArea::codes())
         ),
         "forum" => format!(
-            "{common}# date = 2026-01-01\n\n[forum]\nforum = \"social-services-forum\"  # {}\n# date = 2026-01-01              # the exact day, when known\napproximate_date = \"2026\"        # otherwise the year or month (\"2026-05\")\n# date_note = \"\"                 # what is known about the date\n# place = \"\"\n# topics = [\"\"]\n# speakers = [{{ name = \"\", role = \"\", organisation = \"\" }}]\n# outcomes = [\"\"]\n# strategic_areas = [\"services\"]  # {}\n# categories = [\"ops\"]\nsource = \"\"                      # required\n",
+            "{common}# date = 2026-01-01\n\n[forum]\nforum = \"social-services-forum\"  # {}\n# date = 2026-01-01              # the exact day, when known\napproximate_date = \"2026\"        # otherwise the year or month (\"2026-05\")\n# date_note = \"\"                 # what is known about the date\n# place = \"\"\n# topics = [\"\"]\n# speakers = [{{ name = \"\", role = \"\", organisation = \"\" }}]\n# outcomes = [\"\"]\n# strategic_areas = [\"services\"]  # {}\n# categories = [\"ops\"]\nsource = \"seed:004\"              # required: a URL, \"seed:NNN\" or a table (docs/provenance.md)\n",
             codes(ForumName::codes()),
             codes(StrategicArea::codes())
         ),
         "guide" => format!(
-            "{common}# weight = 0\n\n[guide]\nneeds = [\"ops\"]                  # local facts shown with {{{{ fact }}}} in the text: {}\n# strategic_areas = [\"migration\"]\nsource = \"https://…\"            # required\n",
+            "{common}# weight = 0\n\n[guide]\nneeds = [\"ops\"]                  # local facts shown with {{{{ fact }}}} in the text: {}\n# strategic_areas = [\"migration\"]\n\n# Required: the sources of the guide's rules; the text cites each with {{{{ cite:id }}}}.\n[[guide.source]]\nid = \"\"\ntitle = \"\"\nurl = \"https://…\"\ndate = \"2026-01\"\n",
             codes(LocalFact::codes())
         ),
         "accessibility_statement" => format!(
@@ -98,6 +99,38 @@ fn one_or_many() -> Json {
 fn date() -> Json {
     json!({"type": "string", "format": "date", "description": "A TOML date, e.g. 2026-05-01"})
 }
+/// `names = { uk = "…" }`: a name per language code.
+fn names() -> Json {
+    json!({"type": "object", "additionalProperties": string()})
+}
+
+/// The `source` field: a URL / `seed:NNN` / `data:file` string, a source table, or a list of them.
+fn sources(facts: bool, ids: bool) -> Json {
+    let short = json!({"type": "string", "pattern": "^(https?://|seed:|data:)"});
+    let mut table = json!({
+        "type": "object", "additionalProperties": false,
+        "properties": {
+            "title": string(), "url": {"type": "string", "pattern": "^https?://"}, "seed": string(), "data": string(),
+            "date": {"type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"},
+            "approximate": {"type": "boolean"},
+        },
+        "oneOf": [{"required": ["url", "title"]}, {"required": ["seed"]}, {"required": ["data"]}],
+    });
+    if facts {
+        table["properties"]["facts"] = list_of(enumeration(ServiceFact::codes()));
+    }
+    if ids {
+        table["properties"]["id"] = json!({"type": "string", "pattern": "^[a-z0-9-]+$"});
+        table["required"] = json!(["id"]);
+    }
+    let entry = if ids { table.clone() } else { json!({"anyOf": [short, table]}) };
+    let mut options = vec![json!({"type": "array", "items": entry, "minItems": 1})];
+    if !ids {
+        options.extend([short, table]);
+    }
+    json!({"anyOf": options})
+}
+
 fn coordinates() -> Json {
     json!({"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2, "description": "[latitude, longitude]"})
 }
@@ -113,12 +146,13 @@ fn kind_schema(kind: &str) -> Option<Json> {
                 "teryt": {"type": "string", "pattern": "^[0-9]{7}$"},
                 "type": enumeration(MunicipalityType::codes()),
                 "county": string(),
-                "seat": object(json!({"name": string(), "coordinates": coordinates(), "verified": {"type": "boolean"}}), &["name"]),
+                "seat": object(json!({"name": string(), "coordinates": coordinates(), "verified": {"type": "boolean"}, "names": names()}), &["name"]),
+                "names": names(),
                 "area_km2": {"type": "number"},
                 "website": string(),
                 "office": object(json!({"name": string(), "address": string(), "phone": one_or_many(), "email": string(), "website": string()}), &[]),
                 "facts": object(LocalFact::codes().into_iter().map(|c| (c.to_string(), json!({"type": "string", "pattern": "^@/"}))).collect::<serde_json::Map<_, _>>().into(), &[]),
-                "source": one_or_many(),
+                "source": sources(false, false),
             }),
             &["teryt", "type", "county", "seat", "source"],
         ),
@@ -133,7 +167,9 @@ fn kind_schema(kind: &str) -> Option<Json> {
                 "wheelchair": enumeration(Wheelchair::codes()),
                 "strategic_areas": list_of(enumeration(StrategicArea::codes())),
                 "teryt": {"type": "string", "pattern": "^[0-9]{7}$"},
-                "source": one_or_many(), "source_date": string(), "verified": {"type": "boolean"}, "reviewed": date(), "gap": string(),
+                "serves": list_of(string()),
+                "unconfirmed": list_of(enumeration(ServiceFact::codes())),
+                "source": sources(true, false), "verified": {"type": "boolean"}, "reviewed": date(),
             }),
             &["category", "source", "verified"],
         ),
@@ -144,12 +180,12 @@ fn kind_schema(kind: &str) -> Option<Json> {
                 "topics": list_of(string()),
                 "speakers": list_of(object(json!({"name": string(), "role": string(), "organisation": string()}), &["name"])),
                 "outcomes": list_of(string()), "strategic_areas": list_of(enumeration(StrategicArea::codes())),
-                "categories": list_of(enumeration(Category::codes())), "source": one_or_many(),
+                "categories": list_of(enumeration(Category::codes())), "source": sources(false, false),
             }),
             &["forum", "source"],
         ),
         "guide" => object(
-            json!({"needs": list_of(enumeration(LocalFact::codes())), "strategic_areas": list_of(enumeration(StrategicArea::codes())), "source": one_or_many()}),
+            json!({"needs": list_of(enumeration(LocalFact::codes())), "strategic_areas": list_of(enumeration(StrategicArea::codes())), "source": sources(false, true)}),
             &["source"],
         ),
         "accessibility_statement" => object(

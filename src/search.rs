@@ -236,7 +236,17 @@ pub fn keywords(site: &SiteData, vocabulary: &Vocabulary, page: &Page) -> Vec<St
     if let Some(m) = municipality_of(site, page.node) {
         let polish = site.doc(m, site.default_lang()).map(|d| d.title().to_string()).unwrap_or_default();
         let local = site.doc(m, page.lang).map(|d| d.title().to_string()).unwrap_or_default();
-        for name in [&polish, &local] {
+        // The one form per language each municipality and its seat have (`names = { uk = … }`),
+        // so that "Величка" finds a Wieliczka page in every language.
+        let mut forms = vec![polish.clone(), local];
+        if let Some(municipality) =
+            site.doc(m, site.default_lang()).and_then(crate::schema::kind_of::<crate::schema::kinds::Municipality>)
+        {
+            forms.extend(municipality.names.iter().flat_map(|n| n.get_ref().values().cloned()));
+            forms.push(municipality.seat.name.clone());
+            forms.extend(municipality.seat.names.values().cloned());
+        }
+        for name in &forms {
             names.extend(words(name).map(str::to_lowercase));
             names.extend(words(&deunicode::deunicode(name)).map(str::to_lowercase));
         }

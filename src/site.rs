@@ -129,9 +129,12 @@ pub fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<LoadedS
     };
     let policy = schema::Policy {
         review_max_age_months: config.checks.review_max_age_months,
+        stale_after_months: config.checks.stale_after_months,
         today: crate::content::front_matter::ContentDate::today(),
     };
-    let facts = schema::validate(&library, boundaries.as_ref(), &policy, &diags);
+    let registry =
+        schema::load_registry(root, config.data.sources.as_deref(), config.data.boundaries.as_deref(), &diags);
+    let facts = schema::validate(&library, boundaries.as_ref(), registry, &policy, &diags);
     if !facts.municipalities.is_empty() && config.data.boundaries.is_none() {
         diags.push(
             Diagnostic::error("boundaries-not-configured", "there are [municipality] pages but no boundary file")
@@ -1081,6 +1084,7 @@ fn render_migrant_local(
         vec![
             ("content", Value::from_safe_string(site.guide_html(guide, Some(municipality), lang))),
             ("local_facts", site.guide_local_facts(guide, municipality, lang)),
+            ("sources", site.sources_view(guide, lang)),
             ("municipality", site.reference(municipality, lang)),
             ("pack", Value::from(site.migrant_pack_path(municipality, lang).map(|p| site.href(&p)))),
             ("ancestors", municipality_crumbs(site, municipality, lang, true)),
@@ -1129,6 +1133,7 @@ fn render_migrant_pack(
                     )),
                 ),
                 ("local_facts", site.guide_local_facts(g, municipality, lang)),
+                ("sources", site.sources_view(g, lang)),
             ])
         })
         .collect();
@@ -1242,8 +1247,54 @@ fn completeness_view(site: &SiteData, lang: usize) -> Value {
             Value::from_pairs([("municipality", site.reference(*m, lang)), ("cells", cells)])
         })
         .collect();
+    let services: Value = site
+        .facts
+        .municipalities
+        .iter()
+        .map(|&m| {
+            let items: Vec<Value> = site
+                .facts
+                .services_of
+                .get(&m)
+                .into_iter()
+                .flatten()
+                .filter_map(|&s| {
+                    let service = site.service(s)?;
+                    let missing: Vec<Value> = site
+                        .missing_facts(service)
+                        .into_iter()
+                        .map(|f| Value::from(site.label(lang, &f.label_key())))
+                        .collect();
+                    let old: Vec<Value> = site
+                        .old_facts(s, service)
+                        .into_iter()
+                        .map(|(f, d)| {
+                            Value::from(format!(
+                                "{} ({})",
+                                site.label(lang, &f.label_key()),
+                                site.partial_date_text(lang, d, false)
+                            ))
+                        })
+                        .collect();
+                    let unconfirmed: Vec<Value> =
+                        service.unconfirmed.iter().map(|f| Value::from(site.label(lang, &f.label_key()))).collect();
+                    if missing.is_empty() && old.is_empty() && unconfirmed.is_empty() {
+                        return None;
+                    }
+                    Some(Value::from_pairs([
+                        ("service", site.reference(s, lang)),
+                        ("missing", Value::from(missing)),
+                        ("old", Value::from(old)),
+                        ("unconfirmed", Value::from(unconfirmed)),
+                    ]))
+                })
+                .collect();
+            Value::from_pairs([("municipality", site.reference(m, lang)), ("services", Value::from(items))])
+        })
+        .collect();
     let title = site.label(lang, "completeness-title");
     Value::from_pairs([
+        ("services", services),
         ("title", Value::from(title)),
         ("path", Value::from(site.href(&completeness_path(site, lang)))),
         ("description", Value::from(())),

@@ -5,9 +5,12 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 use toml::value::Datetime;
 
+use std::collections::BTreeMap;
+
+use super::provenance::Sources;
 use super::vocab::{
-    Audience, Category, ComplianceStatus, ForumName, LocalFact, MunicipalityType, ServiceLanguage, StrategicArea,
-    Wheelchair,
+    Audience, Category, ComplianceStatus, ForumName, LocalFact, MunicipalityType, ServiceFact, ServiceLanguage,
+    StrategicArea, Wheelchair,
 };
 
 /// A string or a list of strings (`source = "…"` or `source = ["…", "…"]`).
@@ -45,7 +48,11 @@ pub struct Municipality {
     /// The services that supply the local facts of the migrant guides, as `@/` paths.
     #[serde(default)]
     pub facts: LocalFacts,
-    pub source: Spanned<OneOrMany>,
+    /// The municipality's name in other languages (`names = { uk = "Величка" }`): one form,
+    /// used on every page of that language.
+    #[serde(default)]
+    pub names: Option<Spanned<BTreeMap<String, String>>>,
+    pub source: Spanned<Sources>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -57,6 +64,9 @@ pub struct Seat {
     /// False when the seat's name or point comes from a secondary source.
     #[serde(default = "yes")]
     pub verified: bool,
+    /// The seat's name in other languages.
+    #[serde(default)]
+    pub names: BTreeMap<String, String>,
 }
 
 fn yes() -> bool {
@@ -120,16 +130,18 @@ pub struct Service {
     pub strategic_areas: Vec<StrategicArea>,
     /// TERYT of the municipality, when given: must be the folder's municipality.
     pub teryt: Option<Spanned<String>>,
-    /// Where the facts come from: URLs or document titles.
-    pub source: Spanned<OneOrMany>,
-    /// How old the source is, in words, when it has no exact date ("2023", "about 2014").
-    pub source_date: Option<String>,
+    /// Other municipalities the service serves (their folder names), e.g. a county centre.
+    #[serde(default)]
+    pub serves: Vec<Spanned<String>>,
+    /// Where the facts come from: typed sources with their dates (docs/provenance.md).
+    pub source: Spanned<Sources>,
+    /// Facts given but to be confirmed (two sources disagree, or the source is weak).
+    #[serde(default)]
+    pub unconfirmed: Vec<ServiceFact>,
     /// True when every fact was seen on an official page.
     pub verified: bool,
     /// When an editor last checked the facts.
     pub reviewed: Option<Spanned<Datetime>>,
-    /// Facts known to be missing, in words (shown to editors).
-    pub gap: Option<String>,
 }
 
 /// `[forum]` on a page in `content/forum/`.
@@ -153,7 +165,7 @@ pub struct Forum {
     pub strategic_areas: Vec<StrategicArea>,
     #[serde(default)]
     pub categories: Vec<Category>,
-    pub source: Spanned<OneOrMany>,
+    pub source: Spanned<Sources>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -173,7 +185,8 @@ pub struct Guide {
     pub needs: Vec<Spanned<LocalFact>>,
     #[serde(default)]
     pub strategic_areas: Vec<StrategicArea>,
-    pub source: Spanned<OneOrMany>,
+    /// The sources of the guide's rules, each with an `id` the text cites (`{{ cite:id }}`).
+    pub source: Spanned<Sources>,
 }
 
 /// `[accessibility_statement]`: the statement required of Polish public bodies.

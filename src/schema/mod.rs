@@ -7,6 +7,7 @@
 pub mod geo;
 pub mod kinds;
 pub mod opening_hours;
+pub mod provenance;
 pub mod vocab;
 
 use std::any::Any;
@@ -24,7 +25,8 @@ use crate::content::{Doc, Library, NodeId};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use geo::Boundaries;
 use kinds::{AccessibilityStatement, Forum, Guide, Municipality, OneOrMany, Service};
-use vocab::LocalFact;
+use provenance::{Registry, ResolvedSource, SourceRules, Sources};
+use vocab::{LocalFact, ServiceFact};
 
 /// Names of the kind tables, as written in front matter.
 pub const KIND_NAMES: &[&str] = &["municipality", "service", "forum", "guide", "accessibility_statement"];
@@ -81,9 +83,10 @@ fn typed<T: DeserializeOwned + Send + Sync + 'static>(
                     }
                     _ => false,
                 };
-                let hint = unknown
-                    .as_ref()
-                    .map(|_| "check the spelling against the list above; free data belongs in [extra]".to_string());
+                let hint = unknown.as_ref().map(|field| match field.as_str() {
+                    "gap" | "source_date" => "`gap` and `source_date` are gone: leave an unknown fact out (the page then says it is not yet known) and give the date in the source: [[service.source]] title = \"…\" url = \"…\" date = \"2023-05\" (docs/provenance.md)".to_string(),
+                    _ => "check the spelling against the list above; free data belongs in [extra]".to_string(),
+                });
                 problems.push(FieldProblem { message: tidy_serde_message(&message), span, hint });
                 if !removed {
                     return Err(problems);
@@ -131,6 +134,43 @@ pub struct Facts {
     pub statement: Option<NodeId>,
     /// Municipality × local fact: present, unverified, stale or missing.
     pub completeness: Vec<(NodeId, Vec<(LocalFact, FactState)>)>,
+    /// Service → the other municipalities it serves (`serves = […]`).
+    pub serves: BTreeMap<NodeId, Vec<NodeId>>,
+    /// The resolved sources of each typed document: (node, language of the file that has them).
+    pub sources: BTreeMap<(NodeId, usize), Vec<ResolvedSource>>,
+    /// The source documents and data files sources may name.
+    pub registry: Registry,
+    /// The settings the views need: today, and the age after which a fact shows its date.
+    pub today: (i32, u8, u8),
+    pub stale_after_months: u32,
+}
+
+impl Facts {
+    /// The sources of a node's typed table: a translation's own (forum pages), else the Polish ones.
+    pub fn sources_of(&self, node: NodeId, lang: usize, default: usize) -> &[ResolvedSource] {
+        self.sources.get(&(node, lang)).or_else(|| self.sources.get(&(node, default))).map_or(&[], Vec::as_slice)
+    }
+
+    /// The newest date among the sources backing `fact`, and whether it is an estimate.
+    pub fn fact_date(&self, sources: &[ResolvedSource], fact: ServiceFact) -> Option<(provenance::PartialDate, bool)> {
+        sources.iter().filter(|s| s.backs(fact)).filter_map(|s| s.date.map(|d| (d, s.approximate))).max()
+    }
+
+    /// Whether a fact's newest source is older than the stale limit.
+    pub fn is_stale(&self, date: provenance::PartialDate) -> bool {
+        provenance::months_between(date.latest_day(), self.today) > self.stale_after_months
+    }
+
+    /// Services listed on a municipality's page: its own, then those of others that serve it.
+    pub fn services_for(&self, municipality: NodeId) -> Vec<NodeId> {
+        let mut out = self.services_of.get(&municipality).cloned().unwrap_or_default();
+        for (&service, served) in &self.serves {
+            if served.contains(&municipality) {
+                out.push(service);
+            }
+        }
+        out
+    }
 }
 
 /// The state of one local fact of one municipality, for the data-completeness report.
@@ -186,8 +226,32 @@ pub fn completeness(library: &Library, facts: &Facts, policy: &Policy) -> Vec<(N
 pub struct Policy {
     /// A service not reviewed for longer than this many months is reported.
     pub review_max_age_months: u32,
+    /// A fact whose source is older than this is shown with its date.
+    pub stale_after_months: u32,
     /// Today, for "reviewed in the future" and review age.
     pub today: (i32, u8, u8),
+}
+
+/// Loads the registry of source documents (`[data] sources`) and lists the data folder.
+pub fn load_registry(root: &Path, sources: Option<&str>, _boundaries: Option<&str>, diags: &Diagnostics) -> Registry {
+    let data_dir = root.join("content").join("dane");
+    let path = sources.map(|s| root.join(s));
+    match Registry::load(path.as_deref(), &data_dir) {
+        Ok(r) => r,
+        Err((message, span)) => {
+            let file = sources.unwrap_or("config.toml");
+            let location = match (&span, path.as_deref().and_then(|p| std::fs::read_to_string(p).ok())) {
+                (Some(span), Some(text)) => Location::from_span(Path::new(file), &text, span.clone()),
+                _ => Location::file(file),
+            };
+            diags.push(
+                Diagnostic::error("sources-registry-invalid", message)
+                    .at(location)
+                    .hint("each [seed.NNN] has title, and optionally publisher, date (YYYY-MM-DD) and url"),
+            );
+            Registry::default()
+        }
+    }
 }
 
 /// The location of a field of the document's kind table (its spans are relative to the TOML).
@@ -203,9 +267,16 @@ fn kind_location(doc: &Doc) -> Location {
 }
 
 /// Validates every typed page, alone and against the others. Errors and warnings go to `diags`.
-pub fn validate(library: &Library, boundaries: Option<&Boundaries>, policy: &Policy, diags: &Diagnostics) -> Facts {
+pub fn validate(
+    library: &Library,
+    boundaries: Option<&Boundaries>,
+    registry: Registry,
+    policy: &Policy,
+    diags: &Diagnostics,
+) -> Facts {
     let default = library.default_lang;
-    let mut facts = Facts::default();
+    let mut facts =
+        Facts { registry, today: policy.today, stale_after_months: policy.stale_after_months, ..Facts::default() };
     for (id, node) in library.nodes.iter().enumerate() {
         for (lang, doc) in node.docs.iter().enumerate() {
             let Some(doc) = doc else { continue };
@@ -280,18 +351,62 @@ pub fn validate(library: &Library, boundaries: Option<&Boundaries>, policy: &Pol
         let municipality = kind_of::<Municipality>(doc).expect("checked kind");
         let local = check_municipality(library, doc, municipality, boundaries, diags);
         facts.local.insert(m, local);
+        check_names(library, m, municipality, diags);
+        let resolved = check_sources(doc, &municipality.source, &facts.registry, SourceRules::PAGE, policy, diags);
+        facts.sources.insert((m, default), resolved);
     }
+    let slugs: BTreeMap<String, NodeId> = facts
+        .municipalities
+        .iter()
+        .filter_map(|&m| {
+            Some((library.nodes[m].docs[default].as_ref()?.file.parent()?.file_name()?.to_str()?.to_string(), m))
+        })
+        .collect();
     for (&service_id, &m) in &facts.municipality_of {
         let doc = library.nodes[service_id].docs[default].as_ref().expect("services have a Polish file");
         let service = kind_of::<Service>(doc).expect("checked kind");
         let muni_doc = library.nodes[m].docs[default].as_ref().expect("checked");
         let municipality = kind_of::<Municipality>(muni_doc).expect("checked kind");
         check_service(doc, service, muni_doc, municipality, boundaries, policy, diags);
+        let resolved = check_sources(doc, &service.source, &facts.registry, SourceRules::SERVICE, policy, diags);
+        facts.sources.insert((service_id, default), resolved);
+        let mut served = Vec::new();
+        for name in &service.serves {
+            match slugs.get(name.get_ref()) {
+                Some(&other) if other == m => diags.push(
+                    Diagnostic::error(
+                        "serves-own-municipality",
+                        format!("`{}` is this service's own municipality", name.get_ref()),
+                    )
+                    .at(location(doc, name.span()))
+                    .hint("list only the other municipalities it serves"),
+                ),
+                Some(&other) if served.contains(&other) => diags.push(
+                    Diagnostic::error("serves-duplicate", format!("`{}` is listed twice", name.get_ref()))
+                        .at(location(doc, name.span())),
+                ),
+                Some(&other) => served.push(other),
+                None => diags.push(
+                    Diagnostic::error("serves-unknown", format!("there is no municipality `{}`", name.get_ref()))
+                        .at(location(doc, name.span()))
+                        .hint(format!(
+                            "write folder names of content/gminy/: {}",
+                            slugs.keys().cloned().collect::<Vec<_>>().join(", ")
+                        )),
+                ),
+            }
+        }
+        if !served.is_empty() {
+            facts.serves.insert(service_id, served);
+        }
     }
     for (id, node) in library.nodes.iter().enumerate() {
-        for doc in node.docs.iter().flatten() {
+        for (lang, doc) in node.docs.iter().enumerate() {
+            let Some(doc) = doc else { continue };
             if let Some(forum) = kind_of::<Forum>(doc) {
                 check_forum(doc, forum, diags);
+                let resolved = check_sources(doc, &forum.source, &facts.registry, SourceRules::PAGE, policy, diags);
+                facts.sources.insert((id, lang), resolved);
             }
             if let Some(statement) = kind_of::<AccessibilityStatement>(doc) {
                 check_statement(doc, statement, policy, diags);
@@ -300,7 +415,9 @@ pub fn validate(library: &Library, boundaries: Option<&Boundaries>, policy: &Pol
         if let Some(doc) = node.docs[default].as_ref()
             && let Some(guide) = kind_of::<Guide>(doc)
         {
-            check_guide(library, id, guide, diags);
+            let resolved = check_sources(doc, &guide.source, &facts.registry, SourceRules::GUIDE, policy, diags);
+            check_guide(library, id, guide, &resolved, diags);
+            facts.sources.insert((id, default), resolved);
         }
     }
     report_gaps(library, &facts, diags);
@@ -342,7 +459,6 @@ fn check_municipality(
         check_email(doc, office.email.as_ref(), diags);
         check_phones(doc, office.phone.as_ref(), diags);
     }
-    check_sources(doc, &municipality.source, diags);
     let mut local = BTreeMap::new();
     for fact in LocalFact::ALL {
         let Some(reference) = municipality.facts.get(*fact) else { continue };
@@ -454,7 +570,6 @@ fn check_service(
     check_phones(doc, service.phone.as_ref(), diags);
     check_email(doc, service.email.as_ref(), diags);
     check_url(doc, service.website.as_ref(), diags);
-    check_sources(doc, &service.source, diags);
     if let Some(hours) = &service.opening_hours
         && let Err(err) = opening_hours::parse(hours.get_ref())
     {
@@ -503,10 +618,7 @@ fn check_service(
         diags.push(
             Diagnostic::warning("unverified", "facts not confirmed on an official page (verified = false)")
                 .at(kind_location(doc))
-                .hint(match &service.gap {
-                    Some(gap) => format!("known gap: {gap}"),
-                    None => "confirm the facts on the institution's or the municipality's official site".into(),
-                }),
+                .hint("confirm the facts on the institution's or the municipality's official site"),
         );
     }
 }
@@ -546,7 +658,6 @@ fn check_forum(doc: &Doc, forum: &Forum, diags: &Diagnostics) {
             );
         }
     }
-    check_sources(doc, &forum.source, diags);
 }
 
 fn check_statement(doc: &Doc, statement: &AccessibilityStatement, policy: &Policy, diags: &Diagnostics) {
@@ -580,43 +691,137 @@ fn check_statement(doc: &Doc, statement: &AccessibilityStatement, policy: &Polic
     }
 }
 
-/// `{{ fact }}` placeholders in a body: (fact code, byte range in the body).
-pub fn placeholders(body: &str) -> Vec<(String, Range<usize>)> {
+/// What a `{{ … }}` in a guide's text is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Placeholder {
+    /// `{{ ops }}`: a local fact (the name may still be unknown; validation says so).
+    Fact(String),
+    /// `{{ cite:udsc-ukr }}`: a citation of one of the guide's sources.
+    Cite(String),
+    /// Anything else between `{{` and `}}` (`{{ 7*7 }}`, `{{ ops | safe }}`).
+    Malformed(String),
+}
+
+/// Every `{{ … }}` in a body, with its byte range in the body.
+pub fn placeholders(body: &str) -> Vec<(Placeholder, Range<usize>)> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(start) = body[from..].find("{{").map(|i| from + i) {
         let Some(end) = body[start..].find("}}").map(|i| start + i + 2) else { break };
-        let name = body[start + 2..end - 2].trim();
-        if !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
-            out.push((name.to_string(), start..end));
-        }
+        let inner = body[start + 2..end - 2].trim();
+        let name_like =
+            |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let token = match inner.strip_prefix("cite:").map(str::trim) {
+            Some(id) if name_like(id) => Placeholder::Cite(id.to_string()),
+            Some(_) => Placeholder::Malformed(inner.to_string()),
+            None if name_like(inner) => Placeholder::Fact(inner.to_string()),
+            None => Placeholder::Malformed(inner.to_string()),
+        };
+        out.push((token, start..end));
         from = end;
     }
     out
 }
 
-fn check_guide(library: &Library, id: NodeId, guide: &Guide, diags: &Diagnostics) {
+/// The `##` sections of a Markdown body (outside code fences): (heading line start, end).
+pub fn h2_sections(body: &str) -> Vec<Range<usize>> {
+    let mut starts = Vec::new();
+    let mut in_fence = false;
+    let mut pos = 0;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+        } else if !in_fence && trimmed.starts_with("## ") {
+            starts.push(pos);
+        }
+        pos += line.len();
+    }
+    starts.iter().enumerate().map(|(i, &s)| s..starts.get(i + 1).copied().unwrap_or(body.len())).collect()
+}
+
+fn check_guide(library: &Library, id: NodeId, guide: &Guide, sources: &[ResolvedSource], diags: &Diagnostics) {
     let needs: Vec<LocalFact> = guide.needs.iter().map(|n| *n.get_ref()).collect();
+    let ids: Vec<&str> = sources.iter().filter_map(|s| s.id.as_deref()).collect();
+    let mut cited: Vec<String> = Vec::new();
     for doc in library.nodes[id].docs.iter().flatten() {
-        for (name, range) in placeholders(doc.body()) {
-            let at =
-                Location::from_span(&doc.file, &doc.text, doc.body_offset + range.start..doc.body_offset + range.end);
-            match LocalFact::from_code(&name) {
-                None => diags.push(
-                    Diagnostic::error("placeholder-unknown", format!("`{{{{ {name} }}}}` is not a local fact"))
-                        .at(at)
-                        .hint(format!("local facts: {}", LocalFact::codes().join(", "))),
+        let found = placeholders(doc.body());
+        let at = |range: &Range<usize>| {
+            Location::from_span(&doc.file, &doc.text, doc.body_offset + range.start..doc.body_offset + range.end)
+        };
+        for (token, range) in &found {
+            match token {
+                Placeholder::Malformed(text) => diags.push(
+                    Diagnostic::error("placeholder-invalid", format!("`{{{{ {text} }}}}` is not a placeholder"))
+                        .at(at(range))
+                        .hint(format!(
+                            "a guide may use {{{{ fact }}}} with a local fact ({}) or {{{{ cite:source-id }}}}",
+                            LocalFact::codes().join(", ")
+                        )),
                 ),
-                Some(fact) if !needs.contains(&fact) => diags.push(
-                    Diagnostic::error(
-                        "placeholder-not-needed",
-                        format!("`{{{{ {name} }}}}` is not listed in [guide] needs"),
-                    )
-                    .at(at)
-                    .hint(format!("add \"{name}\" to needs, so that missing facts are reported")),
-                ),
-                Some(_) => {}
+                Placeholder::Fact(name) => match LocalFact::from_code(name) {
+                    None => diags.push(
+                        Diagnostic::error("placeholder-unknown", format!("`{{{{ {name} }}}}` is not a local fact"))
+                            .at(at(range))
+                            .hint(format!("local facts: {}", LocalFact::codes().join(", "))),
+                    ),
+                    Some(fact) if !needs.contains(&fact) => diags.push(
+                        Diagnostic::error(
+                            "placeholder-not-needed",
+                            format!("`{{{{ {name} }}}}` is not listed in [guide] needs"),
+                        )
+                        .at(at(range))
+                        .hint(format!("add \"{name}\" to needs, so that missing facts are reported")),
+                    ),
+                    Some(_) => {}
+                },
+                Placeholder::Cite(source) => {
+                    if ids.contains(&source.as_str()) {
+                        cited.push(source.clone());
+                    } else if !sources.is_empty() || guide.source.get_ref().items.is_empty() {
+                        diags.push(
+                            Diagnostic::error(
+                                "cite-unknown",
+                                format!("`{{{{ cite:{source} }}}}` names no source of this guide"),
+                            )
+                            .at(at(range))
+                            .hint(format!("the guide's source ids: {}", ids.join(", "))),
+                        );
+                    }
+                }
             }
+        }
+        // A rule needs a source on the page: every section cites one, or shows a local contact
+        // where the reader can ask.
+        for section in h2_sections(doc.body()) {
+            let backed = found.iter().any(|(token, range)| {
+                section.contains(&range.start) && matches!(token, Placeholder::Cite(_) | Placeholder::Fact(_))
+            });
+            if !backed {
+                let heading_end = doc.body()[section.clone()].find('\n').map_or(section.end, |i| section.start + i);
+                diags.push(
+                    Diagnostic::error("guide-section-unsourced", format!(
+                        "the section `{}` cites no source and names no local contact",
+                        doc.body()[section.start..heading_end].trim_start_matches('#').trim()
+                    ))
+                    .at(at(&(section.start..heading_end)))
+                    .hint("cite the source of each rule with {{ cite:id }}, or send the reader to a local contact such as {{ municipal-office }}"),
+                );
+            }
+        }
+    }
+    for source in sources {
+        if let Some(sid) = &source.id
+            && !cited.contains(sid)
+        {
+            diags.push(
+                Diagnostic::error("source-uncited", format!("the source `{sid}` is not cited in the text"))
+                    .at(location(
+                        library.nodes[id].docs[library.default_lang].as_ref().unwrap_or(library.nodes[id].any_doc()),
+                        guide.source.span(),
+                    ))
+                    .hint(format!("cite it with {{{{ cite:{sid} }}}} after the rule it backs, or remove it")),
+            );
         }
     }
     if library.nodes[id].is_section {
@@ -625,7 +830,6 @@ fn check_guide(library: &Library, id: NodeId, guide: &Guide, diags: &Diagnostics
             Diagnostic::error("kind-placement", "[guide] belongs on a page, not on a section").at(kind_location(doc)),
         );
     }
-    check_sources(library.nodes[id].any_doc(), &guide.source, diags);
 }
 
 /// Missing local facts that a guide needs: reported as warnings, one per municipality and fact.
@@ -714,20 +918,64 @@ fn check_url(doc: &Doc, url: Option<&Spanned<String>>, diags: &Diagnostics) {
     }
 }
 
-fn check_sources(doc: &Doc, source: &Spanned<OneOrMany>, diags: &Diagnostics) {
-    let items = source.get_ref().items();
-    if items.is_empty() || items.iter().any(|s| s.trim().is_empty()) {
-        diags.push(
-            Diagnostic::error("source-missing", "every fact needs a source")
-                .at(location(doc, source.span()))
-                .hint("give the URL or the title of the document the facts come from"),
-        );
+/// Resolves a kind's `source` field; every problem is reported at the line of its source.
+fn check_sources(
+    doc: &Doc,
+    source: &Spanned<Sources>,
+    registry: &Registry,
+    rules: SourceRules,
+    policy: &Policy,
+    diags: &Diagnostics,
+) -> Vec<ResolvedSource> {
+    let (resolved, problems) = provenance::resolve(source.get_ref(), registry, rules, policy.today);
+    for p in problems {
+        let at = location(doc, p.span.unwrap_or_else(|| source.span()));
+        let d = if p.warning { Diagnostic::warning(p.code, p.message) } else { Diagnostic::error(p.code, p.message) };
+        diags.push(d.at(at).hint(p.hint));
     }
-    for item in items {
-        if item.starts_with("http") && !item.starts_with("http://") && !item.starts_with("https://") {
+    resolved
+}
+
+/// The line of `title = …` in a file's front matter.
+fn title_location(doc: &Doc) -> Location {
+    let line = doc.text[..doc.body_offset]
+        .lines()
+        .position(|l| l.trim_start().starts_with("title") && l.contains('='))
+        .map_or(1, |i| i + 1);
+    Location::from_line(&doc.file, &doc.text, line)
+}
+
+/// A municipality's names in other languages: known languages only, and the translation's
+/// title must be that name, so that one form is used on every page.
+fn check_names(library: &Library, m: NodeId, municipality: &Municipality, diags: &Diagnostics) {
+    let node = &library.nodes[m];
+    let doc = node.docs[library.default_lang].as_ref().expect("municipalities have a Polish file");
+    let Some(names) = &municipality.names else { return };
+    for (code, name) in names.get_ref() {
+        let Some(lang) = library.langs.iter().position(|l| l == code) else {
             diags.push(
-                Diagnostic::error("url-invalid", format!("`{item}` is not a web address"))
-                    .at(location(doc, source.span())),
+                Diagnostic::error(
+                    "name-language-unknown",
+                    format!("names.{code}: `{code}` is not a language of the site"),
+                )
+                .at(location(doc, names.span()))
+                .hint(format!("languages: {}", library.langs.join(", "))),
+            );
+            continue;
+        };
+        if let Some(translation) = node.docs[lang].as_ref()
+            && translation.title() != name
+        {
+            diags.push(
+                Diagnostic::error(
+                    "name-mismatch",
+                    format!(
+                        "the title `{}` differs from names.{code} = `{name}` in the Polish file",
+                        translation.title()
+                    ),
+                )
+                .at(title_location(translation))
+                .hint("a municipality has one name per language: use the same form in both places"),
             );
         }
     }
@@ -786,8 +1034,21 @@ mod tests {
 
     #[test]
     fn placeholders_are_found() {
-        let found = placeholders("Idź do {{ ops }} lub {{migrant-point}}. {{ Nie }} {{");
-        assert_eq!(found.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["ops", "migrant-point"]);
+        let found: Vec<_> = placeholders("Idź do {{ ops }} lub {{migrant-point}}. {{ Nie }} {{ cite:udsc }} {{")
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                Placeholder::Fact("ops".into()),
+                Placeholder::Fact("migrant-point".into()),
+                Placeholder::Malformed("Nie".into()),
+                Placeholder::Cite("udsc".into()),
+            ]
+        );
+        let sections = h2_sections("intro\n## A\ntext\n```\n## not\n```\n## B\nmore\n");
+        assert_eq!(sections.len(), 2);
     }
 
     #[test]

@@ -61,6 +61,29 @@ vocabulary!(
         LegalAid = "legal-aid",
         SocialEconomy = "social-economy",
         PublicOffice = "public-office",
+        /// Ośrodek or punkt interwencji kryzysowej, support for victims of violence.
+        CrisisIntervention = "crisis-intervention",
+        /// Środowiskowy dom samopomocy (day support for adults with mental disorders).
+        SelfHelpHome = "self-help-home",
+        /// A food bank or food aid point.
+        FoodAid = "food-aid",
+    }
+);
+
+vocabulary!(
+    /// The facts of a service that a source backs, that may be missing, or that are to be
+    /// confirmed (`unconfirmed = ["address"]`).
+    ServiceFact, "service-fact", {
+        Name = "name",
+        Operator = "operator",
+        Address = "address",
+        Phone = "phone",
+        Email = "email",
+        Website = "website",
+        Hours = "hours",
+        Coordinates = "coordinates",
+        /// The districts (dzielnice) a branch serves.
+        Districts = "districts",
     }
 );
 
@@ -163,6 +186,12 @@ vocabulary!(
     }
 );
 
+impl ServiceFact {
+    /// The contact facts whose absence the generator reports (from the fields left out).
+    pub const CONTACT: &'static [ServiceFact] =
+        &[ServiceFact::Address, ServiceFact::Phone, ServiceFact::Email, ServiceFact::Website, ServiceFact::Hours];
+}
+
 /// Every vocabulary's UI-string keys, for the check that the theme labels them all.
 pub fn all_label_keys() -> Vec<String> {
     let mut keys = Vec::new();
@@ -175,6 +204,8 @@ pub fn all_label_keys() -> Vec<String> {
     keys.extend(LocalFact::ALL.iter().map(|v| v.label_key()));
     keys.extend(ForumName::ALL.iter().map(|v| v.label_key()));
     keys.extend(ComplianceStatus::ALL.iter().map(|v| v.label_key()));
+    keys.extend(ServiceFact::ALL.iter().map(|v| v.label_key()));
+    keys.extend(ServiceFact::CONTACT.iter().map(|v| format!("missing-{}", v.code())));
     keys
 }
 

@@ -8,10 +8,11 @@ use serde_json::json;
 
 use super::views::SiteData;
 use crate::content::NodeId;
-use crate::schema::kinds::{Forum, Guide, Municipality, OneOrMany, Service};
+use crate::schema::kinds::{Forum, Guide, Municipality, Service};
 use crate::schema::opening_hours;
-use crate::schema::vocab::LocalFact;
-use crate::schema::{kind_of, ymd};
+use crate::schema::provenance::{PartialDate, ResolvedSource, SourceKind};
+use crate::schema::vocab::{LocalFact, ServiceFact};
+use crate::schema::{Placeholder, kind_of, ymd};
 
 /// A service's phone numbers as a list (none: empty).
 fn phones(s: &Service) -> Value {
@@ -53,13 +54,106 @@ impl SiteData {
         })
     }
 
-    fn sources(source: &OneOrMany) -> Value {
-        source
-            .items()
-            .into_iter()
-            .map(|s| {
-                let url = (s.starts_with("https://") || s.starts_with("http://")).then_some(s);
-                Value::from_pairs([("text", Value::from(s)), ("url", Value::from(url))])
+    /// "maj 2023", "9 maja 2024", "2014" in `lang`, with "ok." before an estimate.
+    pub fn partial_date_text(&self, lang: usize, date: PartialDate, approximate: bool) -> String {
+        let code = self.lang_code(lang);
+        let year = date.year.to_string();
+        let text = match (date.month, date.day) {
+            (Some(m), Some(d)) => self
+                .locales
+                .format_date(code, (date.year, m, d), crate::i18n::DateStyle::Long)
+                .unwrap_or_else(|| date.iso()),
+            (Some(m), None) => self
+                .locales
+                .message(
+                    code,
+                    "date-month-year",
+                    &[("month", self.label(lang, &format!("month-{m}")).into()), ("year", year.into())],
+                )
+                .unwrap_or_else(|_| date.iso()),
+            _ => self.locales.message(code, "date-year", &[("year", year.into())]).unwrap_or_else(|_| date.iso()),
+        };
+        if approximate {
+            self.locales.message(code, "date-approximate", &[("date", text.clone().into())]).unwrap_or(text)
+        } else {
+            text
+        }
+    }
+
+    /// The sources of a typed page, as readers see them: numbered, titled, linked, dated.
+    pub fn sources_view(&self, node: NodeId, lang: usize) -> Value {
+        let sources = self.facts.sources_of(node, lang, self.default_lang());
+        sources.iter().enumerate().map(|(i, s)| self.source_view(lang, i + 1, s)).collect()
+    }
+
+    fn source_view(&self, lang: usize, number: usize, s: &ResolvedSource) -> Value {
+        let url = s.url.as_ref().map(|u| if s.kind == SourceKind::Data { self.href(u) } else { u.clone() });
+        Value::from_pairs([
+            ("number", Value::from(number)),
+            ("id", Value::from(s.id.as_deref())),
+            (
+                "kind",
+                Value::from(match s.kind {
+                    SourceKind::Url => "url",
+                    SourceKind::Seed => "seed",
+                    SourceKind::Data => "data",
+                }),
+            ),
+            ("title", Value::from(s.title.as_str())),
+            ("lang", Value::from(s.lang.as_str())),
+            ("publisher", Value::from(s.publisher.as_deref())),
+            ("url", Value::from(url)),
+            ("date", Value::from(s.date.map(|d| d.iso()))),
+            ("date_text", Value::from(s.date.map(|d| self.partial_date_text(lang, d, s.approximate)))),
+            ("stale", Value::from(s.date.is_some_and(|d| self.facts.is_stale(d)))),
+            ("facts", s.facts.iter().map(|f| self.term(lang, f.label_key(), f.code())).collect()),
+        ])
+    }
+
+    /// Per fact of a service: the date to show beside it when its source is old, and whether
+    /// it is to be confirmed. Keys are the fact codes (`address`, `phone`, …).
+    fn fact_notes(&self, node: NodeId, lang: usize, s: &Service) -> Value {
+        let sources = self.facts.sources_of(node, lang, self.default_lang());
+        Value::from_pairs(ServiceFact::ALL.iter().map(|&fact| {
+            let old = self
+                .facts
+                .fact_date(sources, fact)
+                .filter(|(d, _)| self.facts.is_stale(*d))
+                .map(|(d, approximate)| self.partial_date_text(lang, d, approximate));
+            let note = Value::from_pairs([
+                ("old_date", Value::from(old)),
+                ("unconfirmed", Value::from(s.unconfirmed.contains(&fact))),
+            ]);
+            (fact.code(), note)
+        }))
+    }
+
+    /// The contact facts a service lacks, as `{code, label}` in the reader's language.
+    pub fn missing_facts(&self, s: &Service) -> Vec<ServiceFact> {
+        ServiceFact::CONTACT
+            .iter()
+            .copied()
+            .filter(|f| match f {
+                ServiceFact::Address => s.address.is_none(),
+                ServiceFact::Phone => s.phone.is_none(),
+                ServiceFact::Email => s.email.is_none(),
+                ServiceFact::Website => s.website.is_none(),
+                ServiceFact::Hours => s.opening_hours.is_none(),
+                _ => false,
+            })
+            .collect()
+    }
+
+    /// The contact facts of a service whose newest source is older than the stale limit.
+    pub fn old_facts(&self, node: NodeId, s: &Service) -> Vec<(ServiceFact, PartialDate)> {
+        let missing = self.missing_facts(s);
+        let sources = self.facts.sources_of(node, self.default_lang(), self.default_lang());
+        ServiceFact::CONTACT
+            .iter()
+            .copied()
+            .filter(|f| !missing.contains(f))
+            .filter_map(|f| {
+                self.facts.fact_date(sources, f).filter(|(d, _)| self.facts.is_stale(*d)).map(|(d, _)| (f, d))
             })
             .collect()
     }
@@ -125,6 +219,12 @@ impl SiteData {
             ])
         });
         let municipality = self.facts.municipality_of.get(&node).map(|&m| self.reference(m, lang));
+        let served: Vec<Value> = self
+            .facts
+            .serves
+            .get(&node)
+            .map(|list| list.iter().map(|&m| self.reference(m, lang)).collect())
+            .unwrap_or_default();
         Value::from_pairs([
             ("category", self.category(lang, s)),
             ("provider", Value::from(s.provider.as_deref())),
@@ -138,12 +238,35 @@ impl SiteData {
             ("audiences", s.audiences.iter().map(|a| self.term(lang, a.label_key(), a.code())).collect()),
             ("wheelchair", Value::from(s.wheelchair.map(|w| self.term(lang, w.label_key(), w.code())))),
             ("areas", s.strategic_areas.iter().map(|a| self.term(lang, a.label_key(), a.code())).collect()),
-            ("sources", Self::sources(s.source.get_ref())),
-            ("source_date", Value::from(s.source_date.as_deref())),
+            ("sources", self.sources_view(node, lang)),
+            ("notes", self.fact_notes(node, lang, s)),
+            (
+                "missing",
+                self.missing_facts(s)
+                    .into_iter()
+                    .map(|f| {
+                        Value::from_pairs([
+                            ("code", Value::from(f.code())),
+                            ("label", Value::from(self.label(lang, &format!("missing-{}", f.code())))),
+                        ])
+                    })
+                    .collect(),
+            ),
+            ("unconfirmed", s.unconfirmed.iter().map(|f| Value::from(self.label(lang, &f.label_key()))).collect()),
             ("verified", Value::from(s.verified)),
             ("reviewed", Value::from(s.reviewed.as_ref().map(|r| r.get_ref().to_string()))),
-            ("gap", Value::from(s.gap.as_deref())),
             ("municipality", Value::from(municipality)),
+            (
+                "municipality_pl",
+                Value::from(
+                    self.facts
+                        .municipality_of
+                        .get(&node)
+                        .and_then(|&m| self.doc(m, self.default_lang()))
+                        .map(|d| d.title()),
+                ),
+            ),
+            ("serves", Value::from(served)),
             ("json_ld", Value::from_safe_string(self.service_json_ld(node, lang, s))),
         ])
     }
@@ -207,7 +330,7 @@ impl SiteData {
         let Some(m) = self.library.nodes[node].docs[default].as_ref().and_then(kind_of::<Municipality>) else {
             return Value::from(());
         };
-        let services = self.facts.services_of.get(&node).cloned().unwrap_or_default();
+        let services = self.facts.services_for(node);
         let mut by_category: std::collections::BTreeMap<crate::schema::vocab::Category, Vec<NodeId>> =
             Default::default();
         for &s in &services {
@@ -252,12 +375,14 @@ impl SiteData {
         let pack = self.migrant_pack_path(node, lang).map(|p| self.href(&p));
         Value::from_pairs([
             ("teryt", Value::from(m.teryt.get_ref().as_str())),
+            ("polish_name", Value::from(self.doc(node, default).map(|d| d.title()))),
             ("type", self.term(lang, m.kind.label_key(), m.kind.code())),
             ("county", Value::from(m.county.as_str())),
             (
                 "seat",
                 Value::from_pairs([
                     ("name", Value::from(m.seat.name.as_str())),
+                    ("local_name", Value::from(m.seat.names.get(self.lang_code(lang)).map(String::as_str))),
                     ("coordinates", Value::from(m.seat.coordinates.as_ref().map(|c| c.get_ref().to_vec()))),
                     ("verified", Value::from(m.seat.verified)),
                 ]),
@@ -268,7 +393,9 @@ impl SiteData {
             ("services_by_category", Value::from(groups)),
             ("facts", Value::from(facts)),
             ("migrant_pack", Value::from(pack)),
-            ("sources", Self::sources(m.source.get_ref())),
+            ("sources", self.sources_view(node, lang)),
+            ("names", Value::from(Serde(m.names.as_ref().map(|n| n.get_ref().clone()).unwrap_or_default()))),
+            ("seat_names", Value::from(Serde(m.seat.names.clone()))),
         ])
     }
 
@@ -313,7 +440,7 @@ impl SiteData {
             ("outcomes", Value::from(f.outcomes.clone())),
             ("areas", f.strategic_areas.iter().map(|a| self.term(lang, a.label_key(), a.code())).collect()),
             ("categories", f.categories.iter().map(|c| self.term(lang, c.label_key(), c.code())).collect()),
-            ("sources", Self::sources(f.source.get_ref())),
+            ("sources", self.sources_view(node, lang)),
         ])
     }
 
@@ -338,7 +465,7 @@ impl SiteData {
         Value::from_pairs([
             ("needs", g.needs.iter().map(|n| self.term(lang, n.get_ref().label_key(), n.get_ref().code())).collect()),
             ("local_versions", Value::from(versions)),
-            ("sources", Self::sources(g.source.get_ref())),
+            ("sources", self.sources_view(node, lang)),
         ])
     }
 
@@ -391,48 +518,77 @@ impl SiteData {
         let Some(rendered) = &self.rendered[guide][content_lang] else { return String::new() };
         let mut html = crate::markdown::resolve_links(&rendered.html, &self.link_urls[guide][lang]);
         let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
-        for (name, _) in crate::schema::placeholders(&html.clone()) {
-            let Some(fact) = LocalFact::from_code(&name) else { continue };
-            let generic = escape(&self.label(lang, &fact.label_key()));
-            let replacement = match municipality {
-                None => format!("<strong class=\"fact\">{generic}</strong>"),
-                Some(m) => match self.facts.local.get(&m).and_then(|l| l.get(&fact)) {
-                    Some(&s) => {
-                        let card = self.service_card(s, lang);
-                        let title = escape(&card.get_attr("title").map(|v| v.to_string()).unwrap_or_default());
-                        let path = card
-                            .get_attr("path")
-                            .ok()
-                            .filter(|v| !v.is_none())
-                            .map(|v| v.to_string())
-                            .unwrap_or_default();
-                        let mut details = Vec::new();
-                        if let Some(address) = self.service(s).and_then(|x| x.address.as_ref()) {
-                            details.push(escape(address.get_ref()));
-                        }
-                        if let Some(phone) = self.service(s).and_then(|x| x.phone.as_ref()) {
-                            details.push(format!(
-                                "{} {}",
-                                escape(&self.label(lang, "contact-phone")),
-                                escape(&phone.get_ref().items().join(", "))
-                            ));
-                        }
-                        let lang_attr = if self.library.nodes[s].is_fallback(lang) { " lang=\"pl\"" } else { "" };
-                        let suffix =
-                            if details.is_empty() { String::new() } else { format!(" ({})", details.join("; ")) };
-                        format!("<a class=\"fact\" href=\"{path}\"{lang_attr}>{title}</a>{suffix}")
-                    }
-                    None => format!(
-                        "<em class=\"fact fact--missing\">{generic}: {}</em>",
-                        escape(&self.label(lang, "guide-fact-missing"))
-                    ),
-                },
+        let sources = self.facts.sources_of(guide, lang, self.default_lang());
+        for (token, _) in crate::schema::placeholders(&html.clone()) {
+            let (name, replacement) = match token {
+                Placeholder::Cite(id) => {
+                    let Some(n) = sources.iter().position(|s| s.id.as_deref() == Some(id.as_str())) else { continue };
+                    let label = escape(
+                        &self
+                            .locales
+                            .message(self.lang_code(lang), "cite-label", &[("number", (n + 1).into())])
+                            .unwrap_or_default(),
+                    );
+                    (
+                        format!("cite:{id}"),
+                        format!(
+                            "<sup class=\"cite\"><a href=\"#zrodlo-{}\" aria-label=\"{label}\">[{}]</a></sup>",
+                            n + 1,
+                            n + 1
+                        ),
+                    )
+                }
+                Placeholder::Malformed(_) => continue,
+                Placeholder::Fact(name) => {
+                    let Some(fact) = LocalFact::from_code(&name) else { continue };
+                    (name, self.fact_html(fact, municipality, lang))
+                }
             };
             html = html
                 .replace(&format!("{{{{ {name} }}}}"), &replacement)
                 .replace(&format!("{{{{{name}}}}}"), &replacement);
         }
         html
+    }
+
+    /// A local fact in a guide's text: the municipality's service (linked, with address and
+    /// phone), an honest "not yet provided", or, on the general guide, a pointer to the
+    /// municipalities' versions.
+    fn fact_html(&self, fact: LocalFact, municipality: Option<NodeId>, lang: usize) -> String {
+        let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+        let generic = escape(&self.label(lang, &fact.label_key()));
+        match municipality {
+            None => format!(
+                "<a class=\"fact\" href=\"#mp-local\">{generic} ({})</a>",
+                escape(&self.label(lang, "guide-fact-choose"))
+            ),
+            Some(m) => match self.facts.local.get(&m).and_then(|l| l.get(&fact)) {
+                Some(&s) => {
+                    let card = self.service_card(s, lang);
+                    let title = escape(&card.get_attr("title").map(|v| v.to_string()).unwrap_or_default());
+                    let path =
+                        card.get_attr("path").ok().filter(|v| !v.is_none()).map(|v| v.to_string()).unwrap_or_default();
+                    let mut details = Vec::new();
+                    if let Some(address) = self.service(s).and_then(|x| x.address.as_ref()) {
+                        details.push(escape(address.get_ref()));
+                    }
+                    if let Some(phone) = self.service(s).and_then(|x| x.phone.as_ref()) {
+                        details.push(format!(
+                            "{} {}",
+                            escape(&self.label(lang, "contact-phone")),
+                            escape(&phone.get_ref().items().join(", "))
+                        ));
+                    }
+                    let lang_attr = if self.library.nodes[s].is_fallback(lang) { " lang=\"pl\"" } else { "" };
+                    let suffix = if details.is_empty() { String::new() } else { format!(" ({})", details.join("; ")) };
+                    format!("<a class=\"fact\" href=\"{path}\"{lang_attr}>{title}</a>{suffix}")
+                }
+                None => format!(
+                    "<em class=\"fact fact--missing\">{generic}: {}</em>",
+                    escape(&self.label(lang, "guide-fact-missing"))
+                ),
+            },
+        }
     }
 
     /// Local facts a guide needs, for one municipality: `{fact, service card or none}`.

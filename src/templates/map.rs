@@ -136,6 +136,9 @@ pub fn category_style(category: Category) -> (&'static str, Shape) {
         Category::LegalAid => (TEAL, Shape::TriangleUp),
         Category::SocialEconomy => (GREEN, Shape::Hexagon),
         Category::PublicOffice => (SLATE, Shape::Star),
+        Category::CrisisIntervention => (RED, Shape::Star),
+        Category::SelfHelpHome => (PURPLE, Shape::Hexagon),
+        Category::FoodAid => (GREEN, Shape::Circle),
     }
 }
 
@@ -519,17 +522,12 @@ impl SiteData {
             .map(|m| {
                 let mut services: Vec<NodeId> = self
                     .facts
-                    .services_of
-                    .get(&m)
-                    .map(|list| {
-                        list.iter()
-                            .copied()
-                            .filter(|&s| {
-                                self.service(s).is_some_and(|x| sel.category.is_none_or(|c| *x.category.get_ref() == c))
-                            })
-                            .collect()
+                    .services_for(m)
+                    .into_iter()
+                    .filter(|&s| {
+                        self.service(s).is_some_and(|x| sel.category.is_none_or(|c| *x.category.get_ref() == c))
                     })
-                    .unwrap_or_default();
+                    .collect();
                 services.sort_by(|&a, &b| {
                     let ca = self.service(a).map(|s| *s.category.get_ref());
                     let cb = self.service(b).map(|s| *s.category.get_ref());
@@ -585,7 +583,10 @@ impl SiteData {
                 continue;
             }
             // `map_groups` keeps only pages with a [service] table, so `service()` is present.
-            for (&s, service) in services.iter().filter_map(|s| Some((s, self.service(*s)?))) {
+            // A service appears in the list of every municipality it serves, but is drawn and
+            // counted once, in its own municipality.
+            let own = services.iter().filter(|&&s| self.facts.municipality_of.get(&s) == Some(m));
+            for (&s, service) in own.filter_map(|s| Some((s, self.service(*s)?))) {
                 let coordinates = service.coordinates.as_ref().map(|c| *c.get_ref());
                 match (coordinates, self.library.nodes[s].paths[lang].as_ref()) {
                     (Some([lat, lon]), Some(path)) => {
@@ -636,11 +637,14 @@ impl SiteData {
                     let Some(service) = self.service(s) else { continue };
                     let category = *service.category.get_ref();
                     let is_located = service.coordinates.is_some();
-                    total += 1;
-                    located += usize::from(is_located);
-                    let entry = legend.entry(category).or_default();
-                    entry.0 += 1;
-                    entry.1 += usize::from(is_located);
+                    // A service listed under each municipality it serves is counted once, at home.
+                    if self.facts.municipality_of.get(&s) == Some(m) {
+                        total += 1;
+                        located += usize::from(is_located);
+                        let entry = legend.entry(category).or_default();
+                        entry.0 += 1;
+                        entry.1 += usize::from(is_located);
+                    }
                     languages.extend(service.languages.iter().copied());
                     let item = self.map_item(s, lang, *m);
                     match by_category.last_mut() {

@@ -32,13 +32,22 @@ const CSV_COLUMNS: &[&str] = &[
     "audiences",
     "wheelchair",
     "strategic_areas",
+    "serves_teryt",
     "source",
+    "source_title",
     "source_date",
+    "unconfirmed",
+    "missing",
     "verified",
     "reviewed",
-    "gap",
     "url",
 ];
+
+/// A CSV cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) gets a
+/// leading apostrophe, the mark spreadsheets show as "text", as OWASP recommends.
+fn neutralise_formula(text: String) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text }
+}
 
 impl SiteData {
     /// Services in a stable order: by municipality, then content path.
@@ -60,6 +69,7 @@ impl SiteData {
             self.library.nodes[node].docs[lang].as_ref().map(|d| d.title().to_string())
         };
         let coords = service.coordinates.as_ref().map(|c| *c.get_ref());
+        let sources = self.facts.sources_of(node, default, default);
         Some(json!({
             "id": self.library.nodes[node].key.trim_end_matches(".md"),
             "name_pl": name("pl"),
@@ -79,11 +89,16 @@ impl SiteData {
             "audiences": service.audiences.iter().map(|a| a.code()).collect::<Vec<_>>(),
             "wheelchair": service.wheelchair.map(|w| w.code()),
             "strategic_areas": service.strategic_areas.iter().map(|a| a.code()).collect::<Vec<_>>(),
-            "source": service.source.get_ref().items(),
-            "source_date": service.source_date,
+            "serves_teryt": self.facts.serves.get(&node).map(|list| list.iter().filter_map(|&m| {
+                kind_of::<Municipality>(self.library.nodes[m].docs[default].as_ref()?).map(|x| x.teryt.get_ref().clone())
+            }).collect::<Vec<_>>()).unwrap_or_default(),
+            "source": sources.iter().map(|s| s.url.clone().map(|u| if u.starts_with('/') { self.permalink(&u) } else { u }).unwrap_or_else(|| s.title.clone())).collect::<Vec<_>>(),
+            "source_title": sources.iter().map(|s| s.title.clone()).collect::<Vec<_>>(),
+            "source_date": sources.iter().map(|s| s.date.map(|d| d.iso()).unwrap_or_default()).collect::<Vec<_>>(),
+            "unconfirmed": service.unconfirmed.iter().map(|f| f.code()).collect::<Vec<_>>(),
+            "missing": self.missing_facts(service).iter().map(|f| f.code()).collect::<Vec<_>>(),
             "verified": service.verified,
             "reviewed": service.reviewed.as_ref().map(|r| r.get_ref().to_string()),
-            "gap": service.gap,
             "url": self.library.nodes[node].paths[default].as_ref().map(|p| self.permalink(p)),
         }))
     }
@@ -103,9 +118,10 @@ impl SiteData {
         serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
     }
 
-    /// One row per service; lists joined with ` | `; RFC 4180 quoting.
+    /// One row per service; lists joined with ` | `; RFC 4180 quoting; UTF-8 with a byte-order
+    /// mark, so that spreadsheets open Polish and Ukrainian text correctly.
     pub fn open_data_csv(&self) -> String {
-        let mut out = CSV_COLUMNS.join(",") + "\r\n";
+        let mut out = String::from("\u{feff}") + &CSV_COLUMNS.join(",") + "\r\n";
         for (s, m) in self.services_in_order() {
             let Some(record) = self.service_record(s, m) else { continue };
             let cells: Vec<String> = CSV_COLUMNS
@@ -121,6 +137,7 @@ impl SiteData {
                             .join(" | "),
                         other => other.to_string(),
                     };
+                    let text = neutralise_formula(text);
                     if text.contains([',', '"', '\n', '\r']) {
                         format!("\"{}\"", text.replace('"', "\"\""))
                     } else {

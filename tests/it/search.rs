@@ -146,7 +146,7 @@ fn only_the_main_content_is_marked_and_fallbacks_are_not() {
     let html = site.read("uk/gminy/wieliczka/mgops/index.html");
     assert!(html.contains(r#"data-pagefind-filter="category" data-pagefind-meta="category">"#), "{html}");
     assert!(html.contains(r#"data-pagefind-filter="municipality" data-pagefind-meta="municipality">"#));
-    assert!(html.contains(r#"<dd data-pagefind-meta="address">ul. Sienkiewicza 26, 32-020 Wieliczka</dd>"#));
+    assert!(html.contains(r#"<dd><span data-pagefind-meta="address">ul. Sienkiewicza 26, 32-020 Wieliczka</span>"#));
     // The published page carries no search keywords: they exist only in the index.
     assert!(!html.contains("keywords:"));
 }

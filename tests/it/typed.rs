@@ -30,8 +30,9 @@ fn each_kind_has_its_template_and_data_kind() {
 fn a_service_page_has_the_contact_block_hours_and_provenance() {
     let (site, _) = built();
     let pl = site.read("gminy/wieliczka/mgops/index.html");
+    // The address comes from a source older than three years: its date stands beside it.
     assert!(
-        pl.contains(r#"<dt>Adres</dt><dd data-pagefind-meta="address">ul. Sienkiewicza 26, 32-020 Wieliczka</dd>"#),
+        pl.contains(r#"<dt>Adres</dt><dd><span data-pagefind-meta="address">ul. Sienkiewicza 26, 32-020 Wieliczka</span> <span class="fact-date">(stan na: ok. 2014)</span></dd>"#),
         "{pl}"
     );
     assert!(pl.contains(r#"<a href="tel:122782140">12 278 21 40</a>"#));
@@ -45,8 +46,8 @@ fn a_service_page_has_the_contact_block_hours_and_provenance() {
     // The same contact block, in the same place, on every service page.
     let other = site.read("gminy/krakow/punkt/index.html");
     assert!(other.contains(r#"<section class="contact" aria-labelledby="mp-contact">"#));
-    assert!(other.contains("<dt>Adres</dt><dd><span class=\"unknown\">brak danych</span></dd>"), "{other}");
-    assert!(other.contains("Dane niepotwierdzone"));
+    assert!(other.contains("<dt>Adres</dt><dd><span class=\"unknown\">adres nieznany</span></dd>"), "{other}");
+    assert!(other.contains("Dane nie pochodzą z oficjalnej strony"));
 }
 
 #[test]
@@ -131,7 +132,7 @@ fn migrant_materials_read_the_same_in_every_municipality() {
     // The generic topic page names the fact and links every municipality's version.
     let generic = site.read("en/migrants/social-assistance/index.html");
     assert!(
-        generic.contains(r#"Go to <strong class="fact">the social assistance centre in your municipality</strong>."#),
+        generic.contains(r##"Go to <a class="fact" href="#mp-local">the social assistance centre in your municipality (choose your municipality below)</a>."##),
         "{generic}"
     );
     assert!(generic.contains(r#"<a href="/portal/en/gminy/wieliczka/migrants/social-assistance/">Wieliczka</a>"#));
@@ -317,7 +318,6 @@ fn review_age_and_unverified_facts_are_warnings() {
         &[
             "warning[review-stale]: not reviewed for more than 0 months (last: 2026-09-01)\n  --> content/gminy/wieliczka/mgops.md:",
             "warning[unverified]: facts not confirmed on an official page (verified = false)\n  --> content/gminy/krakow/punkt.md:4:2\n",
-            "hint: known gap: address unconfirmed",
             "warning[review-missing]",
         ],
     );
@@ -381,6 +381,8 @@ fn a_statement_without_a_required_section_fails() {
 fn services_are_published_as_open_data() {
     let (site, _) = built();
     let csv = site.read("dane/uslugi.csv");
+    // UTF-8 with a byte-order mark, so that spreadsheets read Polish and Ukrainian text right.
+    let csv = csv.strip_prefix('\u{feff}').expect("a byte-order mark");
     let mut lines = csv.lines();
     assert!(lines.next().unwrap().starts_with("id,name_pl,name_en,name_uk,category,municipality_teryt"));
     let wieliczka = csv.lines().find(|l| l.starts_with("gminy/wieliczka/mgops,")).expect("row");
@@ -388,7 +390,10 @@ fn services_are_published_as_open_data() {
         wieliczka.contains(",\"ul. Sienkiewicza 26, 32-020 Wieliczka\",49.987,20.065,12 278 21 40 | 12 278 19 55,"),
         "{wieliczka}"
     );
-    assert!(wieliczka.contains(",https://example.org/mgops,,true,2026-09-01,,"));
+    assert!(
+        wieliczka.contains(",,https://example.org/mgops | https://example.org/stary-adres,Kontakt – MGOPS Wieliczka (strona testowa) | Stara strona z adresem,2026-08 | 2014,,website,true,2026-09-01,"),
+        "{wieliczka}"
+    );
     let json: serde_json::Value = serde_json::from_str(&site.read("dane/uslugi.json")).unwrap();
     assert_eq!(json["count"], 2);
     assert_eq!(json["services"][1]["verified"], true);
@@ -462,5 +467,168 @@ fn data_completeness_is_built_with_the_site_and_shown_by_check() {
             && l.split_whitespace().collect::<Vec<_>>() == ["Kraków", "-", "?", "-", "-", "-"]),
         "{}",
         check.stdout
+    );
+}
+
+#[test]
+fn sources_are_shown_with_their_dates_in_the_readers_language() {
+    let (site, _) = built();
+    let pl = site.read("gminy/wieliczka/mgops/index.html");
+    assert!(
+        pl.contains(r#"<li id="zrodlo-1"><a href="https://example.org/mgops" lang="pl">Kontakt – MGOPS Wieliczka (strona testowa)</a>, <time datetime="2026-08">stan na: sierpień 2026</time> <span class="sources__facts">(telefon, e-mail, godziny otwarcia)</span></li>"#),
+        "{pl}"
+    );
+    assert!(pl.contains(r#"<time datetime="2014">stan na: ok. 2014</time>"#), "{pl}");
+    let en = site.read("en/gminy/wieliczka/mgops/index.html");
+    assert!(en.contains(r#"<time datetime="2026-08">as of August 2026</time>"#), "{en}");
+    assert!(en.contains(r#"<span class="fact-date">(as of about 2014)</span>"#), "{en}");
+    let uk = site.read("uk/gminy/wieliczka/mgops/index.html");
+    assert!(uk.contains(r#"<time datetime="2026-08">станом на серпень 2026 р.</time>"#), "{uk}");
+    assert!(uk.contains("<span class=\"unknown\">вебсайт поки невідомий</span>"), "{uk}");
+    // A seed document shows its title, publisher and date; a to-be-confirmed fact is marked.
+    let forum = site.read("forum/spotkanie/index.html");
+    assert!(
+        forum.contains(r#"<cite lang="pl">Podsumowanie forum (dokument testowy)</cite>, <span lang="pl">Stowarzyszenie Testowe</span>, <time datetime="2024-05-14">stan na: 14 maja 2024</time>"#),
+        "{forum}"
+    );
+    let punkt = site.read("en/gminy/krakow/punkt/index.html");
+    assert!(punkt.contains("To be confirmed: name."), "{punkt}");
+    // No internal English note reaches a Polish or Ukrainian page.
+    for page in [pl, uk, forum] {
+        for note in ["not found", "placeholder", "internal note", "searched corpus", "about 20"] {
+            assert!(!page.contains(note), "{note:?} on a page");
+        }
+    }
+}
+
+#[test]
+fn guides_cite_their_sources_on_every_version() {
+    let (site, _) = built();
+    for (path, heading) in [
+        ("migranci/pomoc/index.html", "Źródła"),
+        ("gminy/wieliczka/migranci/pomoc/index.html", "Źródła"),
+        ("en/gminy/wieliczka/migrants/social-assistance/index.html", "Sources"),
+    ] {
+        let html = site.read(path);
+        assert!(
+            html.contains(r##"<sup class="cite"><a href="#zrodlo-1" aria-label=""##) && html.contains(">[1]</a></sup>"),
+            "{path}: {html}"
+        );
+        assert!(
+            html.contains(r#"<li id="zrodlo-2"><cite lang="pl">Podsumowanie forum (dokument testowy)</cite>"#),
+            "{path}"
+        );
+        assert!(html.contains(&format!(">{heading}</h2>")), "{path}");
+    }
+    // The printable pack scopes the ids of each topic.
+    let pack = site.read("gminy/wieliczka/migranci/index.html");
+    assert!(pack.contains(r##"href="#pomoc-zrodlo-1""##) && pack.contains(r#"id="pomoc-zrodlo-1""#), "{pack}");
+    // On the general guide a local fact points to the municipalities' versions, not to itself.
+    let general = site.read("migranci/pomoc/index.html");
+    assert!(general.contains(r##"<a class="fact" href="#mp-local">ośrodek pomocy społecznej w Twojej gminie (wybierz swoją gminę poniżej)</a>"##), "{general}");
+}
+
+#[test]
+fn a_source_that_readers_cannot_follow_is_an_error_at_its_line() {
+    let out = fails("typed-source");
+    has(
+        &out,
+        &[
+            "error[source-invalid]: `not found in searched corpus - placeholder` is not a URL or a seed/data reference\n  --> content/gminy/wieliczka/mgops.md:9:3\n",
+            "error[source-date-invalid]: `2023-13` is not a date\n  --> content/gminy/wieliczka/mgops.md:10:3\n",
+            "error[source-invalid]: there is no source document `seed:999`\n  --> content/gminy/wieliczka/mgops.md:11:3\n",
+            "error[source-title-missing]: the source https://example.org/bez-tytulu has no title\n  --> content/gminy/wieliczka/mgops.md:12:3\n",
+            "error[source-invalid]: `https://example.org/a\\r\\nb` is not a web address: it contains a space or a line break\n  --> content/gminy/wieliczka/mgops.md:13:3\n",
+            "error[source-invalid]: a source names exactly one of `url`, `seed` or `data`\n  --> content/gminy/wieliczka/mgops.md:14:3\n",
+            "error[source-date-invalid]: date `2999-01` is in the future\n  --> content/gminy/wieliczka/mgops.md:15:3\n",
+        ],
+    );
+}
+
+#[test]
+fn removed_free_text_fields_say_what_replaces_them() {
+    let site = SiteTest::typed();
+    let file = site.path("content/gminy/krakow/punkt.md");
+    let text =
+        std::fs::read_to_string(&file).unwrap().replace("unconfirmed = [\"name\"]", "gap = \"address not found\"");
+    site.write("content/gminy/krakow/punkt.md", &text);
+    let run = site.build();
+    run.assert_code(1);
+    has(
+        &run.stderr,
+        &["error[invalid-field]: [service]: unknown field `gap`", "hint: `gap` and `source_date` are gone"],
+    );
+    assert!(!site.path("public").exists(), "nothing is written");
+}
+
+#[test]
+fn guides_state_rules_only_with_a_source() {
+    has(
+        &fails("typed-cite"),
+        &[
+            "error[cite-unknown]: `{{ cite:ustawa }}` names no source of this guide\n  --> content/migranci/pomoc.md:27:70\n",
+            "error[placeholder-invalid]: `{{ 7*7 }}` is not a placeholder\n  --> content/migranci/pomoc.md:31:52\n",
+            "error[guide-section-unsourced]: the section `Szkoła {#szkola}` cites no source and names no local contact\n  --> content/migranci/pomoc.md:29:1\n",
+            "error[source-uncited]: the source `nieuzyte` is not cited in the text\n",
+        ],
+    );
+}
+
+#[test]
+fn a_service_serves_only_known_other_municipalities() {
+    has(
+        &fails("typed-serves"),
+        &[
+            "error[serves-own-municipality]: `krakow` is this service's own municipality\n  --> content/gminy/krakow/centrum.md:6:24\n",
+            "error[serves-unknown]: there is no municipality `atlantyda`\n  --> content/gminy/krakow/centrum.md:6:34\n",
+            "error[serves-duplicate]: `wieliczka` is listed twice\n  --> content/gminy/krakow/centrum.md:6:47\n",
+        ],
+    );
+}
+
+#[test]
+fn a_county_centre_is_listed_on_every_municipality_it_serves() {
+    let site = SiteTest::typed();
+    site.write(
+        "content/gminy/krakow/centrum.md",
+        "+++\ntitle = \"Powiatowe centrum\"\n\n[service]\ncategory = \"family-support\"\nserves = [\"wieliczka\"]\nverified = false\nsource = { title = \"Centrum\", url = \"https://example.org/centrum\", date = \"2025-01\" }\n+++\n\nCentrum.\n",
+    );
+    site.build().assert_ok();
+    let wieliczka = site.read("gminy/wieliczka/index.html");
+    assert!(wieliczka.contains(r#"<a href="/portal/gminy/krakow/centrum/">Powiatowe centrum</a>"#), "{wieliczka}");
+    let page = site.read("gminy/krakow/centrum/index.html");
+    assert!(
+        page.contains(r#"<dt>Obsługuje też gminy</dt><dd><a href="/portal/gminy/wieliczka/">Wieliczka</a></dd>"#),
+        "{page}"
+    );
+    let csv = site.read("dane/uslugi.csv");
+    assert!(csv.contains(",1219053,"), "serves_teryt in the open data: {csv}");
+}
+
+#[test]
+fn a_municipality_has_one_name_per_language() {
+    has(
+        &fails("typed-name"),
+        &[
+            "error[name-mismatch]: the title `Велічка` differs from names.uk = `Величка` in the Polish file\n  --> content/gminy/wieliczka/_index.uk.md:2:1\n",
+        ],
+    );
+}
+
+#[test]
+fn open_data_cells_cannot_run_as_spreadsheet_formulas() {
+    let site = SiteTest::typed();
+    let file = site.path("content/gminy/krakow/punkt.md");
+    let text = std::fs::read_to_string(&file).unwrap().replace(
+        "title = \"Punkt Informacyjny dla Obcokrajowców\"",
+        "title = \"=HYPERLINK(\\\"https://example.org\\\",\\\"Kliknij\\\")\"",
+    );
+    site.write("content/gminy/krakow/punkt.md", &text);
+    site.build().assert_ok();
+    let csv = site.read("dane/uslugi.csv");
+    let row = csv.lines().find(|l| l.starts_with("gminy/krakow/punkt,")).expect("row");
+    assert!(
+        row.starts_with("gminy/krakow/punkt,\"'=HYPERLINK(\"\"https://example.org\"\",\"\"Kliknij\"\")\","),
+        "{row}"
     );
 }
