@@ -7,6 +7,7 @@ mod build;
 mod cdp;
 mod check;
 mod errors;
+mod facts;
 mod map;
 mod output;
 mod search;
