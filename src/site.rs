@@ -22,6 +22,8 @@ use crate::search;
 use crate::templates::Templates;
 use crate::templates::views::{SiteData, SiteParts};
 
+mod versions;
+
 /// What `metroportal build` was asked to do.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -430,7 +432,11 @@ pub enum Job {
         id: NodeId,
         lang: usize,
     },
-    Sitemap,
+    /// `sitemap.xml` (`part: None`): every indexable page, or, past the protocol's limit, the
+    /// index of the parts `sitemap-<n>.xml` (`part: Some(n - 1)`).
+    Sitemap {
+        part: Option<usize>,
+    },
     Robots,
     Copy {
         source: PathBuf,
@@ -671,7 +677,11 @@ fn plan(site: &SiteData, templates: &Templates) -> Vec<(String, Job)> {
             }
         }
     }
-    jobs.push(("sitemap.xml".to_string(), Job::Sitemap));
+    let in_sitemap = jobs.iter().filter(|(_, job)| sitemap_entry_of(site, job).is_some()).count();
+    for part in 0..sitemap_parts(in_sitemap, SITEMAP_LIMIT) {
+        jobs.push((format!("sitemap-{}.xml", part + 1), Job::Sitemap { part: Some(part) }));
+    }
+    jobs.push(("sitemap.xml".to_string(), Job::Sitemap { part: None }));
     jobs.push(("robots.txt".to_string(), Job::Robots));
     for (out_path, source) in &site.assets.files {
         jobs.push((out_path.clone(), Job::Copy { source: source.clone() }));
@@ -721,7 +731,7 @@ fn describe_job(site: &SiteData, job: &Job) -> String {
         Job::MapCategory { category, .. } => format!("the map page of category `{}`", category.code()),
         Job::Completeness { .. } => "the data-completeness report".to_string(),
         Job::MigrantLocal { .. } | Job::MigrantPack { .. } => "a municipality's migrant information".to_string(),
-        Job::Sitemap => "sitemap.xml".to_string(),
+        Job::Sitemap { .. } => "sitemap.xml".to_string(),
         Job::Robots => "robots.txt".to_string(),
     }
 }
@@ -731,7 +741,17 @@ fn none() -> Value {
 }
 
 /// The variables every HTML template gets.
-fn base_context(site: &SiteData, lang: usize, kind: &str, site_path: &str) -> Vec<(&'static str, Value)> {
+/// The variables every HTML template gets; the language versions come from the job
+/// ([`versions`]), so the switcher, `hreflang`, `noindex` and the sitemap agree.
+fn base_context(site: &SiteData, job: &Job, lang: usize, kind: &str, site_path: &str) -> Vec<(&'static str, Value)> {
+    let mut ctx = base_variables(site, lang, kind, site_path);
+    if let Some(v) = versions::of_job(site, job) {
+        versions::apply(&mut ctx, site, &v);
+    }
+    ctx
+}
+
+fn base_variables(site: &SiteData, lang: usize, kind: &str, site_path: &str) -> Vec<(&'static str, Value)> {
     vec![
         ("lang", Value::from(site.lang_code(lang))),
         ("kind", Value::from(kind)),
@@ -742,6 +762,21 @@ fn base_context(site: &SiteData, lang: usize, kind: &str, site_path: &str) -> Ve
         ("alternates", Value::from(Vec::<Value>::new())),
         ("x_default", none()),
         ("noindex", Value::from(false)),
+        ("in_sitemap", Value::from(false)),
+        ("og_locale", Value::from(versions::og_locale(&site.config.languages[lang].locale))),
+        ("og_locale_alternates", Value::from(Vec::<Value>::new())),
+        // The preview image of a shared link: the portal's own, with its text alternative.
+        (
+            "og_image",
+            Value::from(site.assets.hashed.get("og/portal.png").map(|hashed| {
+                Value::from_pairs([
+                    ("url", Value::from(site.permalink(&format!("/{hashed}")))),
+                    ("width", Value::from(1200)),
+                    ("height", Value::from(630)),
+                    ("alt", Value::from(site.label(lang, "og-image-alt"))),
+                ])
+            })),
+        ),
         ("is_fallback", Value::from(false)),
         // Whether the page goes into the search index: the theme marks its main content then.
         ("search_indexed", Value::from(false)),
@@ -861,7 +896,7 @@ impl Job {
             Job::Term { .. } => "taxonomy_single.html",
             Job::NotFound { .. } => "404.html",
             Job::Feed { .. } => "atom.xml",
-            Job::Sitemap => "sitemap.xml",
+            Job::Sitemap { .. } => "sitemap.xml",
             Job::Robots => "robots.txt",
             Job::MapCategory { .. } => "map.html",
             Job::OpenData { .. } | Job::MapGeoJson { .. } | Job::Boundaries | Job::Copy { .. } => return None,
@@ -882,7 +917,7 @@ impl Job {
             | Job::Feed { lang, .. }
             | Job::MapGeoJson { lang }
             | Job::MapCategory { lang, .. } => Some(*lang),
-            Job::OpenData { .. } | Job::Boundaries | Job::Sitemap | Job::Robots | Job::Copy { .. } => None,
+            Job::OpenData { .. } | Job::Boundaries | Job::Sitemap { .. } | Job::Robots | Job::Copy { .. } => None,
         }
     }
 }
@@ -898,13 +933,8 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
             let path = node.paths[lang].as_deref().expect("planned nodes have a path");
             let (kind_label, template) = node_template(site, templates, id, lang);
             let kind = kind_label.as_str();
-            let mut ctx = base_context(site, lang, kind, &pager_path(path, *pager));
+            let mut ctx = base_context(site, job, lang, kind, &pager_path(path, *pager));
             let fallback = node.is_fallback(lang);
-            set(&mut ctx, "translations", site.translations(id, lang));
-            let (alternates, x_default) = site.alternates(id, lang);
-            set(&mut ctx, "alternates", alternates);
-            set(&mut ctx, "x_default", Value::from(x_default));
-            set(&mut ctx, "noindex", Value::from(fallback));
             set(&mut ctx, "is_fallback", Value::from(fallback));
             set(&mut ctx, "search_indexed", Value::from(indexed(site, job).is_some()));
             set(&mut ctx, "content_lang", Value::from(site.lang_code(site.content_lang(id, lang))));
@@ -927,8 +957,7 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
         }
         Job::TaxonomyList { tax, lang } => {
             let taxonomy = &site.listings.taxonomies[*tax];
-            let mut ctx = base_context(site, *lang, "taxonomy", &taxonomy.paths[*lang]);
-            set(&mut ctx, "translations", taxonomy_translations(site, taxonomy, *lang));
+            let mut ctx = base_context(site, job, *lang, "taxonomy", &taxonomy.paths[*lang]);
             set(&mut ctx, "taxonomy", taxonomy_view(site, *tax, *lang));
             templates
                 .render("taxonomy_list.html", Value::from_pairs(ctx), Some(&format!("taxonomy `{}`", taxonomy.name)))
@@ -937,14 +966,7 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
         Job::Term { tax, lang, term, pager } => {
             let taxonomy = &site.listings.taxonomies[*tax];
             let t = &taxonomy.terms[*lang][*term];
-            let mut ctx = base_context(site, *lang, "term", &pager_path(&t.path, *pager));
-            set(
-                &mut ctx,
-                "translations",
-                taxonomy_translations(site, taxonomy, *lang)
-                    .get_item(&Value::from(*lang))
-                    .map_or_else(|_| Value::from(Vec::<Value>::new()), |v| Value::from(vec![v])),
-            );
+            let mut ctx = base_context(site, job, *lang, "term", &pager_path(&t.path, *pager));
             set(&mut ctx, "taxonomy", taxonomy_view(site, *tax, *lang));
             let all_pages = if taxonomy.paginate_by == 0 {
                 t.pages.iter().map(|&p| site.reference(p, *lang)).collect()
@@ -975,7 +997,7 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
         }
         Job::NotFound { lang } => {
             let code = site.lang_code(*lang);
-            let mut ctx = base_context(site, *lang, "404", &format!("{}/404.html", site.config.lang_prefix(code)));
+            let mut ctx = base_context(site, job, *lang, "404", &format!("{}/404.html", site.config.lang_prefix(code)));
             set(&mut ctx, "noindex", Value::from(true));
             let homes = language_links(site, *lang, |l| format!("{}/", site.config.lang_prefix(site.lang_code(l))));
             set(&mut ctx, "translations", homes);
@@ -987,9 +1009,7 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
         Job::MigrantPack { municipality, lang } => render_migrant_pack(site, templates, *municipality, *lang),
         Job::Feed { id, lang } => render_feed(site, templates, *id, *lang),
         Job::Completeness { lang } => {
-            let mut ctx = base_context(site, *lang, "completeness", &completeness_path(site, *lang));
-            set(&mut ctx, "translations", language_links(site, *lang, |l| completeness_path(site, l)));
-            set(&mut ctx, "noindex", Value::from(true));
+            let mut ctx = base_context(site, job, *lang, "completeness", &completeness_path(site, *lang));
             set(&mut ctx, "page", completeness_view(site, *lang));
             templates
                 .render("completeness.html", Value::from_pairs(ctx), Some("the data-completeness report"))
@@ -1008,7 +1028,7 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
             _ => site.open_data_geojson(),
         }
         .into_bytes()),
-        Job::Sitemap => render_sitemap(site, templates),
+        Job::Sitemap { part } => render_sitemap(site, templates, *part),
         Job::Robots => templates
             .render(
                 "robots.txt",
@@ -1059,23 +1079,10 @@ fn render_migrant_local(
     lang: usize,
 ) -> Result<Vec<u8>, Diagnostic> {
     let path = site.migrant_local_path(guide, municipality, lang).expect("planned");
-    let mut ctx = base_context(site, lang, "migrant-local", &path);
+    let job = Job::MigrantLocal { guide, municipality, lang };
+    let mut ctx = base_context(site, &job, lang, "migrant-local", &path);
     let node = &site.library.nodes[guide];
     let fallback = node.is_fallback(lang);
-    let existing: Value = (0..site.library.langs.len())
-        .filter(|&l| node.docs[l].is_some())
-        .filter_map(|l| {
-            let p = site.migrant_local_path(guide, municipality, l)?;
-            Some(Value::from_pairs([
-                ("lang", Value::from(site.lang_code(l))),
-                ("name", Value::from(site.config.languages[l].name.as_str())),
-                ("path", Value::from(site.href(&p))),
-                ("current", Value::from(l == lang)),
-            ]))
-        })
-        .collect();
-    set(&mut ctx, "translations", existing);
-    set(&mut ctx, "noindex", Value::from(fallback));
     set(&mut ctx, "is_fallback", Value::from(fallback));
     set(&mut ctx, "content_lang", Value::from(site.lang_code(site.content_lang(guide, lang))));
     let page = site.meta_with(
@@ -1105,12 +1112,7 @@ fn render_migrant_pack(
     lang: usize,
 ) -> Result<Vec<u8>, Diagnostic> {
     let path = site.migrant_pack_path(municipality, lang).expect("planned");
-    let mut ctx = base_context(site, lang, "migrant-local", &path);
-    set(
-        &mut ctx,
-        "translations",
-        language_links(site, lang, |l| site.migrant_pack_path(municipality, l).unwrap_or_default()),
-    );
+    let mut ctx = base_context(site, &Job::MigrantPack { municipality, lang }, lang, "migrant-local", &path);
     let mut guides: Vec<NodeId> =
         site.facts.guides.iter().copied().filter(|&g| site.library.nodes[g].paths[lang].is_some()).collect();
     guides.sort_by_key(|&g| {
@@ -1167,15 +1169,7 @@ fn render_map_category(
 ) -> Result<Vec<u8>, Diagnostic> {
     let node = site.map_page().expect("planned with a map page");
     let path = site.map_category_path(category, lang).expect("planned");
-    let mut ctx = base_context(site, lang, "map", &path);
-    set(
-        &mut ctx,
-        "translations",
-        language_links(site, lang, |l| site.map_category_path(category, l).unwrap_or_default()),
-    );
-    let (alternates, x_default) = site.map_category_alternates(category);
-    set(&mut ctx, "alternates", alternates);
-    set(&mut ctx, "x_default", Value::from(x_default));
+    let mut ctx = base_context(site, &Job::MapCategory { category, lang }, lang, "map", &path);
     let label = site.label(lang, &category.label_key());
     let title = site
         .locales
@@ -1304,10 +1298,6 @@ fn completeness_view(site: &SiteData, lang: usize) -> Value {
     ])
 }
 
-fn taxonomy_translations(site: &SiteData, taxonomy: &listing::Taxonomy, lang: usize) -> Value {
-    language_links(site, lang, |l| taxonomy.paths[l].clone())
-}
-
 /// A language switcher offering every configured language, at `path_of(language index)`.
 fn language_links(site: &SiteData, lang: usize, path_of: impl Fn(usize) -> String) -> Value {
     site.config
@@ -1391,63 +1381,70 @@ fn render_feed(site: &SiteData, templates: &Templates, id: NodeId, lang: usize) 
     templates.render("atom.xml", ctx, Some("the Atom feed")).map(String::into_bytes)
 }
 
-fn render_sitemap(site: &SiteData, templates: &Templates) -> Result<Vec<u8>, Diagnostic> {
-    let mut entries: Vec<(String, Value)> = Vec::new();
-    for (id, node) in site.library.nodes.iter().enumerate() {
-        for lang in 0..site.library.langs.len() {
-            let (Some(doc), Some(path)) = (node.docs[lang].as_ref(), node.paths[lang].as_ref()) else {
-                continue;
-            };
-            let loc = site.permalink(path);
-            let (alternates, x_default) = site.alternates(id, lang);
-            let lastmod = doc.fm.updated.or(doc.fm.date).map(|d| d.iso());
-            entries.push((
-                loc.clone(),
-                Value::from_pairs([
-                    ("loc", Value::from(loc)),
-                    ("lastmod", Value::from(lastmod)),
-                    ("alternates", alternates),
-                    ("x_default", Value::from(x_default)),
-                ]),
-            ));
-        }
+/// The sitemap protocol's limit of URLs per file.
+const SITEMAP_LIMIT: usize = 50_000;
+
+/// How many part files a sitemap of `entries` URLs needs: none while one file holds them all.
+fn sitemap_parts(entries: usize, limit: usize) -> usize {
+    if entries <= limit { 0 } else { entries.div_ceil(limit) }
+}
+
+/// The sitemap entry of a page job (its URL, `lastmod`, alternates and `x-default`), from
+/// the same [`versions`] as its `hreflang` links; `None` for what is not an indexable page.
+fn sitemap_entry_of(site: &SiteData, job: &Job) -> Option<(String, Value)> {
+    let v = versions::of_job(site, job)?;
+    if !v.indexable || v.later_pager {
+        return None;
     }
-    for taxonomy in &site.listings.taxonomies {
-        for lang in 0..site.library.langs.len() {
-            let list = std::iter::once(&taxonomy.paths[lang]).chain(taxonomy.terms[lang].iter().map(|t| &t.path));
-            for path in list {
-                let loc = site.permalink(path);
-                entries.push((
-                    loc.clone(),
-                    Value::from_pairs([
-                        ("loc", Value::from(loc)),
-                        ("lastmod", none()),
-                        ("alternates", Value::from(Vec::<Value>::new())),
-                        ("x_default", none()),
-                    ]),
-                ));
-            }
-        }
-    }
-    if templates.has("map.html") {
-        for category in site.map_categories() {
-            let (alternates, x_default) = site.map_category_alternates(category);
-            for lang in 0..site.library.langs.len() {
-                let Some(path) = site.map_category_path(category, lang) else { continue };
-                let loc = site.permalink(&path);
-                entries.push((
-                    loc.clone(),
-                    Value::from_pairs([
-                        ("loc", Value::from(loc)),
-                        ("lastmod", none()),
-                        ("alternates", alternates.clone()),
-                        ("x_default", Value::from(x_default.clone())),
-                    ]),
-                ));
-            }
-        }
-    }
+    let loc = site.permalink(&v.own_path);
+    let lastmod = match job {
+        Job::Node { id, lang, .. } => site.doc(*id, *lang).and_then(|d| d.fm.updated.or(d.fm.date)).map(|d| d.iso()),
+        _ => None,
+    };
+    let (alternates, x_default) = v.alternates(site);
+    let alternates: Value = alternates
+        .into_iter()
+        .map(|(lang, url)| Value::from_pairs([("lang", Value::from(lang)), ("url", Value::from(url))]))
+        .collect();
+    let entry = Value::from_pairs([
+        ("loc", Value::from(loc.clone())),
+        ("lastmod", Value::from(lastmod)),
+        ("alternates", alternates),
+        ("x_default", Value::from(x_default)),
+    ]);
+    Some((loc, entry))
+}
+
+fn render_sitemap(site: &SiteData, templates: &Templates, part: Option<usize>) -> Result<Vec<u8>, Diagnostic> {
+    let mut entries: Vec<(String, Value)> =
+        plan(site, templates).iter().filter_map(|(_, job)| sitemap_entry_of(site, job)).collect();
     entries.sort_by(|a, b| a.0.cmp(&b.0));
-    let ctx = Value::from_pairs([("entries", entries.into_iter().map(|(_, v)| v).collect::<Value>())]);
+    let parts = sitemap_parts(entries.len(), SITEMAP_LIMIT);
+    let ctx = match part {
+        Some(n) => {
+            let chunk: Vec<Value> =
+                entries.into_iter().skip(n * SITEMAP_LIMIT).take(SITEMAP_LIMIT).map(|(_, v)| v).collect();
+            Value::from_pairs([("entries", Value::from(chunk))])
+        }
+        None if parts > 0 => {
+            let files: Vec<Value> =
+                (1..=parts).map(|n| Value::from(site.permalink(&format!("/sitemap-{n}.xml")))).collect();
+            Value::from_pairs([("index", Value::from(files))])
+        }
+        None => Value::from_pairs([("entries", entries.into_iter().map(|(_, v)| v).collect::<Value>())]),
+    };
     templates.render("sitemap.xml", ctx, Some("sitemap.xml")).map(String::into_bytes)
+}
+
+#[cfg(test)]
+mod sitemap_tests {
+    use super::sitemap_parts;
+
+    #[test]
+    fn a_sitemap_splits_only_past_the_limit() {
+        assert_eq!(sitemap_parts(0, 50_000), 0);
+        assert_eq!(sitemap_parts(50_000, 50_000), 0);
+        assert_eq!(sitemap_parts(50_001, 50_000), 2);
+        assert_eq!(sitemap_parts(150_000, 50_000), 3);
+    }
 }

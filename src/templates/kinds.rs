@@ -596,7 +596,9 @@ impl SiteData {
                             "<em class=\"fact fact--missing\">{generic}: {}</em> <a href=\"{}\">{}</a>",
                             escape(&self.label(lang, "guide-fact-missing-office")),
                             escape(&url),
-                            escape(url.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/'))
+                            escape(
+                                url.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/')
+                            )
                         ),
                         None => format!(
                             "<em class=\"fact fact--missing\">{generic}: {}</em>",

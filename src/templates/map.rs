@@ -481,22 +481,6 @@ impl SiteData {
         Some(format!("{base}{slug}/"))
     }
 
-    /// `hreflang` alternates of a category's map page (it exists in every language) and its
-    /// `x-default` (the default language's).
-    pub fn map_category_alternates(&self, category: Category) -> (Value, Option<String>) {
-        let list: Vec<Value> = (0..self.library.langs.len())
-            .filter_map(|l| {
-                let path = self.map_category_path(category, l)?;
-                Some(Value::from_pairs([
-                    ("lang", Value::from(self.lang_code(l))),
-                    ("url", Value::from(self.permalink(&path))),
-                ]))
-            })
-            .collect();
-        let x_default = self.map_category_path(category, self.default_lang()).map(|p| self.permalink(&p));
-        (Value::from(list), x_default)
-    }
-
     fn teryt_of(&self, municipality: NodeId) -> Option<&str> {
         let doc = self.library.nodes[municipality].docs[self.default_lang()].as_ref()?;
         kind_of::<Municipality>(doc).map(|m| m.teryt.get_ref().as_str())

@@ -335,45 +335,4 @@ impl SiteData {
             .collect();
         Value::from(Serde(map))
     }
-
-    /// The language switcher: languages in which the node really exists.
-    pub fn translations(&self, node: NodeId, lang: usize) -> Value {
-        let n = &self.library.nodes[node];
-        self.config
-            .languages
-            .iter()
-            .enumerate()
-            .filter(|(l, _)| n.docs[*l].is_some())
-            .filter_map(|(l, language)| {
-                let path = n.paths[l].as_ref()?;
-                Some(Value::from_pairs([
-                    ("lang", Value::from(language.code.as_str())),
-                    ("name", Value::from(language.name.as_str())),
-                    ("path", Value::from(self.href(path))),
-                    ("current", Value::from(l == lang)),
-                ]))
-            })
-            .collect()
-    }
-
-    /// `hreflang` alternates of a real (non-fallback) page, and its `x-default`.
-    pub fn alternates(&self, node: NodeId, lang: usize) -> (Value, Option<String>) {
-        let n = &self.library.nodes[node];
-        if n.is_fallback(lang) {
-            return (Value::from(Vec::<Value>::new()), None);
-        }
-        let list: Vec<Value> = (0..n.docs.len())
-            .filter(|&l| n.docs[l].is_some())
-            .filter_map(|l| {
-                let path = n.paths[l].as_ref()?;
-                Some(Value::from_pairs([
-                    ("lang", Value::from(self.lang_code(l))),
-                    ("url", Value::from(self.permalink(path))),
-                ]))
-            })
-            .collect();
-        let default = self.default_lang();
-        let x_default = n.docs[default].as_ref().and(n.paths[default].as_ref()).map(|p| self.permalink(p));
-        (Value::from(list), x_default)
-    }
 }

@@ -11,6 +11,7 @@ mod facts;
 mod map;
 mod output;
 mod search;
+mod seo;
 mod serve;
 mod support;
 mod theme;

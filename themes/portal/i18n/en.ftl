@@ -368,3 +368,7 @@ completeness-unconfirmed = To be confirmed
 completeness-nothing = All contact details are filled in and current.
 badge-unverified = not confirmed – check before you go
 guide-fact-missing-office = address not yet on this portal – see the municipality's website:
+
+## Link previews (Open Graph)
+og-description = Social services in the 15 municipalities of the Kraków Metropolis: social assistance, crisis support, information for migrants. Every fact comes with its source and date.
+og-image-alt = Map of the 15 municipalities of the Kraków Metropolis with the portal's name in three languages

@@ -383,3 +383,7 @@ completeness-unconfirmed = Do potwierdzenia
 completeness-nothing = Wszystkie dane kontaktowe są uzupełnione i aktualne.
 badge-unverified = niepotwierdzone – sprawdź przed wizytą
 guide-fact-missing-office = adresu jeszcze nie podajemy – znajdziesz go na stronie gminy:
+
+## Link previews (Open Graph)
+og-description = Usługi społeczne w 15 gminach Metropolii Krakowskiej: pomoc społeczna, wsparcie w kryzysie, informacje dla cudzoziemców. Przy każdej informacji podajemy źródło i datę.
+og-image-alt = Mapa 15 gmin Metropolii Krakowskiej i nazwa portalu w trzech językach
