@@ -44,6 +44,9 @@ pub const OPENING_HOURS_PATTERN: &str =
 /// template override. Everything else in the schema has a form field (the drift test checks it).
 pub const NOT_IN_FORMS: &[&str] = &["extra", "taxonomies", "template"];
 
+/// The label of a UI string in the default language, if it has one.
+pub type Label<'a> = Box<dyn Fn(&str) -> Option<String> + 'a>;
+
 /// What the configuration needs from the site besides the schema.
 pub struct Inputs<'a> {
     pub config: &'a Config,
@@ -51,7 +54,7 @@ pub struct Inputs<'a> {
     /// Each municipality's folder name under `content/gminy/` and its Polish name.
     pub municipalities: Vec<(String, String)>,
     /// The label of a UI string in the default language (`category-ops` → "Ośrodek pomocy społecznej").
-    pub label: Box<dyn Fn(&str) -> Option<String> + 'a>,
+    pub label: Label<'a>,
 }
 
 /// The bytes of one of [`FILES`].

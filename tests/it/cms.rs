@@ -87,10 +87,8 @@ fn form_paths(fields: &Value, prefix: &str, out: &mut BTreeSet<String>, selects:
             selects.push((path.clone(), codes.collect()));
         }
         out.insert(path.clone());
-        if name != "names" {
-            if let Some(sub) = f.get("fields") {
-                form_paths(sub, &path, out, selects);
-            }
+        if let Some(sub) = f.get("fields").filter(|_| name != "names") {
+            form_paths(sub, &path, out, selects);
         }
     }
 }
