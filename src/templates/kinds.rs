@@ -583,10 +583,27 @@ impl SiteData {
                     let suffix = if details.is_empty() { String::new() } else { format!(" ({})", details.join("; ")) };
                     format!("<a class=\"fact\" href=\"{path}\"{lang_attr}>{title}</a>{suffix}")
                 }
-                None => format!(
-                    "<em class=\"fact fact--missing\">{generic}: {}</em>",
-                    escape(&self.label(lang, "guide-fact-missing"))
-                ),
+                None => {
+                    // "Ask at your municipal office" cannot stand in for the office itself: point
+                    // to the municipality's own site instead, when it is known.
+                    let website = (fact == LocalFact::MunicipalOffice)
+                        .then(|| self.library.nodes[m].docs[self.default_lang()].as_ref())
+                        .flatten()
+                        .and_then(kind_of::<Municipality>)
+                        .and_then(|x| x.website.as_ref().map(|w| w.get_ref().clone()));
+                    match website {
+                        Some(url) => format!(
+                            "<em class=\"fact fact--missing\">{generic}: {}</em> <a href=\"{}\">{}</a>",
+                            escape(&self.label(lang, "guide-fact-missing-office")),
+                            escape(&url),
+                            escape(url.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/'))
+                        ),
+                        None => format!(
+                            "<em class=\"fact fact--missing\">{generic}: {}</em>",
+                            escape(&self.label(lang, "guide-fact-missing"))
+                        ),
+                    }
+                }
             },
         }
     }

@@ -181,7 +181,10 @@ fn phone_runs(text: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let mut current = String::new();
     for c in text.chars().chain(std::iter::once('\n')) {
-        if c.is_ascii_digit() || ((c == ' ' || c == '-' || c == '+') && !current.is_empty()) || (c == '+' && current.is_empty()) {
+        if c.is_ascii_digit()
+            || ((c == ' ' || c == '-' || c == '+') && !current.is_empty())
+            || (c == '+' && current.is_empty())
+        {
             current.push(c);
         } else {
             let d = digits(&current);
@@ -269,7 +272,9 @@ fn content_facts() -> Vec<(String, String, String)> {
             let p = entry.path();
             if p.is_dir() {
                 walk(&p, out);
-            } else if p.extension().is_some_and(|e| e == "md") && p.file_stem().is_some_and(|s| !s.to_string_lossy().contains('.')) {
+            } else if p.extension().is_some_and(|e| e == "md")
+                && p.file_stem().is_some_and(|s| !s.to_string_lossy().contains('.'))
+            {
                 out.push(p);
             }
         }
@@ -293,7 +298,9 @@ fn content_facts() -> Vec<(String, String, String)> {
                     out.push((kind.to_string(), item, page.clone()));
                 }
             };
-            for (field, kind) in [("address", "address"), ("phone", "phone"), ("email", "email"), ("opening_hours", "hours")] {
+            for (field, kind) in
+                [("address", "address"), ("phone", "phone"), ("email", "email"), ("opening_hours", "hours")]
+            {
                 if let Some(v) = table.get(field) {
                     push(kind, v);
                 }

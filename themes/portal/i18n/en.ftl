@@ -367,3 +367,4 @@ completeness-old = Older than three years
 completeness-unconfirmed = To be confirmed
 completeness-nothing = All contact details are filled in and current.
 badge-unverified = not confirmed – check before you go
+guide-fact-missing-office = address not yet on this portal – see the municipality's website:

@@ -382,3 +382,4 @@ completeness-old = Dane starsze niż trzy lata
 completeness-unconfirmed = Do potwierdzenia
 completeness-nothing = Wszystkie dane kontaktowe są uzupełnione i aktualne.
 badge-unverified = niepotwierdzone – sprawdź przed wizytą
+guide-fact-missing-office = adresu jeszcze nie podajemy – znajdziesz go na stronie gminy:

@@ -383,3 +383,4 @@ completeness-old = Старші за три роки
 completeness-unconfirmed = Потребує підтвердження
 completeness-nothing = Усі контактні дані заповнені й актуальні.
 badge-unverified = не підтверджено – перевірте перед візитом
+guide-fact-missing-office = адреси ще немає на порталі – дивіться сайт гміни:
