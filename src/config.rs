@@ -37,6 +37,9 @@ pub struct Config {
     /// The service maps: map page and tile source of the interactive map.
     #[serde(default)]
     pub map: MapConfig,
+    /// `[cms]`: the editing interface under `/admin/` (src/cms); absent means none.
+    #[serde(default)]
+    pub cms: Option<CmsConfig>,
     /// Free data for the theme.
     #[serde(default)]
     pub extra: toml::Table,
@@ -121,6 +124,31 @@ impl Default for MapConfig {
             max_zoom: nineteen(),
         }
     }
+}
+
+/// `[cms]`: where the editing interface commits (README, "Editing without git").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CmsConfig {
+    /// `github` or `gitlab` (Sveltia CMS backends); the local-folder mode works with either.
+    #[serde(default = "github")]
+    pub backend: String,
+    /// `owner/name` of the repository.
+    pub repo: Option<String>,
+    #[serde(default = "main_branch")]
+    pub branch: String,
+    /// The OAuth client that signs editors in to GitHub (e.g. a sveltia-cms-auth worker).
+    pub auth_url: Option<String>,
+    /// The API of a self-hosted GitLab, e.g. `https://gitlab.example.org/api/v4`.
+    pub api_root: Option<String>,
+}
+
+fn github() -> String {
+    "github".to_string()
+}
+
+fn main_branch() -> String {
+    "main".to_string()
 }
 
 fn osm_tiles() -> String {

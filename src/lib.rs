@@ -10,6 +10,7 @@
 
 pub mod checks;
 pub mod cli;
+pub mod cms;
 pub mod config;
 pub mod content;
 pub mod diagnostics;

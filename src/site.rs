@@ -438,6 +438,10 @@ pub enum Job {
         part: Option<usize>,
     },
     Robots,
+    /// A file of the editing interface under `admin/` (`[cms]`, src/cms).
+    Cms {
+        file: &'static str,
+    },
     Copy {
         source: PathBuf,
     },
@@ -683,6 +687,9 @@ fn plan(site: &SiteData, templates: &Templates) -> Vec<(String, Job)> {
     }
     jobs.push(("sitemap.xml".to_string(), Job::Sitemap { part: None }));
     jobs.push(("robots.txt".to_string(), Job::Robots));
+    if site.config.cms.is_some() {
+        jobs.extend(crate::cms::FILES.iter().map(|file| (file.to_string(), Job::Cms { file })));
+    }
     for (out_path, source) in &site.assets.files {
         jobs.push((out_path.clone(), Job::Copy { source: source.clone() }));
     }
@@ -733,6 +740,7 @@ fn describe_job(site: &SiteData, job: &Job) -> String {
         Job::MigrantLocal { .. } | Job::MigrantPack { .. } => "a municipality's migrant information".to_string(),
         Job::Sitemap { .. } => "sitemap.xml".to_string(),
         Job::Robots => "robots.txt".to_string(),
+        Job::Cms { file } => format!("the editing interface ({file})"),
     }
 }
 
@@ -899,7 +907,9 @@ impl Job {
             Job::Sitemap { .. } => "sitemap.xml",
             Job::Robots => "robots.txt",
             Job::MapCategory { .. } => "map.html",
-            Job::OpenData { .. } | Job::MapGeoJson { .. } | Job::Boundaries | Job::Copy { .. } => return None,
+            Job::OpenData { .. } | Job::MapGeoJson { .. } | Job::Boundaries | Job::Copy { .. } | Job::Cms { .. } => {
+                return None;
+            }
         };
         Some(name.to_string())
     }
@@ -917,7 +927,12 @@ impl Job {
             | Job::Feed { lang, .. }
             | Job::MapGeoJson { lang }
             | Job::MapCategory { lang, .. } => Some(*lang),
-            Job::OpenData { .. } | Job::Boundaries | Job::Sitemap { .. } | Job::Robots | Job::Copy { .. } => None,
+            Job::OpenData { .. }
+            | Job::Boundaries
+            | Job::Sitemap { .. }
+            | Job::Robots
+            | Job::Copy { .. }
+            | Job::Cms { .. } => None,
         }
     }
 }
@@ -1036,6 +1051,7 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
                 None,
             )
             .map(String::into_bytes),
+        Job::Cms { file } => Ok(crate::cms::render(file, &cms_inputs(site))),
         Job::Copy { source } => {
             let full = if source.is_absolute() { source.clone() } else { loaded.root.join(source) };
             std::fs::read(&full)
@@ -1446,5 +1462,26 @@ mod sitemap_tests {
         assert_eq!(sitemap_parts(50_000, 50_000), 0);
         assert_eq!(sitemap_parts(50_001, 50_000), 2);
         assert_eq!(sitemap_parts(150_000, 50_000), 3);
+    }
+}
+
+/// What the editing interface's configuration needs from the loaded site.
+fn cms_inputs(site: &SiteData) -> crate::cms::Inputs<'_> {
+    let default = site.default_lang();
+    let municipalities = site
+        .facts
+        .municipalities
+        .iter()
+        .filter_map(|&id| {
+            let node = &site.library.nodes[id];
+            let folder = node.key.strip_prefix("gminy/")?.strip_suffix("/_index.md")?;
+            Some((folder.to_string(), node.docs[default].as_ref().map_or(folder, |d| d.title()).to_string()))
+        })
+        .collect();
+    crate::cms::Inputs {
+        config: &site.config,
+        cms: site.config.cms.as_ref().expect("[cms] is set when its files are written"),
+        municipalities,
+        label: Box::new(move |key: &str| site.locales.message(site.lang_code(default), key, &[]).ok()),
     }
 }

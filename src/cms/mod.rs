@@ -1,0 +1,437 @@
+//! The editing interface under `/admin/`: writes the configuration of the vendored Sveltia CMS
+//! from the typed schema (the JSON Schema of `scaffold.rs`, itself checked against the kinds'
+//! Rust types), so that a form cannot produce a field, type or vocabulary term the build rejects.
+//!
+//! One collection per kind: municipalities, services (one collection per municipality, so a new
+//! service is created inside its municipality's folder), forum meetings, migrant guides, plain
+//! pages, sections, the accessibility statement. Facts (the kind's table) live in the Polish file
+//! only; translations (`name.en.md`, `name.uk.md`) carry title, description, slug and text.
+
+use serde_json::{Value as Json, json};
+
+use crate::config::{CmsConfig, Config};
+use crate::scaffold::front_matter_schema;
+use crate::schema::vocab::{
+    Audience, Category, ComplianceStatus, ForumName, LocalFact, MunicipalityType, ServiceFact, ServiceLanguage,
+    StrategicArea, Wheelchair,
+};
+
+/// The vendored CMS (see `src/cms/vendor/README.md`).
+const SVELTIA_JS: &[u8] = include_bytes!("vendor/sveltia-cms.js");
+const SVELTIA_LICENSE: &[u8] = include_bytes!("vendor/LICENSE.txt");
+const MAP_PICKER_JS: &[u8] = include_bytes!("map-picker.js");
+const LEAFLET_JS: &[u8] = include_bytes!("../../themes/portal/static/vendor/leaflet/leaflet.js");
+const LEAFLET_CSS: &[u8] = include_bytes!("../../themes/portal/static/vendor/leaflet/leaflet.css");
+
+/// The files written under `admin/`, relative to the output folder.
+pub const FILES: &[&str] = &[
+    "admin/index.html",
+    "admin/config.yml",
+    "admin/sveltia-cms.js",
+    "admin/LICENSE-sveltia-cms.txt",
+    "admin/map-picker.js",
+    "admin/leaflet.js",
+    "admin/leaflet.css",
+];
+
+/// What the form accepts in `opening_hours`: the characters of the OpenStreetMap syntax, starting
+/// with a day, `PH`, `24/7` or a time. The build's parser (`schema/opening_hours.rs`) has the
+/// last word and reports anything else at its line.
+pub const OPENING_HOURS_PATTERN: &str =
+    r#"^(Mo|Tu|We|Th|Fr|Sa|Su|PH|SH|24/7|[0-2][0-9]:[0-5][0-9]|[A-Z][a-z]{2} )[A-Za-z0-9 :,;+/\[\]"-]*$"#;
+
+/// Front-matter keys that the forms leave alone (edited in git only): free-form tables and the
+/// template override. Everything else in the schema has a form field (the drift test checks it).
+pub const NOT_IN_FORMS: &[&str] = &["extra", "taxonomies", "template"];
+
+/// The label of a UI string in the default language, if it has one.
+pub type Label<'a> = Box<dyn Fn(&str) -> Option<String> + 'a>;
+
+/// What the configuration needs from the site besides the schema.
+pub struct Inputs<'a> {
+    pub config: &'a Config,
+    pub cms: &'a CmsConfig,
+    /// Each municipality's folder name under `content/gminy/` and its Polish name.
+    pub municipalities: Vec<(String, String)>,
+    /// The label of a UI string in the default language (`category-ops` → "Ośrodek pomocy społecznej").
+    pub label: Label<'a>,
+}
+
+/// The bytes of one of [`FILES`].
+pub fn render(file: &str, inputs: &Inputs) -> Vec<u8> {
+    match file {
+        "admin/index.html" => index_html(inputs.config).into_bytes(),
+        "admin/config.yml" => config_yml(inputs).into_bytes(),
+        "admin/sveltia-cms.js" => SVELTIA_JS.to_vec(),
+        "admin/LICENSE-sveltia-cms.txt" => SVELTIA_LICENSE.to_vec(),
+        "admin/map-picker.js" => MAP_PICKER_JS.to_vec(),
+        "admin/leaflet.js" => LEAFLET_JS.to_vec(),
+        "admin/leaflet.css" => LEAFLET_CSS.to_vec(),
+        _ => Vec::new(),
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The entry page: no inline script or style (the map picker reads its settings from `data-`
+/// attributes), `noindex`.
+fn index_html(config: &Config) -> String {
+    let lang = &config.default_language;
+    let tiles = escape(&config.map.tiles);
+    let attribution = escape(&config.map.attribution);
+    format!(
+        "<!doctype html>\n<html lang=\"{lang}\" data-tiles=\"{tiles}\" data-attribution=\"{attribution}\" data-boundaries=\"../dane/gminy.geojson\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"robots\" content=\"noindex, nofollow\">\n<title>Edycja portalu</title>\n<link rel=\"stylesheet\" href=\"leaflet.css\">\n<script src=\"sveltia-cms.js\"></script>\n<script src=\"leaflet.js\"></script>\n<script src=\"map-picker.js\"></script>\n</head>\n<body>\n<noscript>Edycja portalu wymaga JavaScriptu.</noscript>\n</body>\n</html>\n"
+    )
+}
+
+/// The closed vocabularies: prefix of their UI strings and codes. An enum of the JSON Schema is
+/// matched to its vocabulary by its codes.
+fn vocabularies() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        (Category::PREFIX, Category::codes()),
+        (MunicipalityType::PREFIX, MunicipalityType::codes()),
+        (ServiceLanguage::PREFIX, ServiceLanguage::codes()),
+        (Audience::PREFIX, Audience::codes()),
+        (Wheelchair::PREFIX, Wheelchair::codes()),
+        (StrategicArea::PREFIX, StrategicArea::codes()),
+        (ServiceFact::PREFIX, ServiceFact::codes()),
+        (ForumName::PREFIX, ForumName::codes()),
+        (LocalFact::PREFIX, LocalFact::codes()),
+        (ComplianceStatus::PREFIX, ComplianceStatus::codes()),
+    ]
+}
+
+/// Polish labels of the fields (the key is the field's name; a missing one shows the name).
+fn field_label(name: &str) -> &str {
+    match name {
+        "title" => "Tytuł",
+        "description" => "Opis (jedno zdanie)",
+        "date" => "Data",
+        "updated" => "Zaktualizowano",
+        "draft" => "Szkic (nie publikuj)",
+        "slug" => "Adres (slug)",
+        "weight" => "Kolejność",
+        "sort_by" => "Sortowanie",
+        "paginate_by" => "Stron na liście",
+        "source_hash" => "Skrót tekstu polskiego",
+        "body" => "Treść",
+        "municipality" => "Gmina",
+        "service" => "Usługa",
+        "forum" => "Forum",
+        "guide" => "Poradnik",
+        "accessibility_statement" => "Deklaracja dostępności",
+        "teryt" => "Kod TERYT",
+        "type" => "Rodzaj gminy",
+        "county" => "Powiat",
+        "seat" => "Siedziba",
+        "name" => "Nazwa",
+        "names" => "Nazwa w innych językach",
+        "coordinates" => "Położenie na mapie",
+        "verified" => "Zweryfikowano na stronie urzędowej",
+        "area_km2" => "Powierzchnia (km²)",
+        "website" => "Strona internetowa",
+        "office" => "Urząd",
+        "address" => "Adres",
+        "phone" => "Telefon",
+        "email" => "E-mail",
+        "facts" => "Fakty lokalne",
+        "source" => "Źródła",
+        "category" => "Kategoria",
+        "provider" => "Prowadzący",
+        "opening_hours" => "Godziny otwarcia",
+        "languages" => "Języki obsługi",
+        "audiences" => "Dla kogo",
+        "wheelchair" => "Dostępność dla wózków",
+        "strategic_areas" => "Obszary strategiczne",
+        "serves" => "Obsługuje także gminy",
+        "unconfirmed" => "Do potwierdzenia",
+        "reviewed" => "Data ostatniego sprawdzenia",
+        "approximate_date" => "Przybliżona data (rok lub miesiąc)",
+        "date_note" => "Uwaga o dacie",
+        "place" => "Miejsce",
+        "topics" => "Tematy",
+        "speakers" => "Prelegenci",
+        "role" => "Funkcja",
+        "organisation" => "Organizacja",
+        "outcomes" => "Ustalenia",
+        "categories" => "Kategorie usług",
+        "needs" => "Potrzebne fakty lokalne",
+        "url" => "Adres strony (URL)",
+        "seed" => "Dokument źródłowy (numer)",
+        "data" => "Plik danych",
+        "approximate" => "Data przybliżona",
+        "id" => "Identyfikator cytowania",
+        "entity" => "Podmiot",
+        "status" => "Status zgodności",
+        "published" => "Data publikacji",
+        "prepared" => "Data sporządzenia",
+        "method" => "Sposób sporządzenia",
+        "contact_name" => "Osoba kontaktowa",
+        "contact_email" => "E-mail kontaktowy",
+        "contact_phone" => "Telefon kontaktowy",
+        _ => name,
+    }
+}
+
+fn hint(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "opening_hours" => {
+            "Składnia OpenStreetMap, np. „Mo-Fr 08:00-16:00” albo „Mo-Th 07:30-15:30; Fr 07:30-14:00”. Dni: Mo Tu We Th Fr Sa Su, święta: PH."
+        }
+        "coordinates" => {
+            "Kliknij na mapie miejsce usługi (punkt musi leżeć w granicach gminy) albo wpisz szerokość i długość."
+        }
+        "verified" => "Zaznacz tylko wtedy, gdy każdy fakt sprawdzono na stronie urzędowej.",
+        "source" => {
+            "Skąd pochodzą fakty: tytuł i adres strony albo numer dokumentu źródłowego, z datą (RRRR, RRRR-MM lub RRRR-MM-DD)."
+        }
+        "unconfirmed" => "Fakty podane, ale wymagające potwierdzenia (np. dwa źródła się różnią).",
+        "serves" => "Nazwy folderów innych gmin, które usługa obsługuje (np. powiatowe centrum).",
+        "facts" => "Usługi, które poradniki dla migrantów pokazują w tej gminie.",
+        "date" => "Data, kiedy fakt był prawdziwy: RRRR, RRRR-MM lub RRRR-MM-DD.",
+        "id" => "Krótka nazwa, którą tekst cytuje: {{ cite:id }}.",
+        "teryt" => "7 cyfr, jak w pliku granic gmin.",
+        _ => return None,
+    })
+}
+
+/// Form fields for the properties of a JSON Schema object.
+fn object_fields(schema: &Json, inputs: &Inputs, path: &str) -> Vec<Json> {
+    let required: Vec<&str> =
+        schema["required"].as_array().map(|r| r.iter().filter_map(Json::as_str).collect()).unwrap_or_default();
+    let Some(properties) = schema["properties"].as_object() else { return Vec::new() };
+    properties
+        .iter()
+        .filter(|(name, _)| !NOT_IN_FORMS.contains(&name.as_str()))
+        .map(|(name, property)| field(name, property, required.contains(&name.as_str()), inputs, path))
+        .collect()
+}
+
+fn field(name: &str, schema: &Json, required: bool, inputs: &Inputs, parent: &str) -> Json {
+    let path = if parent.is_empty() { name.to_string() } else { format!("{parent}.{name}") };
+    let mut f = widget(name, schema, inputs, &path);
+    f["name"] = json!(name);
+    f["label"] = json!(field_label(name));
+    f["required"] = json!(required);
+    if let Some(h) = hint(name).map(str::to_string).or_else(|| schema["description"].as_str().map(str::to_string)) {
+        f["hint"] = json!(h);
+    }
+    f
+}
+
+fn select(codes: &[Json], inputs: &Inputs, multiple: bool) -> Json {
+    let codes: Vec<&str> = codes.iter().filter_map(Json::as_str).collect();
+    let prefix = vocabularies().into_iter().find(|(_, c)| *c == codes).map(|(p, _)| p);
+    let options: Vec<Json> = codes
+        .iter()
+        .map(|code| {
+            let label = prefix.and_then(|p| (inputs.label)(&format!("{p}-{code}"))).unwrap_or_else(|| code.to_string());
+            json!({"label": label, "value": code})
+        })
+        .collect();
+    let mut f = json!({"widget": "select", "options": options});
+    if multiple {
+        f["multiple"] = json!(true);
+    }
+    f
+}
+
+fn widget(name: &str, schema: &Json, inputs: &Inputs, path: &str) -> Json {
+    // The special shapes first, recognised by name where the schema gives them one meaning.
+    if name == "coordinates" {
+        return json!({"widget": "coordinates", "value_type": "float"});
+    }
+    if name == "source" {
+        return sources(schema, inputs, path);
+    }
+    if name == "names" {
+        let fields: Vec<Json> = inputs
+            .config
+            .languages
+            .iter()
+            .filter(|l| l.code != inputs.config.default_language)
+            .map(|l| json!({"name": l.code, "label": l.name, "widget": "string", "required": false}))
+            .collect();
+        return json!({"widget": "object", "fields": fields});
+    }
+    if name == "source_hash" {
+        return json!({"widget": "hidden", "i18n": true});
+    }
+    if schema["pattern"].as_str() == Some("^@/") {
+        // A `@/` reference to a service page, picked from the list of every service.
+        return json!({
+            "widget": "relation", "collection": "services",
+            "value_field": "@/gminy/{{dirname}}/{{filename}}.md",
+            "search_fields": ["title"], "display_fields": ["title"],
+        });
+    }
+    if let Some(codes) = schema["enum"].as_array() {
+        return select(codes, inputs, false);
+    }
+    if schema["type"] == "array" {
+        let items = &schema["items"];
+        if let Some(codes) = items["enum"].as_array() {
+            return select(codes, inputs, true);
+        }
+        if items["type"] == "object" {
+            return json!({"widget": "list", "fields": object_fields(items, inputs, path)});
+        }
+        return json!({"widget": "list"});
+    }
+    if schema.get("anyOf").is_some() {
+        // `phone = "…"` or a list: the form writes a list.
+        return json!({"widget": "list"});
+    }
+    match schema["type"].as_str() {
+        Some("object") => {
+            json!({"widget": "object", "collapsed": false, "fields": object_fields(schema, inputs, path)})
+        }
+        Some("boolean") => json!({"widget": "boolean", "default": false}),
+        Some("number") => json!({"widget": "number", "value_type": "float"}),
+        Some("integer") => json!({"widget": "number", "value_type": "int"}),
+        _ if schema["format"] == "date" => {
+            // Without `format`, Sveltia writes a native TOML date (`reviewed = 2026-05-01`), which
+            // is what the build reads; a formatted string would be rejected.
+            json!({"widget": "datetime", "time_format": false})
+        }
+        _ => {
+            let mut f = json!({"widget": "string"});
+            if name == "opening_hours" {
+                f["pattern"] = json!([OPENING_HOURS_PATTERN, "Składnia OpenStreetMap, np. Mo-Fr 08:00-16:00"]);
+            } else if let Some(p) = schema["pattern"].as_str() {
+                f["pattern"] = json!([p, format!("Wymagany format: {p}")]);
+            }
+            f
+        }
+    }
+}
+
+/// `[[kind.source]]` tables (the form always writes tables; docs/provenance.md).
+fn sources(schema: &Json, inputs: &Inputs, path: &str) -> Json {
+    // The table is the `items` of the first (array) option.
+    let items = &schema["anyOf"][0]["items"];
+    let table = if items.get("anyOf").is_some() { &items["anyOf"][1] } else { items };
+    json!({"widget": "list", "summary": "{{fields.title}}{{fields.seed}}{{fields.data}} ({{fields.date}})", "fields": object_fields(table, inputs, path)})
+}
+
+fn body() -> Json {
+    json!({"name": "body", "label": field_label("body"), "widget": "markdown", "i18n": true, "required": false})
+}
+
+/// The fields of a front matter with the table of `kind`, plus the body.
+fn kind_fields(kind: &str, inputs: &Inputs) -> Vec<Json> {
+    let schema = front_matter_schema(kind);
+    let mut fields = object_fields(&schema, inputs, "");
+    for f in &mut fields {
+        // Translations carry title, description, slug and text; facts are in the Polish file.
+        if matches!(f["name"].as_str(), Some("title" | "description" | "slug" | "source_hash")) {
+            f["i18n"] = json!(true);
+        }
+    }
+    // The kind's table first after the title, so the facts are what an editor sees.
+    fields.sort_by_key(|f| match f["name"].as_str() {
+        Some("title") => 0,
+        Some(k) if k == kind => 1,
+        _ => 2,
+    });
+    fields.push(body());
+    fields
+}
+
+fn collection(name: &str, label: &str, folder: &str, kind: &str, inputs: &Inputs) -> Json {
+    json!({
+        "name": name, "label": label, "folder": folder, "extension": "md",
+        "format": "toml-frontmatter", "frontmatter_delimiter": "+++",
+        "i18n": true, "create": true, "fields": kind_fields(kind, inputs),
+    })
+}
+
+/// The whole configuration (JSON, which is YAML), with a comment saying where it comes from.
+pub fn config_yml(inputs: &Inputs) -> String {
+    let config = inputs.config;
+    let cms = inputs.cms;
+    let mut collections = Vec::new();
+    let mut municipalities = collection("municipalities", "Gminy", "content/gminy", "municipality", inputs);
+    municipalities["path"] = json!("{{slug}}/_index");
+    collections.push(municipalities);
+
+    // Every service, for listing and as the target of `@/` references; a new one is created in
+    // its municipality's collection below.
+    let service_filter = json!({"field": "service.category", "value": Category::codes()});
+    let mut all = collection("services", "Usługi (wszystkie gminy)", "content/gminy", "service", inputs);
+    all["path"] = json!("{{municipality}}/{{slug}}");
+    all["create"] = json!(false);
+    all["filter"] = service_filter.clone();
+    collections.push(all);
+    for (folder, title) in &inputs.municipalities {
+        let mut c = collection(
+            &format!("services-{folder}"),
+            &format!("Usługi: {title}"),
+            &format!("content/gminy/{folder}"),
+            "service",
+            inputs,
+        );
+        c["filter"] = service_filter.clone();
+        collections.push(c);
+    }
+    let mut forum = collection("forum", "Spotkania forum", "content/forum", "forum", inputs);
+    forum["filter"] = json!({"field": "forum.forum", "value": ForumName::codes()});
+    collections.push(forum);
+    let mut guides = collection("guides", "Poradniki dla migrantów", "content/migranci", "guide", inputs);
+    guides["filter"] = json!({"field": "guide.source.0.id", "pattern": "."});
+    collections.push(guides);
+    let mut pages = collection("pages", "Strony", "content", "page", inputs);
+    pages["filter"] = json!({"field": "accessibility_statement", "value": null});
+    collections.push(pages);
+    let mut sections = collection("sections", "Działy", "content", "section", inputs);
+    sections["path"] = json!("{{slug}}/_index");
+    collections.push(sections);
+    // The statement has its facts in every language: one file each, edited as a whole.
+    let statement_files: Vec<Json> = config
+        .languages
+        .iter()
+        .map(|l| {
+            let suffix = if l.code == config.default_language { String::new() } else { format!(".{}", l.code) };
+            let mut fields = object_fields(&front_matter_schema("accessibility_statement"), inputs, "");
+            fields.push(json!({"name": "body", "label": field_label("body"), "widget": "markdown", "required": false}));
+            json!({
+                "name": format!("accessibility-{}", l.code), "label": format!("Deklaracja dostępności ({})", l.name),
+                "file": format!("content/deklaracja-dostepnosci{suffix}.md"),
+                "format": "toml-frontmatter", "frontmatter_delimiter": "+++", "fields": fields,
+            })
+        })
+        .collect();
+    collections.push(json!({"name": "accessibility", "label": "Deklaracja dostępności", "files": statement_files}));
+
+    let locales: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+    let mut backend = json!({"name": cms.backend, "branch": cms.branch});
+    if let Some(repo) = &cms.repo {
+        backend["repo"] = json!(repo);
+    }
+    if let Some(url) = &cms.auth_url {
+        backend["base_url"] = json!(url);
+    }
+    if let Some(url) = &cms.api_root {
+        backend["api_root"] = json!(url);
+    }
+    let root = json!({
+        "backend": backend,
+        "site_url": config.base_url,
+        "media_folder": "content/media",
+        "public_folder": "/media",
+        "output": {"omit_empty_optional_fields": true},
+        "i18n": {
+            "structure": "multiple_files",
+            "locales": locales,
+            "default_locale": config.default_language,
+            "omit_default_locale_from_file_path": true,
+        },
+        "collections": collections,
+    });
+    format!(
+        "# Generated by `metroportal build` from the typed schema (src/schema, src/cms). Do not edit:\n# change the schema or config.toml [cms] and build again.\n{}\n",
+        serde_json::to_string_pretty(&root).unwrap_or_default()
+    )
+}
