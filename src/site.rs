@@ -438,6 +438,10 @@ pub enum Job {
         part: Option<usize>,
     },
     Robots,
+    /// The link-preview picture of a municipality (PNG).
+    Preview {
+        municipality: NodeId,
+    },
     /// A file of the editing interface under `admin/` (`[cms]`, src/cms).
     Cms {
         file: &'static str,
@@ -687,6 +691,9 @@ fn plan(site: &SiteData, templates: &Templates) -> Vec<(String, Job)> {
     }
     jobs.push(("sitemap.xml".to_string(), Job::Sitemap { part: None }));
     jobs.push(("robots.txt".to_string(), Job::Robots));
+    for (&municipality, (path, _)) in &site.previews {
+        jobs.push((path.clone(), Job::Preview { municipality }));
+    }
     if site.config.cms.is_some() {
         jobs.extend(crate::cms::FILES.iter().map(|file| (file.to_string(), Job::Cms { file })));
     }
@@ -739,6 +746,7 @@ fn describe_job(site: &SiteData, job: &Job) -> String {
         Job::Completeness { .. } => "the data-completeness report".to_string(),
         Job::MigrantLocal { .. } | Job::MigrantPack { .. } => "a municipality's migrant information".to_string(),
         Job::Sitemap { .. } => "sitemap.xml".to_string(),
+        Job::Preview { .. } => "a municipality's link-preview image".to_string(),
         Job::Robots => "robots.txt".to_string(),
         Job::Cms { file } => format!("the editing interface ({file})"),
     }
@@ -755,6 +763,29 @@ fn base_context(site: &SiteData, job: &Job, lang: usize, kind: &str, site_path: 
     let mut ctx = base_variables(site, lang, kind, site_path);
     if let Some(v) = versions::of_job(site, job) {
         versions::apply(&mut ctx, site, &v);
+    }
+    // A municipality's pages, its services and its migrant pages share its preview picture.
+    let municipality = match job {
+        Job::Node { id, .. } if site.facts.municipalities.contains(id) => Some(*id),
+        Job::Node { id, .. } => site.facts.municipality_of.get(id).copied(),
+        Job::MigrantLocal { municipality, .. } | Job::MigrantPack { municipality, .. } => Some(*municipality),
+        _ => None,
+    };
+    if let Some(m) = municipality
+        && let Some((path, _)) = site.previews.get(&m)
+    {
+        let name = site.doc(m, lang).map(|d| d.title().to_string()).unwrap_or_default();
+        let alt = site
+            .locales
+            .message(site.lang_code(lang), "og-image-alt-municipality", &[("name", name.into())])
+            .unwrap_or_default();
+        let image = Value::from_pairs([
+            ("url", Value::from(site.permalink(&format!("/{path}")))),
+            ("width", Value::from(crate::templates::preview::WIDTH)),
+            ("height", Value::from(crate::templates::preview::HEIGHT)),
+            ("alt", Value::from(alt)),
+        ]);
+        set(&mut ctx, "og_image", image);
     }
     ctx
 }
@@ -907,7 +938,12 @@ impl Job {
             Job::Sitemap { .. } => "sitemap.xml",
             Job::Robots => "robots.txt",
             Job::MapCategory { .. } => "map.html",
-            Job::OpenData { .. } | Job::MapGeoJson { .. } | Job::Boundaries | Job::Copy { .. } | Job::Cms { .. } => {
+            Job::OpenData { .. }
+            | Job::MapGeoJson { .. }
+            | Job::Boundaries
+            | Job::Copy { .. }
+            | Job::Cms { .. }
+            | Job::Preview { .. } => {
                 return None;
             }
         };
@@ -932,7 +968,8 @@ impl Job {
             | Job::Sitemap { .. }
             | Job::Robots
             | Job::Copy { .. }
-            | Job::Cms { .. } => None,
+            | Job::Cms { .. }
+            | Job::Preview { .. } => None,
         }
     }
 }
@@ -1044,6 +1081,7 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
         }
         .into_bytes()),
         Job::Sitemap { part } => render_sitemap(site, templates, *part),
+        Job::Preview { municipality } => render_preview(site, *municipality),
         Job::Robots => templates
             .render(
                 "robots.txt",
@@ -1397,6 +1435,20 @@ fn render_feed(site: &SiteData, templates: &Templates, id: NodeId, lang: usize) 
     templates.render("atom.xml", ctx, Some("the Atom feed")).map(String::into_bytes)
 }
 
+/// A municipality's link-preview picture, rasterized (only with the `previews` feature, which
+/// is also the only way such a job is planned).
+fn render_preview(site: &SiteData, municipality: NodeId) -> Result<Vec<u8>, Diagnostic> {
+    let (_, svg) = site.previews.get(&municipality).expect("planned from previews");
+    #[cfg(feature = "previews")]
+    return crate::templates::preview::rasterize(svg)
+        .map_err(|e| Diagnostic::error("preview-image", e).hint("a bug in the preview drawing: please report it"));
+    #[cfg(not(feature = "previews"))]
+    {
+        let _ = svg;
+        Err(Diagnostic::error("preview-image", "built without the `previews` feature"))
+    }
+}
+
 /// The sitemap protocol's limit of URLs per file.
 const SITEMAP_LIMIT: usize = 50_000;
 
@@ -1452,19 +1504,6 @@ fn render_sitemap(site: &SiteData, templates: &Templates, part: Option<usize>) -
     templates.render("sitemap.xml", ctx, Some("sitemap.xml")).map(String::into_bytes)
 }
 
-#[cfg(test)]
-mod sitemap_tests {
-    use super::sitemap_parts;
-
-    #[test]
-    fn a_sitemap_splits_only_past_the_limit() {
-        assert_eq!(sitemap_parts(0, 50_000), 0);
-        assert_eq!(sitemap_parts(50_000, 50_000), 0);
-        assert_eq!(sitemap_parts(50_001, 50_000), 2);
-        assert_eq!(sitemap_parts(150_000, 50_000), 3);
-    }
-}
-
 /// What the editing interface's configuration needs from the loaded site.
 fn cms_inputs(site: &SiteData) -> crate::cms::Inputs<'_> {
     let default = site.default_lang();
@@ -1483,5 +1522,18 @@ fn cms_inputs(site: &SiteData) -> crate::cms::Inputs<'_> {
         cms: site.config.cms.as_ref().expect("[cms] is set when its files are written"),
         municipalities,
         label: Box::new(move |key: &str| site.locales.message(site.lang_code(default), key, &[]).ok()),
+    }
+}
+
+#[cfg(test)]
+mod sitemap_tests {
+    use super::sitemap_parts;
+
+    #[test]
+    fn a_sitemap_splits_only_past_the_limit() {
+        assert_eq!(sitemap_parts(0, 50_000), 0);
+        assert_eq!(sitemap_parts(50_000, 50_000), 0);
+        assert_eq!(sitemap_parts(50_001, 50_000), 2);
+        assert_eq!(sitemap_parts(150_000, 50_000), 3);
     }
 }

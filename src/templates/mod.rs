@@ -6,6 +6,7 @@
 mod kinds;
 pub mod map;
 pub mod open_data;
+pub mod preview;
 pub mod views;
 
 use std::path::{Path, PathBuf};

@@ -31,6 +31,9 @@ pub struct SiteData {
     /// What the schema found: municipalities, their services and local facts.
     pub facts: Facts,
     pub boundaries: Option<Boundaries>,
+    /// Municipality → (output path, SVG) of its link-preview image (empty without the
+    /// `previews` feature or a boundary file).
+    pub previews: std::collections::BTreeMap<NodeId, (String, String)>,
     refs: Vec<Vec<Option<Value>>>,
     meta: Vec<Vec<OnceLock<Value>>>,
     config_views: Vec<Value>,
@@ -89,6 +92,34 @@ pub struct SiteParts {
 }
 
 impl SiteData {
+    /// The preview picture of each municipality, drawn from its boundary and names.
+    fn build_previews(&self) -> std::collections::BTreeMap<NodeId, (String, String)> {
+        if !cfg!(feature = "previews") {
+            return Default::default();
+        }
+        let Some(boundaries) = &self.boundaries else { return Default::default() };
+        let default = self.default_lang();
+        let site_title = self.config.languages.get(default).map(|l| l.title.as_str()).unwrap_or_default();
+        self.facts
+            .municipalities
+            .iter()
+            .filter_map(|&m| {
+                let doc = self.library.nodes[m].docs[default].as_ref()?;
+                let municipality = crate::schema::kind_of::<crate::schema::kinds::Municipality>(doc)?;
+                let other = municipality.names.as_ref().and_then(|n| n.get_ref().values().find(|v| *v != doc.title()));
+                let picture = super::preview::Preview {
+                    teryt: municipality.teryt.get_ref(),
+                    name: doc.title(),
+                    other_name: other.map(String::as_str),
+                    site_title,
+                };
+                let svg = super::preview::svg(boundaries, &picture);
+                let slug = self.library.nodes[m].stem.clone();
+                Some((m, (super::preview::file_name(&slug, &svg), svg)))
+            })
+            .collect()
+    }
+
     pub fn new(parts: SiteParts) -> SiteData {
         let SiteParts { config, library, listings, locales, assets, rendered, link_urls, facts, boundaries } = parts;
         let langs = library.langs.len();
@@ -103,6 +134,7 @@ impl SiteData {
             link_urls,
             facts,
             boundaries,
+            previews: Default::default(),
             refs: Vec::new(),
             meta,
             config_views: Vec::new(),
@@ -110,6 +142,7 @@ impl SiteData {
         site.refs =
             (0..site.library.nodes.len()).map(|id| (0..langs).map(|lang| site.build_ref(id, lang)).collect()).collect();
         site.config_views = (0..langs).map(|lang| site.build_config_view(lang)).collect();
+        site.previews = site.build_previews();
         site
     }
 

@@ -252,6 +252,22 @@ fn every_page_has_link_preview_tags_and_an_image_of_the_stated_size() {
             images.insert((image, w, h));
         }
     }
+    // A municipality's page, its services and its migrant pages show its own picture; other
+    // pages show the portal's.
+    for (url, expected) in [
+        ("http://127.0.0.1/gminy/wieliczka/", "/og/wieliczka."),
+        ("http://127.0.0.1/uk/hminy/wieliczka/mgops/", "/og/wieliczka."),
+        ("http://127.0.0.1/en/municipalities/wieliczka/migrants/pesel/", "/og/wieliczka."),
+        ("http://127.0.0.1/", "/og/portal."),
+        ("http://127.0.0.1/forum/", "/og/portal."),
+    ] {
+        let image = pages[url].meta("og:image").unwrap_or_default();
+        if !image.contains(expected) {
+            problems.push(format!("{url}: og:image {image}, expected {expected}…"));
+        }
+    }
+    let alt = pages["http://127.0.0.1/uk/hminy/wieliczka/mgops/"].meta("og:image:alt").unwrap_or_default();
+    assert_eq!(alt, "Мапа Краківської метрополії, на якій позначено гміну Величка");
     for (image, w, h) in &images {
         let path = built_portal().join(image.strip_prefix(BASE).expect("an image of the site"));
         assert!(path.is_file(), "{image} is not in the output");

@@ -372,3 +372,4 @@ guide-fact-missing-office = address not yet on this portal – see the municipal
 ## Link previews (Open Graph)
 og-description = Social services in the 15 municipalities of the Kraków Metropolis: social assistance, crisis support, information for migrants. Every fact comes with its source and date.
 og-image-alt = Map of the 15 municipalities of the Kraków Metropolis with the portal's name in three languages
+og-image-alt-municipality = Map of the Kraków Metropolis with the municipality of { $name } highlighted

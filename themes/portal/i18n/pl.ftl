@@ -387,3 +387,4 @@ guide-fact-missing-office = adresu jeszcze nie podajemy – znajdziesz go na str
 ## Link previews (Open Graph)
 og-description = Usługi społeczne w 15 gminach Metropolii Krakowskiej: pomoc społeczna, wsparcie w kryzysie, informacje dla cudzoziemców. Przy każdej informacji podajemy źródło i datę.
 og-image-alt = Mapa 15 gmin Metropolii Krakowskiej i nazwa portalu w trzech językach
+og-image-alt-municipality = Mapa Metropolii Krakowskiej z zaznaczoną gminą { $name }
