@@ -632,3 +632,29 @@ fn open_data_cells_cannot_run_as_spreadsheet_formulas() {
         "{row}"
     );
 }
+
+#[test]
+fn a_title_cannot_close_the_json_ld_script() {
+    let site = SiteTest::typed();
+    let file = site.path("content/gminy/wieliczka/mgops.md");
+    let text = std::fs::read_to_string(&file).unwrap().replace(
+        "title = \"Miejsko-Gminny Ośrodek Pomocy Społecznej w Wieliczce\"",
+        "title = \"MGOPS </script><!--<script> & <b>\"",
+    );
+    site.write("content/gminy/wieliczka/mgops.md", &text);
+    site.build().assert_ok();
+    let html = site.read("gminy/wieliczka/mgops/index.html");
+    let start = html.find(r#"<script type="application/ld+json">"#).expect("JSON-LD") + 35;
+    let end = start + html[start..].find("</script>").unwrap();
+    let block = &html[start..end];
+    assert!(!block.contains('<') && !block.contains('>') && !block.contains('&'), "{block}");
+    assert!(
+        block.contains(r#""name":"MGOPS \u003c/script\u003e\u003c!--\u003cscript\u003e \u0026 \u003cb\u003e""#),
+        "{block}"
+    );
+    let json: serde_json::Value = serde_json::from_str(block).unwrap();
+    assert_eq!(json["name"], "MGOPS </script><!--<script> & <b>");
+    // The rest of the page, footer included, is still outside any script.
+    assert!(!html[end..].contains("<!--<script>"));
+    assert!(html[end..].contains("deklaracja-dostepnosci/"), "footer link lost");
+}
