@@ -161,7 +161,7 @@ fn refuses_dangerous_output_folders() {
         run.assert_code(2).assert_stderr_contains("refusing");
     }
     site.write("notes/keep.txt", "mine");
-    site.run(&["build", "--output", "notes"]).assert_code(2).assert_stderr_contains("does not look like a built site");
+    site.run(&["build", "--output", "notes"]).assert_code(2).assert_stderr_contains("was not written by metroportal");
     assert_eq!(std::fs::read_to_string(site.path("notes/keep.txt")).unwrap(), "mine");
 }
 
