@@ -346,9 +346,28 @@ pub fn validate(
             ),
         }
     }
+    let mut teryt_seen: BTreeMap<&str, &Doc> = BTreeMap::new();
     for &m in &facts.municipalities {
         let doc = library.nodes[m].docs[default].as_ref().expect("municipalities have a Polish file");
         let municipality = kind_of::<Municipality>(doc).expect("checked kind");
+        // One municipality per TERYT code (and so per boundary).
+        match teryt_seen.get(municipality.teryt.get_ref().as_str()) {
+            Some(first) => diags.push(
+                Diagnostic::error(
+                    "teryt-duplicate",
+                    format!(
+                        "TERYT {} is already the code of {}",
+                        municipality.teryt.get_ref(),
+                        crate::diagnostics::display_path(&first.file)
+                    ),
+                )
+                .at(location(doc, municipality.teryt.span()))
+                .hint("each municipality has its own TERYT code; check this one against the boundary file"),
+            ),
+            None => {
+                teryt_seen.insert(municipality.teryt.get_ref(), doc);
+            }
+        }
         let local = check_municipality(library, doc, municipality, boundaries, diags);
         facts.local.insert(m, local);
         check_names(library, m, municipality, diags);
@@ -906,14 +925,16 @@ fn check_email(doc: &Doc, email: Option<&Spanned<String>>, diags: &Diagnostics) 
     }
 }
 
+/// A URL field (`website`): an absolute http(s) URL, parsed as one (no spaces, line breaks
+/// or control characters, which would otherwise reach `href` and JSON-LD).
 fn check_url(doc: &Doc, url: Option<&Spanned<String>>, diags: &Diagnostics) {
     if let Some(url) = url
-        && !(url.get_ref().starts_with("https://") || url.get_ref().starts_with("http://"))
+        && let Some(problem) = provenance::web_url_problem(url.get_ref())
     {
         diags.push(
-            Diagnostic::error("url-invalid", format!("`{}` is not a web address", url.get_ref()))
+            Diagnostic::error("url-invalid", format!("`{}` is not a web address", url.get_ref().escape_debug()))
                 .at(location(doc, url.span()))
-                .hint("write the full address, starting with https://"),
+                .hint(format!("{problem}; write the full address on one line, starting with https://")),
         );
     }
 }

@@ -658,3 +658,77 @@ fn a_title_cannot_close_the_json_ld_script() {
     assert!(!html[end..].contains("<!--<script>"));
     assert!(html[end..].contains("deklaracja-dostepnosci/"), "footer link lost");
 }
+
+/// Like [`fails`], with the change made by `edit` (file, text to replace, replacement).
+fn fails_with(edits: &[(&str, &str, &str)]) -> String {
+    let site = SiteTest::typed();
+    site.build().assert_ok();
+    let before = snapshot(&site.path("public"));
+    for (file, from, to) in edits {
+        let text = std::fs::read_to_string(site.path(file)).unwrap();
+        assert!(text.contains(from), "{file} lacks {from:?}");
+        site.write(file, &text.replacen(from, to, 1));
+    }
+    let run = site.build();
+    run.assert_code(1).assert_stderr_contains("Nothing was written");
+    assert_eq!(snapshot(&site.path("public")), before, "output changed after a failed build");
+    run.stderr
+}
+
+#[test]
+fn two_municipalities_cannot_share_a_teryt_code() {
+    has(
+        &fails_with(&[("content/gminy/wieliczka/_index.md", "teryt = \"1219053\"", "teryt = \"1261011\"")]),
+        &[
+            "error[teryt-duplicate]: TERYT 1261011 is already the code of content/gminy/krakow/_index.md\n  --> content/gminy/wieliczka/_index.md:5:9\n",
+            "hint: each municipality has its own TERYT code",
+        ],
+    );
+}
+
+#[test]
+fn coordinates_are_exactly_two_numbers() {
+    let out = fails_with(&[(
+        "content/gminy/wieliczka/mgops.md",
+        "coordinates = [49.9870, 20.0650]",
+        "coordinates = [49.9870, 20.0650, 210.0]",
+    )]);
+    has(
+        &out,
+        &[
+            "coordinates: expected exactly two numbers, [latitude, longitude], found 3\n  --> content/gminy/wieliczka/mgops.md:7:15\n",
+        ],
+    );
+    let out = fails_with(&[(
+        "content/gminy/wieliczka/_index.md",
+        "coordinates = [49.98738, 20.06473]",
+        "coordinates = [49.98738]",
+    )]);
+    has(&out, &["found 1\n  --> content/gminy/wieliczka/_index.md:16:15\n"]);
+}
+
+#[test]
+fn every_url_field_is_parsed_as_a_url() {
+    let out = fails_with(&[
+        (
+            "content/gminy/wieliczka/mgops.md",
+            "email = \"test@example.pl\"",
+            "email = \"test@example.pl\"\nwebsite = \"https://mgops.example.pl/\\r\\nSet-Cookie: x=1\"",
+        ),
+        (
+            "content/gminy/wieliczka/_index.md",
+            "area_km2 = 99.90",
+            "area_km2 = 99.90\nwebsite = \"https://wieliczka.example.pl/ <script>\"\noffice = { website = \"javascript:alert(1)\" }",
+        ),
+    ]);
+    has(
+        &out,
+        &[
+            "error[url-invalid]: `https://mgops.example.pl/\\r\\nSet-Cookie: x=1` is not a web address\n  --> content/gminy/wieliczka/mgops.md:10:11\n",
+            "hint: it contains a space or a line break; write the full address on one line, starting with https://",
+            "error[url-invalid]: `https://wieliczka.example.pl/ <script>` is not a web address\n  --> content/gminy/wieliczka/_index.md:9:11\n",
+            "error[url-invalid]: `javascript:alert(1)` is not a web address\n  --> content/gminy/wieliczka/_index.md:10:22\n",
+            "hint: only http:// and https:// addresses can be opened by every reader",
+        ],
+    );
+}
