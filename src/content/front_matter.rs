@@ -349,7 +349,8 @@ pub fn parse(
                             "kind-duplicate",
                             format!("a page has one kind; this one already is `{}`", previous.name),
                         )
-                        .at(at(span)),
+                        .at(at(span))
+                        .hint("keep one kind table per file; a second kind belongs on a page of its own"),
                     );
                 } else {
                     match kinds.parse(kind, value) {
@@ -414,7 +415,63 @@ fn shift(span: Range<usize>, offset: usize) -> Range<usize> {
 }
 
 fn field_problem(at: &dyn Fn(Range<usize>) -> Location, name: &str, message: String, span: Range<usize>) -> Diagnostic {
-    Diagnostic::error("invalid-field", format!("invalid value for `{name}`: {message}")).at(at(span))
+    let (message, hint) = explain_serde(&message);
+    let d = Diagnostic::error("invalid-field", format!("invalid value for `{name}`: {message}")).at(at(span));
+    match hint {
+        Some(hint) => d.hint(hint),
+        None => d,
+    }
+}
+
+/// A serde/TOML error message in an editor's words (`expected f64` → `expected a number`), and
+/// a hint that says what a valid value looks like. Used for every front-matter field, typed
+/// kinds included, so that no content error comes without one.
+pub fn explain_serde(message: &str) -> (String, Option<String>) {
+    let message = message.trim_end().replace("invalid type: ", "").replace("unknown variant", "unknown value");
+    let expected = message.rsplit_once("expected ").map_or("", |(_, e)| e);
+    let number = ["f64", "f32"].iter().any(|t| expected.starts_with(t));
+    let whole = ["i64", "i32", "i16", "i8", "u64", "u32", "u16", "u8", "usize", "isize"]
+        .iter()
+        .any(|t| expected.starts_with(t));
+    let mut plain = message.clone();
+    for (raw, words) in [
+        ("expected f64", "expected a number"),
+        ("expected f32", "expected a number"),
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected u16", "expected a whole number"),
+        ("expected u8", "expected a whole number"),
+        ("expected usize", "expected a whole number"),
+    ] {
+        if plain.ends_with(raw) {
+            plain = format!("{}{words}", &plain[..plain.len() - raw.len()]);
+        }
+    }
+    let hint = if message.starts_with("unknown value") || message.starts_with("unknown field") {
+        Some("use one of the values listed above (they are case-sensitive)".to_string())
+    } else if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
+        Some(format!("add `{field}`; `metroportal new <kind> <path>` writes a file with every required field"))
+    } else if expected.contains("source") {
+        Some("write source = \"https://…\", or one [[kind.source]] table per source with title, url or seed, and date (docs/provenance.md)".to_string())
+    } else if number {
+        Some("write a number without quotes, with a dot as the decimal separator, e.g. 49.98712".to_string())
+    } else if whole {
+        Some("write a whole number without quotes, e.g. 10".to_string())
+    } else if expected.starts_with("a string") || expected.starts_with("a borrowed string") {
+        Some("write the value in double quotes, e.g. \"1219053\"".to_string())
+    } else if expected.starts_with("a boolean") {
+        Some("write true or false, without quotes".to_string())
+    } else if expected.starts_with("a sequence") || expected.starts_with("an array") || expected.starts_with("array") {
+        Some("write a list in square brackets, e.g. [\"pl\", \"uk\"]".to_string())
+    } else if expected.contains("datetime") || expected.contains("date") {
+        Some("write a date without quotes, as YYYY-MM-DD, e.g. 2026-09-01".to_string())
+    } else if expected.contains("struct") || expected.contains("map") || expected.contains("table") {
+        Some("write the fields as a table: a [header] line, or { key = value, … }".to_string())
+    } else {
+        None
+    };
+    (plain, hint)
 }
 
 type FieldError = (String, Range<usize>);

@@ -547,7 +547,8 @@ fn assign_paths(library: &mut Library, config: &Config, failed: &HashSet<String>
                                     "section-missing",
                                     format!("this page exists in `{code}` but its section has no version in `{code}` or in the default language"),
                                 )
-                                .at(Location::file(&doc.file)),
+                                .at(Location::file(&doc.file))
+                                .hint("give the folder an _index.md (the default language), or move the page"),
                             );
                         }
                         continue;

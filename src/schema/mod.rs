@@ -46,9 +46,11 @@ impl KindParser for Kinds {
             "forum" => typed::<Forum>(value),
             "guide" => typed::<Guide>(value),
             "accessibility_statement" => typed::<AccessibilityStatement>(value),
-            other => {
-                Err(vec![FieldProblem { message: format!("unknown kind `{other}`"), span: value.span(), hint: None }])
-            }
+            other => Err(vec![FieldProblem {
+                message: format!("unknown kind `{other}`"),
+                span: value.span(),
+                hint: Some("the kinds are municipality, service, forum, guide and accessibility_statement".into()),
+            }]),
         }
     }
 }
@@ -83,11 +85,23 @@ fn typed<T: DeserializeOwned + Send + Sync + 'static>(
                     }
                     _ => false,
                 };
-                let hint = unknown.as_ref().map(|field| match field.as_str() {
-                    "gap" | "source_date" => "`gap` and `source_date` are gone: leave an unknown fact out (the page then says it is not yet known) and give the date in the source: [[service.source]] title = \"…\" url = \"…\" date = \"2023-05\" (docs/provenance.md)".to_string(),
-                    _ => "check the spelling against the list above; free data belongs in [extra]".to_string(),
-                });
-                problems.push(FieldProblem { message: tidy_serde_message(&message), span, hint });
+                let (plain, general) = crate::content::front_matter::explain_serde(&message);
+                let hint = unknown
+                    .as_ref()
+                    .map(|field| match field.as_str() {
+                        "gap" | "source_date" => "`gap` and `source_date` are gone: leave an unknown fact out (the page then says it is not yet known) and give the date in the source: [[service.source]] title = \"…\" url = \"…\" date = \"2023-05\" (docs/provenance.md)".to_string(),
+                        _ => "check the spelling against the list above; free data belongs in [extra]".to_string(),
+                    })
+                    .or(general)
+                    .or_else(|| Some("`metroportal schema` writes the fields of every kind with their types".to_string()));
+                // Name the field the problem is in (`seat.coordinates[0]`), unless serde did.
+                let message = match field_path(value, &span) {
+                    Some(path) if !plain.contains(&format!("`{path}`")) && unknown.is_none() => {
+                        format!("`{path}`: {plain}")
+                    }
+                    _ => plain,
+                };
+                problems.push(FieldProblem { message, span, hint });
                 if !removed {
                     return Err(problems);
                 }
@@ -97,9 +111,33 @@ fn typed<T: DeserializeOwned + Send + Sync + 'static>(
     Err(problems)
 }
 
-/// serde's wording with the TOML-isms editors do not need removed.
-fn tidy_serde_message(message: &str) -> String {
-    message.replace("unknown variant", "unknown value").replace("invalid type: ", "")
+/// The dotted path (`seat.coordinates[0]`) of the innermost value of `table` whose span holds
+/// `span`, if it is inside the table.
+fn field_path(table: &Spanned<DeValue<'_>>, span: &Range<usize>) -> Option<String> {
+    fn walk(value: &Spanned<DeValue<'_>>, span: &Range<usize>, path: &mut String) {
+        let holds = |v: &Spanned<DeValue<'_>>| v.span().start <= span.start && span.end <= v.span().end;
+        match value.get_ref() {
+            DeValue::Table(t) => {
+                if let Some((k, v)) = t.iter().find(|(_, v)| holds(v)) {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(k.get_ref());
+                    walk(v, span, path);
+                }
+            }
+            DeValue::Array(a) => {
+                if let Some((i, v)) = a.iter().enumerate().find(|(_, v)| holds(v)) {
+                    path.push_str(&format!("[{i}]"));
+                    walk(v, span, path);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut path = String::new();
+    walk(table, span, &mut path);
+    (!path.is_empty()).then_some(path)
 }
 
 /// The kind table of a document, downcast.

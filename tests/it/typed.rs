@@ -265,7 +265,7 @@ fn vocabularies_are_closed() {
     has(
         &fails("typed-vocabulary"),
         &[
-            "error[invalid-field]: [service]: unknown value `mops`, expected one of `ops`",
+            "error[invalid-field]: [service]: `category`: unknown value `mops`, expected one of `ops`",
             "content/gminy/wieliczka/mgops.md:5:12",
         ],
     );
@@ -731,4 +731,35 @@ fn every_url_field_is_parsed_as_a_url() {
             "hint: only http:// and https:// addresses can be opened by every reader",
         ],
     );
+}
+
+#[test]
+fn every_content_error_names_its_field_and_what_is_valid() {
+    let out = fails_with(&[
+        (
+            "content/gminy/wieliczka/mgops.md",
+            "coordinates = [49.9870, 20.0650]",
+            "coordinates = [\"49.98712\", 20.0650]",
+        ),
+        ("content/gminy/wieliczka/_index.md", "teryt = \"1219053\"", "teryt = 1219053"),
+        ("content/gminy/krakow/_index.md", "source = \"https://example.org/gminy\"", "source = 5"),
+        ("content/forum/spotkanie.md", "+++\n", "+++\nweight = \"1\"\n"),
+    ]);
+    has(
+        &out,
+        &[
+            "error[invalid-field]: [service]: `coordinates[0]`: string \"49.98712\", expected a number\n  --> content/gminy/wieliczka/mgops.md:7:16\n",
+            "hint: write a number without quotes, with a dot as the decimal separator, e.g. 49.98712",
+            "error[invalid-field]: [municipality]: `teryt`: integer `1219053`, expected a string\n  --> content/gminy/wieliczka/_index.md:5:9\n",
+            "hint: write the value in double quotes, e.g. \"1219053\"",
+            "error[invalid-field]: [municipality]: `source`: integer `5`, expected a source or a list of sources\n  --> content/gminy/krakow/_index.md:8:10\n",
+            "hint: write source = \"https://…\", or one [[kind.source]] table per source",
+            "error[invalid-field]: invalid value for `weight`: string \"1\", expected a whole number\n  --> content/forum/spotkanie.md:2:10\n",
+            "hint: write a whole number without quotes, e.g. 10",
+        ],
+    );
+    assert_eq!(out.matches("error[").count(), 4, "{out}");
+    for block in out.split("\n\n").filter(|b| b.starts_with("error[")) {
+        assert!(block.contains("= hint: "), "an error without a hint:\n{block}");
+    }
 }
