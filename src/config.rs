@@ -17,6 +17,9 @@ pub struct Config {
     /// Code of the language served at `/` (its files have no language suffix).
     #[serde(default = "default_language")]
     pub default_language: String,
+    /// The time zone that decides what "today" is (`Europe/Warsaw` unless set).
+    #[serde(default)]
+    pub time_zone: crate::content::front_matter::TimeZone,
     /// Theme folder name under `themes/`.
     pub theme: String,
     /// Content paths of sections that get an Atom feed per language, e.g. `"forum"`.

@@ -130,7 +130,7 @@ pub fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<LoadedS
     let policy = schema::Policy {
         review_max_age_months: config.checks.review_max_age_months,
         stale_after_months: config.checks.stale_after_months,
-        today: crate::content::front_matter::ContentDate::today(),
+        today: crate::content::front_matter::ContentDate::today(config.time_zone),
     };
     let registry =
         schema::load_registry(root, config.data.sources.as_deref(), config.data.boundaries.as_deref(), &diags);

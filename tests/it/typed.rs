@@ -763,3 +763,27 @@ fn every_content_error_names_its_field_and_what_is_valid() {
         assert!(block.contains("= hint: "), "an error without a hint:\n{block}");
     }
 }
+
+/// 2026-09-01 22:30 UTC: 00:30 on 2 September in Poland.
+const JUST_AFTER_MIDNIGHT_IN_POLAND: &str = "1788301800";
+
+#[test]
+fn today_is_the_date_in_the_sites_time_zone() {
+    let site = SiteTest::typed();
+    let file = "content/gminy/wieliczka/mgops.md";
+    let text = std::fs::read_to_string(site.path(file)).unwrap();
+    site.write(file, &text.replace("reviewed = 2026-09-01", "reviewed = 2026-09-02"));
+    let env = [("SOURCE_DATE_EPOCH", JUST_AFTER_MIDNIGHT_IN_POLAND)];
+    site.run_with_env(&["build"], &env).assert_ok();
+    // In UTC it is still 1 September: the same date is in the future there.
+    let config = std::fs::read_to_string(site.path("config.toml")).unwrap();
+    site.write("config.toml", &format!("time_zone = \"UTC\"\n{config}"));
+    site.run_with_env(&["build"], &env)
+        .assert_code(1)
+        .assert_stderr_contains("error[reviewed-future]: reviewed = 2026-09-02 is in the future");
+    // Only known zones.
+    site.write("config.toml", &format!("time_zone = \"Europe/Krakow\"\n{config}"));
+    site.run(&["build"]).assert_code(1).assert_stderr_contains(
+        "unknown time zone `Europe/Krakow`, expected one of `Europe/Warsaw`, `UTC`\n  --> config.toml:1:13\n",
+    );
+}
