@@ -254,3 +254,17 @@ fn one_broken_file_gives_exactly_one_error() {
         );
     }
 }
+
+#[test]
+fn a_locale_that_plural_rules_cannot_read_is_an_error() {
+    let out = fails_after(|site| {
+        let config = std::fs::read_to_string(site.path("config.toml")).unwrap();
+        site.write("config.toml", &config.replacen("locale = \"pl-PL\"", "locale = \"pl-PL-u-ca-gregory\"", 1));
+    });
+    assert!(
+        out.contains(
+            "error[config-locale]: locale `pl-PL-u-ca-gregory` cannot be used for plural rules (Fluent)\n  --> config.toml\n   = language: pl\n   = hint: use a plain language-REGION tag"
+        ),
+        "{out}"
+    );
+}
