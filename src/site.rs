@@ -799,9 +799,12 @@ fn check_statement_ids(html: &str, doc: &crate::content::Doc, lang: &str) -> Res
         .hint("the ministry's template requires these element ids once each; give the body headings such as ## Procedura {#a11y-procedura}"))
 }
 
+/// Sets a key of the template context made by `base_context`. Every key templates may use is
+/// declared there; setting one that is not is a bug of the generator, never silently dropped.
 fn set(ctx: &mut [(&'static str, Value)], key: &str, value: Value) {
-    if let Some(slot) = ctx.iter_mut().find(|(k, _)| *k == key) {
-        slot.1 = value;
+    match ctx.iter_mut().find(|(k, _)| *k == key) {
+        Some(slot) => slot.1 = value,
+        None => panic!("template context key `{key}` is not declared in base_context"),
     }
 }
 
