@@ -10,6 +10,7 @@ mod errors;
 mod facts;
 mod map;
 mod output;
+mod props;
 mod search;
 mod serve;
 mod support;
