@@ -516,6 +516,8 @@ pub fn explain_serde(message: &str) -> (String, Option<String>) {
         Some("use one of the values listed above (they are case-sensitive)".to_string())
     } else if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
         Some(format!("add `{field}`; `metroportal new <kind> <path>` writes a file with every required field"))
+    } else if message.contains("[latitude, longitude]") {
+        Some("write coordinates = [latitude, longitude] in decimal degrees, e.g. [50.06143, 19.93658]".to_string())
     } else if expected.contains("source") {
         Some("write source = \"https://…\", or one [[kind.source]] table per source with title, url or seed, and date (docs/provenance.md)".to_string())
     } else if number {

@@ -38,7 +38,7 @@ fn coordinates<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Spanned<
     match list.get_ref()[..] {
         [lat, lon] => Ok(Some(Spanned::new(span, [lat, lon]))),
         ref other => Err(serde::de::Error::custom(format!(
-            "coordinates: expected exactly two numbers, [latitude, longitude], found {}",
+            "expected exactly two numbers, [latitude, longitude], found {}",
             other.len()
         ))),
     }

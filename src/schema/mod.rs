@@ -112,32 +112,24 @@ fn typed<T: DeserializeOwned + Send + Sync + 'static>(
 }
 
 /// The dotted path (`seat.coordinates[0]`) of the innermost value of `table` whose span holds
-/// `span`, if it is inside the table.
+/// `span`, if it is inside the table. Tables made by a `[header]` do not span their contents, so
+/// every nested table is searched.
 fn field_path(table: &Spanned<DeValue<'_>>, span: &Range<usize>) -> Option<String> {
-    fn walk(value: &Spanned<DeValue<'_>>, span: &Range<usize>, path: &mut String) {
-        let holds = |v: &Spanned<DeValue<'_>>| v.span().start <= span.start && span.end <= v.span().end;
-        match value.get_ref() {
-            DeValue::Table(t) => {
-                if let Some((k, v)) = t.iter().find(|(_, v)| holds(v)) {
-                    if !path.is_empty() {
-                        path.push('.');
-                    }
-                    path.push_str(k.get_ref());
-                    walk(v, span, path);
-                }
-            }
-            DeValue::Array(a) => {
-                if let Some((i, v)) = a.iter().enumerate().find(|(_, v)| holds(v)) {
-                    path.push_str(&format!("[{i}]"));
-                    walk(v, span, path);
-                }
-            }
-            _ => {}
-        }
+    fn holds(v: &Spanned<DeValue<'_>>, span: &Range<usize>) -> bool {
+        v.span().start <= span.start && span.end <= v.span().end
     }
-    let mut path = String::new();
-    walk(table, span, &mut path);
-    (!path.is_empty()).then_some(path)
+    fn walk(value: &Spanned<DeValue<'_>>, span: &Range<usize>) -> Option<String> {
+        let children: Vec<(String, &Spanned<DeValue<'_>>)> = match value.get_ref() {
+            DeValue::Table(t) => t.iter().map(|(k, v)| (format!(".{}", k.get_ref()), v)).collect(),
+            DeValue::Array(a) => a.iter().enumerate().map(|(i, v)| (format!("[{i}]"), v)).collect(),
+            _ => return None,
+        };
+        children.into_iter().find_map(|(step, v)| match walk(v, span) {
+            Some(deeper) => Some(format!("{step}{deeper}")),
+            None => holds(v, span).then_some(step),
+        })
+    }
+    walk(table, span).map(|p| p.trim_start_matches('.').to_string())
 }
 
 /// The kind table of a document, downcast.

@@ -696,7 +696,8 @@ fn coordinates_are_exactly_two_numbers() {
     has(
         &out,
         &[
-            "coordinates: expected exactly two numbers, [latitude, longitude], found 3\n  --> content/gminy/wieliczka/mgops.md:7:15\n",
+            "error[invalid-field]: [service]: `coordinates`: expected exactly two numbers, [latitude, longitude], found 3\n  --> content/gminy/wieliczka/mgops.md:7:15\n",
+            "hint: write coordinates = [latitude, longitude] in decimal degrees, e.g. [50.06143, 19.93658]",
         ],
     );
     let out = fails_with(&[(
@@ -704,7 +705,12 @@ fn coordinates_are_exactly_two_numbers() {
         "coordinates = [49.98738, 20.06473]",
         "coordinates = [49.98738]",
     )]);
-    has(&out, &["found 1\n  --> content/gminy/wieliczka/_index.md:16:15\n"]);
+    has(
+        &out,
+        &[
+            "[municipality]: `seat.coordinates`: expected exactly two numbers, [latitude, longitude], found 1\n  --> content/gminy/wieliczka/_index.md:16:15\n",
+        ],
+    );
 }
 
 #[test]
@@ -786,4 +792,38 @@ fn today_is_the_date_in_the_sites_time_zone() {
     site.run(&["build"]).assert_code(1).assert_stderr_contains(
         "unknown time zone `Europe/Krakow`, expected one of `Europe/Warsaw`, `UTC`\n  --> config.toml:1:13\n",
     );
+}
+
+/// The exact human and JSON diagnostics of hostile typed content, as reviewed snapshots
+/// (`tests/it/snapshots/`): a change of wording is a reviewed change (`cargo insta review`, or
+/// run with `INSTA_UPDATE=always` and read the diff).
+#[test]
+fn hostile_typed_content_diagnostics_snapshot() {
+    let site = SiteTest::typed();
+    for (file, from, to) in [
+        (
+            "content/gminy/wieliczka/mgops.md",
+            "coordinates = [49.9870, 20.0650]",
+            "coordinates = [49.9870, 20.0650, 1.0]",
+        ),
+        (
+            "content/gminy/wieliczka/mgops.md",
+            "email = \"test@example.pl\"",
+            "email = \"test@example.pl\"\nwebsite = \"https://e.org/\\r\\nX: y\"",
+        ),
+        ("content/gminy/wieliczka/_index.md", "teryt = \"1219053\"", "teryt = 1219053"),
+        ("content/gminy/krakow/_index.md", "title = \"Kraków\"", "title = \"Kraków\nbroken"),
+    ] {
+        let text = std::fs::read_to_string(site.path(file)).unwrap();
+        site.write(file, &text.replacen(from, to, 1));
+    }
+    site.write("content/o-stowarzyszeniu.EN.md", "+++\ntitle = \"About\"\n+++\n");
+    let build = site.build();
+    build.assert_code(1);
+    insta::assert_snapshot!("hostile_typed_human", build.stderr);
+    let check = site.run(&["check", "--format", "json"]);
+    check.assert_code(1);
+    let json: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+    let report = serde_json::json!({"errors": json["errors"], "warnings": json["warnings"]});
+    insta::assert_snapshot!("hostile_typed_json", serde_json::to_string_pretty(&report).unwrap());
 }
