@@ -17,6 +17,9 @@ pub struct Config {
     /// Code of the language served at `/` (its files have no language suffix).
     #[serde(default = "default_language")]
     pub default_language: String,
+    /// The time zone that decides what "today" is (`Europe/Warsaw` unless set).
+    #[serde(default)]
+    pub time_zone: crate::content::front_matter::TimeZone,
     /// Theme folder name under `themes/`.
     pub theme: String,
     /// Content paths of sections that get an Atom feed per language, e.g. `"forum"`.
@@ -203,22 +206,18 @@ fn yes() -> bool {
     true
 }
 
-/// The location of `key = …` inside the `[map]` table of config.toml (the file when absent).
+/// The location of `key = …` inside the `[map]` table of config.toml (the file when absent),
+/// from the TOML parser's spans: a `[map]` in a comment or a `page =` of another table is never
+/// taken for it.
 pub fn map_key_location(text: &str, key: &str) -> Location {
     let rel = Path::new("config.toml");
-    let table = text.find("[map]").unwrap_or(0);
-    let mut offset = table;
-    for line in text[table..].split_inclusive('\n') {
-        let rest = line.trim_start();
-        if let Some(after) = rest.strip_prefix(key)
-            && after.trim_start().starts_with('=')
-        {
-            let start = offset + (line.len() - rest.len());
-            return Location::from_span(rel, text, start..start + line.trim_end().len() - (line.len() - rest.len()));
-        }
-        offset += line.len();
+    let Ok(root) = toml::de::DeTable::parse(text) else { return Location::file(rel) };
+    let map = root.get_ref().iter().find(|(k, _)| k.get_ref() == "map").map(|(_, v)| v);
+    let Some(toml::de::DeValue::Table(map)) = map.map(|v| v.get_ref()) else { return Location::file(rel) };
+    match map.iter().find(|(k, _)| k.get_ref() == key) {
+        Some((k, v)) => Location::from_span(rel, text, k.span().start..v.span().end.max(k.span().end)),
+        None => Location::file(rel),
     }
-    Location::file(rel)
 }
 
 impl MapConfig {
@@ -436,5 +435,15 @@ mod tests {
         let c = config("https://example.org");
         assert_eq!(c.base_path(), "");
         assert_eq!(c.absolute("/en/"), "https://example.org/en/");
+    }
+
+    #[test]
+    fn map_keys_are_found_by_their_spans_not_by_text_search() {
+        let text = "# the [map] table below: page = \"x\"\nbase_url = \"https://e.org\"\n\n[extra]\npage = \"not this\"\n\n[map]\n  page = \"mapa.md\" # here\n";
+        let at = map_key_location(text, "page");
+        assert_eq!((at.line, at.column), (8, 3));
+        assert_eq!(at.line_text.as_deref(), Some("  page = \"mapa.md\" # here"));
+        assert_eq!(map_key_location(text, "tiles").line, 0);
+        assert_eq!(map_key_location("# [map]\npage = 1\n", "page").line, 0);
     }
 }

@@ -292,12 +292,14 @@ pub fn keywords(site: &SiteData, vocabulary: &Vocabulary, page: &Page) -> Vec<St
 
 /// Block elements after which Pagefind's text extraction adds no space: without one, a label
 /// and its value (`<dt>Adres</dt><dd>ul. …</dd>`) run together in excerpts (`Adresul. …`).
+#[cfg_attr(not(feature = "search"), allow(dead_code))]
 const BLOCK_ENDS: &[&str] =
     &["</dt>", "</dd>", "</th>", "</td>", "</li>", "</p>", "</div>", "</h1>", "</h2>", "</h3>", "</h4>"];
 
 /// The page as Pagefind reads it: the published HTML with a space after block elements, and the
 /// keywords as a metadata field on an empty element at the start of `<body>` (outside the
 /// indexed body, so excerpts never show them). The published page itself is not changed.
+#[cfg_attr(not(feature = "search"), allow(dead_code))]
 fn for_pagefind(html: &str, keywords: &[String]) -> String {
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;

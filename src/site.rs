@@ -132,7 +132,7 @@ pub fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<LoadedS
     let policy = schema::Policy {
         review_max_age_months: config.checks.review_max_age_months,
         stale_after_months: config.checks.stale_after_months,
-        today: crate::content::front_matter::ContentDate::today(),
+        today: crate::content::front_matter::ContentDate::today(config.time_zone),
     };
     let registry =
         schema::load_registry(root, config.data.sources.as_deref(), config.data.boundaries.as_deref(), &diags);
@@ -873,9 +873,12 @@ fn check_statement_ids(html: &str, doc: &crate::content::Doc, lang: &str) -> Res
         .hint("the ministry's template requires these element ids once each; give the body headings such as ## Procedura {#a11y-procedura}"))
 }
 
+/// Sets a key of the template context made by `base_context`. Every key templates may use is
+/// declared there; setting one that is not is a bug of the generator, never silently dropped.
 fn set(ctx: &mut [(&'static str, Value)], key: &str, value: Value) {
-    if let Some(slot) = ctx.iter_mut().find(|(k, _)| *k == key) {
-        slot.1 = value;
+    match ctx.iter_mut().find(|(k, _)| *k == key) {
+        Some(slot) => slot.1 = value,
+        None => panic!("template context key `{key}` is not declared in base_context"),
     }
 }
 

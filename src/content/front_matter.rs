@@ -92,10 +92,74 @@ impl ContentDate {
         Some((text[..4].parse().ok()?, text[5..7].parse().ok()?, text[8..10].parse().ok()?))
     }
 
-    /// Today's date (UTC) from the system clock.
-    pub fn today() -> (i32, u8, u8) {
-        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
-        civil_from_days(secs.div_euclid(86_400))
+    /// Today's date in the site's time zone, from the system clock, or from
+    /// `SOURCE_DATE_EPOCH` (seconds since 1970, the reproducible-builds convention) when set.
+    pub fn today(zone: TimeZone) -> (i32, u8, u8) {
+        let epoch = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok());
+        let secs = epoch.unwrap_or_else(|| {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+        });
+        zone.date_at(secs)
+    }
+}
+
+/// The site's time zone (`time_zone` in config.toml), which decides what "today" is for
+/// `reviewed` and other dates. Only the zones the portal needs are known, so that no time-zone
+/// database is needed: `Europe/Warsaw` (the default) follows the EU rule, in force since 1996 and
+/// unchanged since: CET (UTC+1), and CEST (UTC+2) from 01:00 UTC on the last Sunday of March to
+/// 01:00 UTC on the last Sunday of October. Dates before 1996 use the same rule (they are only
+/// ever compared with "today").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TimeZone {
+    #[default]
+    EuropeWarsaw,
+    Utc,
+}
+
+impl TimeZone {
+    pub const NAMES: [&'static str; 2] = ["Europe/Warsaw", "UTC"];
+
+    pub fn parse(name: &str) -> Option<TimeZone> {
+        match name {
+            "Europe/Warsaw" => Some(TimeZone::EuropeWarsaw),
+            "UTC" | "Etc/UTC" => Some(TimeZone::Utc),
+            _ => None,
+        }
+    }
+
+    /// Minutes east of UTC at the instant `secs` (seconds since 1970-01-01 UTC).
+    pub fn offset_minutes(self, secs: i64) -> i32 {
+        match self {
+            TimeZone::Utc => 0,
+            TimeZone::EuropeWarsaw => {
+                let (year, _, _) = civil_from_days(secs.div_euclid(86_400));
+                // Last Sunday of a 31-day month; 1970-01-01 was a Thursday (weekday 4, Sunday 0).
+                let last_sunday = |month: u8| {
+                    let d = days_from_civil(year, month, 31);
+                    d - (d + 4).rem_euclid(7)
+                };
+                let start = last_sunday(3) * 86_400 + 3600;
+                let end = last_sunday(10) * 86_400 + 3600;
+                if (start..end).contains(&secs) { 120 } else { 60 }
+            }
+        }
+    }
+
+    /// The calendar date in this zone at the instant `secs`.
+    pub fn date_at(self, secs: i64) -> (i32, u8, u8) {
+        civil_from_days((secs + i64::from(self.offset_minutes(secs)) * 60).div_euclid(86_400))
+    }
+}
+
+impl<'de> Deserialize<'de> for TimeZone {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        TimeZone::parse(&name).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown time zone `{name}`, expected one of {}",
+                TimeZone::NAMES.map(|n| format!("`{n}`")).join(", ")
+            ))
+        })
     }
 }
 
@@ -349,7 +413,8 @@ pub fn parse(
                             "kind-duplicate",
                             format!("a page has one kind; this one already is `{}`", previous.name),
                         )
-                        .at(at(span)),
+                        .at(at(span))
+                        .hint("keep one kind table per file; a second kind belongs on a page of its own"),
                     );
                 } else {
                     match kinds.parse(kind, value) {
@@ -414,7 +479,65 @@ fn shift(span: Range<usize>, offset: usize) -> Range<usize> {
 }
 
 fn field_problem(at: &dyn Fn(Range<usize>) -> Location, name: &str, message: String, span: Range<usize>) -> Diagnostic {
-    Diagnostic::error("invalid-field", format!("invalid value for `{name}`: {message}")).at(at(span))
+    let (message, hint) = explain_serde(&message);
+    let d = Diagnostic::error("invalid-field", format!("invalid value for `{name}`: {message}")).at(at(span));
+    match hint {
+        Some(hint) => d.hint(hint),
+        None => d,
+    }
+}
+
+/// A serde/TOML error message in an editor's words (`expected f64` → `expected a number`), and
+/// a hint that says what a valid value looks like. Used for every front-matter field, typed
+/// kinds included, so that no content error comes without one.
+pub fn explain_serde(message: &str) -> (String, Option<String>) {
+    let message = message.trim_end().replace("invalid type: ", "").replace("unknown variant", "unknown value");
+    let expected = message.rsplit_once("expected ").map_or("", |(_, e)| e);
+    let number = ["f64", "f32"].iter().any(|t| expected.starts_with(t));
+    let whole = ["i64", "i32", "i16", "i8", "u64", "u32", "u16", "u8", "usize", "isize"]
+        .iter()
+        .any(|t| expected.starts_with(t));
+    let mut plain = message.clone();
+    for (raw, words) in [
+        ("expected f64", "expected a number"),
+        ("expected f32", "expected a number"),
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected u16", "expected a whole number"),
+        ("expected u8", "expected a whole number"),
+        ("expected usize", "expected a whole number"),
+    ] {
+        if plain.ends_with(raw) {
+            plain = format!("{}{words}", &plain[..plain.len() - raw.len()]);
+        }
+    }
+    let hint = if message.starts_with("unknown value") || message.starts_with("unknown field") {
+        Some("use one of the values listed above (they are case-sensitive)".to_string())
+    } else if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
+        Some(format!("add `{field}`; `metroportal new <kind> <path>` writes a file with every required field"))
+    } else if message.contains("[latitude, longitude]") {
+        Some("write coordinates = [latitude, longitude] in decimal degrees, e.g. [50.06143, 19.93658]".to_string())
+    } else if expected.contains("source") {
+        Some("write source = \"https://…\", or one [[kind.source]] table per source with title, url or seed, and date (docs/provenance.md)".to_string())
+    } else if number {
+        Some("write a number without quotes, with a dot as the decimal separator, e.g. 49.98712".to_string())
+    } else if whole {
+        Some("write a whole number without quotes, e.g. 10".to_string())
+    } else if expected.starts_with("a string") || expected.starts_with("a borrowed string") {
+        Some("write the value in double quotes, e.g. \"1219053\"".to_string())
+    } else if expected.starts_with("a boolean") {
+        Some("write true or false, without quotes".to_string())
+    } else if expected.starts_with("a sequence") || expected.starts_with("an array") || expected.starts_with("array") {
+        Some("write a list in square brackets, e.g. [\"pl\", \"uk\"]".to_string())
+    } else if expected.contains("datetime") || expected.contains("date") {
+        Some("write a date without quotes, as YYYY-MM-DD, e.g. 2026-09-01".to_string())
+    } else if expected.contains("struct") || expected.contains("map") || expected.contains("table") {
+        Some("write the fields as a table: a [header] line, or { key = value, … }".to_string())
+    } else {
+        None
+    };
+    (plain, hint)
 }
 
 type FieldError = (String, Range<usize>);
@@ -538,5 +661,26 @@ mod tests {
         }
         let date = ContentDate { year: 2019, month: 1, day: 1, time: Some((8, 0, 0, 60)) };
         assert_eq!(date.timestamp(), 1_546_326_000);
+    }
+
+    #[test]
+    fn warsaw_time_follows_the_eu_summer_time_rule() {
+        let at = |y, m, d, h: i64, min: i64| days_from_civil(y, m, d) * 86_400 + h * 3600 + min * 60;
+        let tz = TimeZone::EuropeWarsaw;
+        // Last Sundays of March and October, 2024–2027, switching at 01:00 UTC.
+        for (y, march, october) in [(2024, 31, 27), (2025, 30, 26), (2026, 29, 25), (2027, 28, 31)] {
+            assert_eq!(tz.offset_minutes(at(y, 3, march, 0, 59)), 60, "{y}-03-{march}");
+            assert_eq!(tz.offset_minutes(at(y, 3, march, 1, 0)), 120, "{y}-03-{march}");
+            assert_eq!(tz.offset_minutes(at(y, 10, october, 0, 59)), 120, "{y}-10-{october}");
+            assert_eq!(tz.offset_minutes(at(y, 10, october, 1, 0)), 60, "{y}-10-{october}");
+        }
+        // Just after midnight in Poland it is still yesterday in UTC.
+        assert_eq!(tz.date_at(at(2026, 6, 30, 22, 30)), (2026, 7, 1));
+        assert_eq!(TimeZone::Utc.date_at(at(2026, 6, 30, 22, 30)), (2026, 6, 30));
+        assert_eq!(tz.date_at(at(2026, 6, 30, 21, 59)), (2026, 6, 30));
+        assert_eq!(tz.date_at(at(2026, 12, 31, 23, 0)), (2027, 1, 1));
+        assert_eq!(tz.date_at(at(2026, 12, 31, 22, 59)), (2026, 12, 31));
+        assert_eq!(TimeZone::parse("Europe/Warsaw"), Some(TimeZone::EuropeWarsaw));
+        assert_eq!(TimeZone::parse("Europe/Berlin"), None);
     }
 }

@@ -7,7 +7,7 @@
 pub mod front_matter;
 pub mod listing;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -151,10 +151,14 @@ pub fn load(
                 continue;
             }
         };
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
+        if entry.file_type().is_symlink() {
+            diags.push(symlink_warning(root, entry.path(), &rel));
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
         if entry.path().extension().is_some_and(|e| e == "md") {
             markdown.push(rel);
         } else {
@@ -162,13 +166,25 @@ pub fn load(
         }
     }
 
-    let parsed: Vec<Option<ParsedFile>> =
+    let read: Vec<Read> =
         markdown.par_iter().map(|rel| read_file(root, rel, &langs, default_lang, kinds, diags)).collect();
-    let parsed: Vec<ParsedFile> = parsed.into_iter().flatten().filter(|p| drafts || !p.doc.fm.draft).collect();
+    // A file that failed to parse still exists for the rest of the pipeline (by its key), so
+    // that its one error is not followed by an error for every page below it.
+    let mut failed = HashSet::new();
+    let mut parsed = Vec::new();
+    for r in read {
+        match r {
+            Read::Parsed(p) if drafts || !p.doc.fm.draft => parsed.push(*p),
+            Read::Parsed(_) | Read::Skipped => {}
+            Read::Failed(key) => {
+                failed.insert(key);
+            }
+        }
+    }
 
-    let mut library = assemble(parsed, langs, default_lang, diags)?;
+    let mut library = assemble(parsed, langs, default_lang, &failed, diags)?;
     attach_assets(&mut library, assets, diags);
-    assign_paths(&mut library, config, diags);
+    assign_paths(&mut library, config, &failed, diags);
     check_duplicate_paths(&library, diags);
     (!diags.has_errors()).then_some(library)
 }
@@ -178,10 +194,45 @@ fn is_ignored(name: &std::ffi::OsStr) -> bool {
     name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp")
 }
 
-/// Splits `name.en` into (`name`, Some(`en`)) when the suffix looks like a language code.
+/// A warning for a symbolic link inside `content/`: the build does not follow links, so the
+/// page or asset it stands for is not published, and a link out of the site never is.
+fn symlink_warning(root: &Path, path: &Path, rel: &Path) -> Diagnostic {
+    let inside = match (std::fs::canonicalize(path), std::fs::canonicalize(root)) {
+        (Ok(target), Ok(root)) => Some(target.starts_with(root)),
+        _ => None,
+    };
+    let (code, message) = match inside {
+        Some(false) => ("symlink-outside", "this symbolic link points outside the site; it is skipped, not published"),
+        Some(true) => ("symlink-skipped", "this is a symbolic link; links are not followed, so it is skipped"),
+        None => ("symlink-broken", "this symbolic link points to nothing; it is skipped"),
+    };
+    Diagnostic::warning(code, message)
+        .at(Location::file(rel))
+        .hint("copy the file into content/ instead of linking to it")
+}
+
+/// What reading one Markdown file gave.
+enum Read {
+    Parsed(Box<ParsedFile>),
+    /// Its problems are reported; the key (`a/b.md`) still exists for the rest of the pipeline.
+    Failed(String),
+    /// Not a content file (its problem is reported where it applies).
+    Skipped,
+}
+
+/// The line and column (1-based, in characters) of the byte at `offset` of `bytes`, whose
+/// first `offset` bytes are valid UTF-8.
+fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (before.matches('\n').count() + 1, before[line_start..].chars().count() + 1)
+}
+
+/// Splits `name.en` into (`name`, Some(`en`)) when the suffix looks like a language code (two
+/// or three ASCII letters, in any case: `.EN` is a mistake to report, not part of the name).
 fn split_lang(name: &str) -> (&str, Option<&str>) {
     match name.rsplit_once('.') {
-        Some((stem, code)) if (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase()) => {
+        Some((stem, code)) if (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphabetic()) => {
             (stem, Some(code))
         }
         _ => (name, None),
@@ -195,31 +246,66 @@ fn read_file(
     default_lang: usize,
     kinds: &dyn KindParser,
     diags: &Diagnostics,
-) -> Option<ParsedFile> {
-    let text = match std::fs::read_to_string(root.join(rel)) {
-        Ok(text) => text,
+) -> Read {
+    let Some(file_name) = rel.file_name().map(|n| n.to_string_lossy()) else { return Read::Skipped };
+    let Some(name) = file_name.strip_suffix(".md") else { return Read::Skipped };
+    let (stem, code) = split_lang(name);
+    let content_rel = rel.strip_prefix("content").unwrap_or(rel);
+    let dir = content_rel.parent().map(display_path).unwrap_or_default();
+    let key = if dir.is_empty() { format!("{stem}.md") } else { format!("{dir}/{stem}.md") };
+    let bytes = match std::fs::read(root.join(rel)) {
+        Ok(bytes) => bytes,
         Err(err) => {
             diags.push(Diagnostic::error("io", format!("cannot read the file: {err}")).at(Location::file(rel)));
-            return None;
+            return Read::Failed(key);
         }
     };
-    let file_name = rel.file_name()?.to_string_lossy();
-    let name = file_name.strip_suffix(".md")?;
-    let (stem, code) = split_lang(name);
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let bytes = err.as_bytes();
+            let offset = err.utf8_error().valid_up_to();
+            let (line, column) = line_col(bytes, offset);
+            let line_end = bytes[offset..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| offset + i);
+            let line_start = offset - (bytes[..offset].iter().rev().position(|&b| b == b'\n').unwrap_or(offset));
+            diags.push(
+                Diagnostic::error(
+                    "not-utf8",
+                    format!("the file is not valid UTF-8: byte 0x{:02X} at line {line}, column {column}", bytes[offset]),
+                )
+                .at(Location {
+                    line,
+                    column,
+                    width: 1,
+                    line_text: Some(String::from_utf8_lossy(&bytes[line_start..line_end]).trim_end().to_string()),
+                    ..Location::file(rel)
+                })
+                .hint("re-save the file as UTF-8 (in the editor's \"Save as\" or encoding menu; Windows-1250 and ISO-8859-2 are not accepted)"),
+            );
+            return Read::Failed(key);
+        }
+    };
     let lang = match code {
         None => default_lang,
         Some(code) => match langs.iter().position(|l| l == code) {
             Some(i) => i,
             None => {
-                diags.push(
+                let lower = code.to_ascii_lowercase();
+                let diag = if code != lower && langs.contains(&lower) {
+                    Diagnostic::error(
+                        "language-case",
+                        format!("`{code}` in the file name is written in capitals; language codes are lower-case"),
+                    )
+                    .hint(format!("rename the file to {stem}.{lower}.md"))
+                } else {
                     Diagnostic::error("unknown-language", format!("`{code}` in the file name is not a configured language"))
-                        .at(Location { line: 1, ..Location::file(rel) })
                         .hint(format!(
                             "translations are named name.LANG.md with LANG one of {}; rename the file or add the language to config.toml",
                             langs.join(", ")
-                        )),
-                );
-                return None;
+                        ))
+                };
+                diags.push(diag.at(Location { line: 1, ..Location::file(rel) }));
+                return Read::Skipped;
             }
         },
     };
@@ -227,7 +313,7 @@ fn read_file(
         Ok(split) => split,
         Err(diag) => {
             diags.push(diag);
-            return None;
+            return Read::Failed(key);
         }
     };
     let is_section = stem == "_index";
@@ -235,8 +321,16 @@ fn read_file(
         Ok(fm) => fm,
         Err(problems) => {
             diags.extend(problems);
-            return None;
+            return Read::Failed(key);
         }
+    };
+    // CommonMark: a NUL character in the text is replaced by U+FFFD (only the Markdown body:
+    // the front matter is TOML, where it is an error of its own).
+    let body_offset = split.body_offset;
+    let text = if text[body_offset..].contains('\0') {
+        format!("{}{}", &text[..body_offset], text[body_offset..].replace('\0', "\u{FFFD}"))
+    } else {
+        text
     };
     if lang == default_lang
         && let Some(hash) = &fm.source_hash
@@ -247,21 +341,17 @@ fn read_file(
                 .at(Location::from_span(rel, &text, hash.span.clone()))
                 .hint("remove the line; `metroportal translated name.LANG.md` writes it into the translation"),
         );
-        return None;
+        return Read::Failed(key);
     }
-    let content_rel = rel.strip_prefix("content").unwrap_or(rel);
-    let dir = content_rel.parent().map(display_path).unwrap_or_default();
-    let key = if dir.is_empty() { format!("{stem}.md") } else { format!("{dir}/{stem}.md") };
     let folder = dir.rsplit('/').next().unwrap_or_default().to_string();
     let node_stem = if stem == "_index" || stem == "index" { folder } else { stem.to_string() };
-    let body_offset = split.body_offset;
-    Some(ParsedFile {
+    Read::Parsed(Box::new(ParsedFile {
         key,
         lang,
         is_section,
         stem: node_stem,
         doc: Doc { file: rel.to_path_buf(), text, body_offset, fm },
-    })
+    }))
 }
 
 /// The key of the section that holds `key`: `a/b/x.md` → `a/b/_index.md`,
@@ -276,7 +366,13 @@ fn parent_key(key: &str, is_section: bool) -> Option<String> {
     Some(if dir.is_empty() { "_index.md".to_string() } else { format!("{dir}/_index.md") })
 }
 
-fn assemble(parsed: Vec<ParsedFile>, langs: Vec<String>, default_lang: usize, diags: &Diagnostics) -> Option<Library> {
+fn assemble(
+    parsed: Vec<ParsedFile>,
+    langs: Vec<String>,
+    default_lang: usize,
+    failed: &HashSet<String>,
+    diags: &Diagnostics,
+) -> Option<Library> {
     let mut nodes: Vec<Node> = Vec::new();
     let mut by_key: HashMap<String, NodeId> = HashMap::new();
     for p in parsed {
@@ -313,6 +409,10 @@ fn assemble(parsed: Vec<ParsedFile>, langs: Vec<String>, default_lang: usize, di
         *slot = Some(p.doc);
     }
     let Some(&home) = by_key.get("_index.md") else {
+        if failed.contains("_index.md") {
+            // content/_index.md exists and its problem is reported.
+            return None;
+        }
         diags.push(
             Diagnostic::error("home-missing", "the site has no home page")
                 .at(Location::file("content/_index.md"))
@@ -334,6 +434,8 @@ fn assemble(parsed: Vec<ParsedFile>, langs: Vec<String>, default_lang: usize, di
                     nodes[pid].pages.push(id);
                 }
             }
+            // The section's file exists but failed to parse: that error is the one to fix.
+            None if failed.contains(&parent) => {}
             None => {
                 let folder = parent.trim_end_matches("_index.md");
                 diags.push(
@@ -394,7 +496,7 @@ fn slug_problem(slug: &str) -> Option<&'static str> {
     }
 }
 
-fn assign_paths(library: &mut Library, config: &Config, diags: &Diagnostics) {
+fn assign_paths(library: &mut Library, config: &Config, failed: &HashSet<String>, diags: &Diagnostics) {
     let default = library.default_lang;
     // Report invalid slugs once, where they are written.
     for node in &library.nodes {
@@ -423,6 +525,12 @@ fn assign_paths(library: &mut Library, config: &Config, diags: &Diagnostics) {
         order.extend(node.subsections.iter().chain(&node.pages));
         i += 1;
     }
+    // Nodes below a file that failed to parse: their missing paths are not problems of their own.
+    let mut below_failed = vec![false; library.nodes.len()];
+    for &id in &order {
+        let node = &library.nodes[id];
+        below_failed[id] = node.parent.is_some_and(|p| below_failed[p] || failed.contains(&library.nodes[p].key));
+    }
     for id in order {
         for (lang, code) in library.langs.iter().enumerate() {
             let node = &library.nodes[id];
@@ -433,13 +541,14 @@ fn assign_paths(library: &mut Library, config: &Config, diags: &Diagnostics) {
                 None => format!("{}/", config.lang_prefix(code)),
                 Some(parent) => {
                     let Some(parent_path) = library.nodes[parent].paths[lang].clone() else {
-                        if node.docs[lang].is_some() {
+                        if node.docs[lang].is_some() && !below_failed[id] {
                             diags.push(
                                 Diagnostic::error(
                                     "section-missing",
                                     format!("this page exists in `{code}` but its section has no version in `{code}` or in the default language"),
                                 )
-                                .at(Location::file(&doc.file)),
+                                .at(Location::file(&doc.file))
+                                .hint("give the folder an _index.md (the default language), or move the page"),
                             );
                         }
                         continue;

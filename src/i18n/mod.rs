@@ -94,8 +94,26 @@ impl Locales {
                     resource
                 }
             };
-            let locale: Locale = lang.locale.parse().unwrap_or(Locale::UNKNOWN);
-            let langid: unic_langid::LanguageIdentifier = lang.locale.parse().unwrap_or_default();
+            // Both libraries must understand the locale: ICU (dates, collation) and Fluent
+            // (plurals). Falling back to the root locale would silently lose plural forms.
+            let (locale, langid) =
+                match (lang.locale.parse::<Locale>(), lang.locale.parse::<unic_langid::LanguageIdentifier>()) {
+                    (Ok(locale), Ok(langid)) => (locale, langid),
+                    (icu, _) => {
+                        let which = if icu.is_err() { "dates and sorting (ICU)" } else { "plural rules (Fluent)" };
+                        diags.push(
+                            Diagnostic::error(
+                                "config-locale",
+                                format!("locale `{}` cannot be used for {which}", lang.locale),
+                            )
+                            .at(Location::file("config.toml"))
+                            .lang(&lang.code)
+                            .hint("use a plain language-REGION tag, e.g. locale = \"pl-PL\""),
+                        );
+                        ok = false;
+                        continue;
+                    }
+                };
             let mut bundle = FluentBundle::new_concurrent(vec![langid]);
             // Isolation marks (U+2068/U+2069) would end up inside HTML attributes and titles.
             bundle.set_use_isolating(false);
@@ -110,15 +128,36 @@ impl Locales {
                 ok = false;
             }
             let prefs = (&locale).into();
-            let data = LanguageData {
-                bundle,
-                long: FixedCalendarDateTimeFormatter::try_new(prefs, YMD::long()).ok()?,
-                medium: FixedCalendarDateTimeFormatter::try_new(prefs, YMD::medium()).ok()?,
-                short: FixedCalendarDateTimeFormatter::try_new(prefs, YMD::short()).ok()?,
-                full: FixedCalendarDateTimeFormatter::try_new(prefs, YMDE::long()).ok()?,
-                collator: Collator::try_new((&locale).into(), CollatorOptions::default()).ok()?,
+            // Missing locale data is reported, never a silent failure with no message.
+            let no_data = |what: &str, err: String| {
+                Diagnostic::error("locale-data", format!("no {what} data for locale `{}`: {err}", lang.locale))
+                    .at(Location::file("config.toml"))
+                    .lang(&lang.code)
+                    .hint("use a locale the generator has data for, e.g. pl-PL, en-GB or uk-UA")
             };
-            languages.insert(lang.code.clone(), data);
+            let formatters = (
+                FixedCalendarDateTimeFormatter::try_new(prefs, YMD::long()),
+                FixedCalendarDateTimeFormatter::try_new(prefs, YMD::medium()),
+                FixedCalendarDateTimeFormatter::try_new(prefs, YMD::short()),
+                FixedCalendarDateTimeFormatter::try_new(prefs, YMDE::long()),
+            );
+            let collator = Collator::try_new((&locale).into(), CollatorOptions::default());
+            match (formatters, collator) {
+                ((Ok(long), Ok(medium), Ok(short), Ok(full)), Ok(collator)) => {
+                    languages.insert(lang.code.clone(), LanguageData { bundle, long, medium, short, full, collator });
+                }
+                ((long, medium, short, full), collator) => {
+                    if let Some(err) = [long.err(), medium.err(), short.err()].into_iter().flatten().next() {
+                        diags.push(no_data("date format", err.to_string()));
+                    } else if let Err(err) = full {
+                        diags.push(no_data("date format", err.to_string()));
+                    }
+                    if let Err(err) = collator {
+                        diags.push(no_data("collation", err.to_string()));
+                    }
+                    ok = false;
+                }
+            }
         }
         ok.then_some(Locales { languages })
     }

@@ -30,6 +30,20 @@ impl OneOrMany {
     }
 }
 
+/// `coordinates = [latitude, longitude]`: exactly two numbers (serde's `[f64; 2]` alone
+/// would ignore a third).
+fn coordinates<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Spanned<[f64; 2]>>, D::Error> {
+    let list = Spanned::<Vec<f64>>::deserialize(d)?;
+    let span = list.span();
+    match list.get_ref()[..] {
+        [lat, lon] => Ok(Some(Spanned::new(span, [lat, lon]))),
+        ref other => Err(serde::de::Error::custom(format!(
+            "expected exactly two numbers, [latitude, longitude], found {}",
+            other.len()
+        ))),
+    }
+}
+
 /// `[municipality]` on `content/gminy/<slug>/_index.md`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -60,6 +74,7 @@ pub struct Municipality {
 pub struct Seat {
     pub name: String,
     /// `[latitude, longitude]` of the seat locality (not the town hall).
+    #[serde(default, deserialize_with = "coordinates")]
     pub coordinates: Option<Spanned<[f64; 2]>>,
     /// False when the seat's name or point comes from a secondary source.
     #[serde(default = "yes")]
@@ -115,6 +130,7 @@ pub struct Service {
     pub provider: Option<String>,
     pub address: Option<Spanned<String>>,
     /// `[latitude, longitude]` in WGS84; must lie inside the municipality.
+    #[serde(default, deserialize_with = "coordinates")]
     pub coordinates: Option<Spanned<[f64; 2]>>,
     pub phone: Option<Spanned<OneOrMany>>,
     pub email: Option<Spanned<String>>,

@@ -46,9 +46,11 @@ impl KindParser for Kinds {
             "forum" => typed::<Forum>(value),
             "guide" => typed::<Guide>(value),
             "accessibility_statement" => typed::<AccessibilityStatement>(value),
-            other => {
-                Err(vec![FieldProblem { message: format!("unknown kind `{other}`"), span: value.span(), hint: None }])
-            }
+            other => Err(vec![FieldProblem {
+                message: format!("unknown kind `{other}`"),
+                span: value.span(),
+                hint: Some("the kinds are municipality, service, forum, guide and accessibility_statement".into()),
+            }]),
         }
     }
 }
@@ -83,11 +85,23 @@ fn typed<T: DeserializeOwned + Send + Sync + 'static>(
                     }
                     _ => false,
                 };
-                let hint = unknown.as_ref().map(|field| match field.as_str() {
-                    "gap" | "source_date" => "`gap` and `source_date` are gone: leave an unknown fact out (the page then says it is not yet known) and give the date in the source: [[service.source]] title = \"…\" url = \"…\" date = \"2023-05\" (docs/provenance.md)".to_string(),
-                    _ => "check the spelling against the list above; free data belongs in [extra]".to_string(),
-                });
-                problems.push(FieldProblem { message: tidy_serde_message(&message), span, hint });
+                let (plain, general) = crate::content::front_matter::explain_serde(&message);
+                let hint = unknown
+                    .as_ref()
+                    .map(|field| match field.as_str() {
+                        "gap" | "source_date" => "`gap` and `source_date` are gone: leave an unknown fact out (the page then says it is not yet known) and give the date in the source: [[service.source]] title = \"…\" url = \"…\" date = \"2023-05\" (docs/provenance.md)".to_string(),
+                        _ => "check the spelling against the list above; free data belongs in [extra]".to_string(),
+                    })
+                    .or(general)
+                    .or_else(|| Some("`metroportal schema` writes the fields of every kind with their types".to_string()));
+                // Name the field the problem is in (`seat.coordinates[0]`), unless serde did.
+                let message = match field_path(value, &span) {
+                    Some(path) if !plain.contains(&format!("`{path}`")) && unknown.is_none() => {
+                        format!("`{path}`: {plain}")
+                    }
+                    _ => plain,
+                };
+                problems.push(FieldProblem { message, span, hint });
                 if !removed {
                     return Err(problems);
                 }
@@ -97,9 +111,25 @@ fn typed<T: DeserializeOwned + Send + Sync + 'static>(
     Err(problems)
 }
 
-/// serde's wording with the TOML-isms editors do not need removed.
-fn tidy_serde_message(message: &str) -> String {
-    message.replace("unknown variant", "unknown value").replace("invalid type: ", "")
+/// The dotted path (`seat.coordinates[0]`) of the innermost value of `table` whose span holds
+/// `span`, if it is inside the table. Tables made by a `[header]` do not span their contents, so
+/// every nested table is searched.
+fn field_path(table: &Spanned<DeValue<'_>>, span: &Range<usize>) -> Option<String> {
+    fn holds(v: &Spanned<DeValue<'_>>, span: &Range<usize>) -> bool {
+        v.span().start <= span.start && span.end <= v.span().end
+    }
+    fn walk(value: &Spanned<DeValue<'_>>, span: &Range<usize>) -> Option<String> {
+        let children: Vec<(String, &Spanned<DeValue<'_>>)> = match value.get_ref() {
+            DeValue::Table(t) => t.iter().map(|(k, v)| (format!(".{}", k.get_ref()), v)).collect(),
+            DeValue::Array(a) => a.iter().enumerate().map(|(i, v)| (format!("[{i}]"), v)).collect(),
+            _ => return None,
+        };
+        children.into_iter().find_map(|(step, v)| match walk(v, span) {
+            Some(deeper) => Some(format!("{step}{deeper}")),
+            None => holds(v, span).then_some(step),
+        })
+    }
+    walk(table, span).map(|p| p.trim_start_matches('.').to_string())
 }
 
 /// The kind table of a document, downcast.
@@ -346,9 +376,28 @@ pub fn validate(
             ),
         }
     }
+    let mut teryt_seen: BTreeMap<&str, &Doc> = BTreeMap::new();
     for &m in &facts.municipalities {
         let doc = library.nodes[m].docs[default].as_ref().expect("municipalities have a Polish file");
         let municipality = kind_of::<Municipality>(doc).expect("checked kind");
+        // One municipality per TERYT code (and so per boundary).
+        match teryt_seen.get(municipality.teryt.get_ref().as_str()) {
+            Some(first) => diags.push(
+                Diagnostic::error(
+                    "teryt-duplicate",
+                    format!(
+                        "TERYT {} is already the code of {}",
+                        municipality.teryt.get_ref(),
+                        crate::diagnostics::display_path(&first.file)
+                    ),
+                )
+                .at(location(doc, municipality.teryt.span()))
+                .hint("each municipality has its own TERYT code; check this one against the boundary file"),
+            ),
+            None => {
+                teryt_seen.insert(municipality.teryt.get_ref(), doc);
+            }
+        }
         let local = check_municipality(library, doc, municipality, boundaries, diags);
         facts.local.insert(m, local);
         check_names(library, m, municipality, diags);
@@ -906,14 +955,16 @@ fn check_email(doc: &Doc, email: Option<&Spanned<String>>, diags: &Diagnostics) 
     }
 }
 
+/// A URL field (`website`): an absolute http(s) URL, parsed as one (no spaces, line breaks
+/// or control characters, which would otherwise reach `href` and JSON-LD).
 fn check_url(doc: &Doc, url: Option<&Spanned<String>>, diags: &Diagnostics) {
     if let Some(url) = url
-        && !(url.get_ref().starts_with("https://") || url.get_ref().starts_with("http://"))
+        && let Some(problem) = provenance::web_url_problem(url.get_ref())
     {
         diags.push(
-            Diagnostic::error("url-invalid", format!("`{}` is not a web address", url.get_ref()))
+            Diagnostic::error("url-invalid", format!("`{}` is not a web address", url.get_ref().escape_debug()))
                 .at(location(doc, url.span()))
-                .hint("write the full address, starting with https://"),
+                .hint(format!("{problem}; write the full address on one line, starting with https://")),
         );
     }
 }

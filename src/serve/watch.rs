@@ -1,10 +1,11 @@
-//! Watching the site's sources for `serve`: `content/`, `themes/`, `static/` (recursively) and
-//! `config.toml`, through notify's debouncer, which merges the bursts of events one save makes
+//! Watching the site's sources for `serve`: `content/`, `themes/`, `static/` (recursively),
+//! `config.toml` and the data files `[data]` names wherever they are, through notify's debouncer, which merges the bursts of events one save makes
 //! (write to a temporary file, rename over the original) into one batch per path.
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind};
@@ -29,20 +30,25 @@ pub struct Watcher {
     root: PathBuf,
     debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     watched: BTreeSet<PathBuf>,
+    /// The `[data]` files of config.toml (relative to the root), read again on every refresh.
+    data: Arc<Mutex<Vec<PathBuf>>>,
 }
 
 impl Watcher {
     /// Starts watching `root` (canonical) and sends every relevant batch to `tx`.
     pub fn start(root: &Path, tx: Sender<Batch>) -> notify::Result<Watcher> {
         let filter_root = root.to_path_buf();
+        let data: Arc<Mutex<Vec<PathBuf>>> = Arc::default();
+        let filter_data = data.clone();
         let debouncer = new_debouncer(DEBOUNCE, Some(TICK), move |result: DebounceEventResult| {
             let batch = match result {
                 Ok(events) => {
                     let mut paths = BTreeSet::new();
                     let mut rescan = false;
+                    let data = filter_data.lock().map(|d| d.clone()).unwrap_or_default();
                     for event in events.iter().filter(|e| matters(&e.kind)) {
                         rescan |= event.need_rescan();
-                        paths.extend(event.paths.iter().filter_map(|p| relevant(&filter_root, p)));
+                        paths.extend(event.paths.iter().filter_map(|p| relevant(&filter_root, p, &data)));
                     }
                     if paths.is_empty() && !rescan {
                         return;
@@ -59,7 +65,7 @@ impl Watcher {
             };
             let _ = tx.send(batch);
         })?;
-        let mut watcher = Watcher { root: root.to_path_buf(), debouncer, watched: BTreeSet::new() };
+        let mut watcher = Watcher { root: root.to_path_buf(), debouncer, watched: BTreeSet::new(), data };
         // The root itself, not recursively: `config.toml` is replaced by a rename on save in
         // many editors, which a watch on the file itself would lose; and folders created later
         // (a new `static/`) show up here.
@@ -82,6 +88,19 @@ impl Watcher {
                 let _ = self.debouncer.unwatch(&path);
             }
         }
+        // Data files outside the watched folders (`[data] boundaries = "data/gminy.geojson"`):
+        // their folder is watched (not the file: saving often replaces it by a rename).
+        let files = data_files(&self.root);
+        for file in &files {
+            let dir = self.root.join(file).parent().map(Path::to_path_buf).unwrap_or_else(|| self.root.clone());
+            if dir != self.root && dir.is_dir() && !self.watched.contains(&dir) {
+                self.debouncer.watch(&dir, RecursiveMode::NonRecursive)?;
+                self.watched.insert(dir);
+            }
+        }
+        if let Ok(mut data) = self.data.lock() {
+            *data = files;
+        }
         Ok(())
     }
 }
@@ -98,11 +117,30 @@ fn matters(kind: &EventKind) -> bool {
     }
 }
 
+/// The data files config.toml names (`[data] boundaries`, `sources`) that lie outside the
+/// watched folders, relative to the root. Nothing when config.toml does not load (the build
+/// reports why).
+fn data_files(root: &Path) -> Vec<PathBuf> {
+    let Some(config) = crate::config::Config::load(root, &crate::diagnostics::Diagnostics::new()) else {
+        return Vec::new();
+    };
+    [config.data.boundaries, config.data.sources]
+        .into_iter()
+        .flatten()
+        .map(PathBuf::from)
+        .filter(|p| p.components().all(|c| matches!(c, Component::Normal(_))))
+        .filter(|p| !p.components().next().is_some_and(|c| WATCHED_DIRS.iter().any(|d| c.as_os_str() == *d)))
+        .collect()
+}
+
 /// A changed path relative to the root, if the build reads it: something under `content/`,
-/// `themes/` or `static/`, or `config.toml`. Editor scratch files (`.file.swp`, `file~`,
-/// vim's `4913` probe) are not.
-pub fn relevant(root: &Path, path: &Path) -> Option<PathBuf> {
+/// `themes/` or `static/`, `config.toml`, or one of the `data` files. Editor scratch files
+/// (`.file.swp`, `file~`, vim's `4913` probe) are not.
+pub fn relevant(root: &Path, path: &Path, data: &[PathBuf]) -> Option<PathBuf> {
     let rel = path.strip_prefix(root).ok()?;
+    if data.iter().any(|d| d == rel) {
+        return Some(rel.to_path_buf());
+    }
     let first = match rel.components().next()? {
         Component::Normal(first) => first.to_str()?,
         _ => return None,
@@ -130,7 +168,11 @@ mod tests {
     #[test]
     fn only_sources_matter() {
         let root = Path::new("/site");
-        let rel = |p: &str| relevant(root, Path::new(p)).map(|p| p.to_string_lossy().into_owned());
+        let data = [PathBuf::from("data/gminy.geojson")];
+        let rel = |p: &str| relevant(root, Path::new(p), &data).map(|p| p.to_string_lossy().into_owned());
+        // A data file named by config.toml, outside content/ (and nothing else beside it).
+        assert_eq!(rel("/site/data/gminy.geojson").as_deref(), Some("data/gminy.geojson"));
+        assert_eq!(rel("/site/data/notes.txt"), None);
         assert_eq!(rel("/site/content/a.md").as_deref(), Some("content/a.md"));
         assert_eq!(
             rel("/site/themes/portal/templates/base.html").as_deref(),

@@ -321,8 +321,7 @@ impl SiteData {
                 .collect();
             ld["hoursAvailable"] = json!(specs);
         }
-        // `</` cannot occur in JSON strings we write except inside values: escape it for HTML.
-        serde_json::to_string(&ld).unwrap_or_default().replace("</", "<\\/")
+        json_for_script(&ld)
     }
 
     fn municipality_view(&self, node: NodeId, lang: usize) -> Value {
@@ -625,5 +624,40 @@ impl SiteData {
                 ])
             })
             .collect()
+    }
+}
+
+/// JSON for the inside of an HTML `<script>` element (JSON-LD): `<`, `>` and `&` are written as
+/// `\u003c`, `\u003e`, `\u0026` (and U+2028/U+2029 escaped too), so no value can close the
+/// element, open a comment or a nested `<script>`, whatever a content file says. The result is
+/// still JSON that parses to the same value. Every JSON-LD block goes through this function.
+pub(crate) fn json_for_script(value: &serde_json::Value) -> String {
+    let json = serde_json::to_string(value).unwrap_or_default();
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod json_ld_tests {
+    use super::json_for_script;
+
+    #[test]
+    fn json_ld_cannot_close_its_script_element() {
+        let value = serde_json::json!({"name": "</script><!--<script>&amp;\u{2028}"});
+        let out = json_for_script(&value);
+        assert_eq!(out, r#"{"name":"\u003c/script\u003e\u003c!--\u003cscript\u003e\u0026amp;\u2028"}"#);
+        assert!(!out.contains('<') && !out.contains('>') && !out.contains('&'));
+        let back: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(back, value);
     }
 }

@@ -212,3 +212,32 @@ fn the_real_portal_builds() {
         assert!(out.path().join(format!("public/{lang}index.html")).exists());
     }
 }
+
+#[test]
+fn a_nul_character_becomes_the_replacement_character() {
+    let site = SiteTest::fixture("multilingual");
+    site.write("content/aktualnosci/nul.md", "+++\ntitle = \"Zero\"\n+++\n\nprzed\0po\n");
+    site.build().assert_ok();
+    let html = site.read("aktualnosci/nul/index.html");
+    assert!(!html.contains('\0'));
+    assert!(html.contains("przed\u{FFFD}po"), "{html}");
+}
+
+#[test]
+fn a_symlink_out_of_the_site_is_skipped_with_a_warning() {
+    let site = SiteTest::fixture("multilingual");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.md"), "+++\ntitle = \"Sekret\"\n+++\n\nhasło\n").unwrap();
+    std::fs::write(outside.path().join("passwd"), "root:x:0:0").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), site.path("content/aktualnosci/sekret.md")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("passwd"), site.path("content/gminy/wieliczka/passwd.txt")).unwrap();
+    let run = site.build();
+    run.assert_ok();
+    for file in ["content/aktualnosci/sekret.md", "content/gminy/wieliczka/passwd.txt"] {
+        run.assert_stderr_contains(&format!(
+            "warning[symlink-outside]: this symbolic link points outside the site; it is skipped, not published\n  --> {file}\n"
+        ));
+    }
+    assert!(!site.exists("aktualnosci/sekret/index.html"));
+    assert!(!site.exists("gminy/wieliczka/passwd.txt"));
+}

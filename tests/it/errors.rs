@@ -161,7 +161,7 @@ fn refuses_dangerous_output_folders() {
         run.assert_code(2).assert_stderr_contains("refusing");
     }
     site.write("notes/keep.txt", "mine");
-    site.run(&["build", "--output", "notes"]).assert_code(2).assert_stderr_contains("does not look like a built site");
+    site.run(&["build", "--output", "notes"]).assert_code(2).assert_stderr_contains("was not written by metroportal");
     assert_eq!(std::fs::read_to_string(site.path("notes/keep.txt")).unwrap(), "mine");
 }
 
@@ -182,4 +182,89 @@ fn unknown_config_key() {
     let out = fails_without_writing("config-unknown-key");
     assert!(out.contains("error[config-invalid]: unknown field `search`"), "{out}");
     assert!(out.contains("  --> config.toml:5:1\n"), "{out}");
+}
+
+/// Builds the valid site, lets `change` break it, builds again and checks that the failed build
+/// changed nothing. Returns the diagnostics printed.
+fn fails_after(change: impl FnOnce(&SiteTest)) -> String {
+    let site = SiteTest::fixture("multilingual");
+    site.build().assert_ok();
+    let before = snapshot(&site.path("public"));
+    change(&site);
+    let run = site.build();
+    run.assert_code(1).assert_stderr_contains("Nothing was written");
+    assert_eq!(snapshot(&site.path("public")), before, "the output changed after a failed build");
+    run.stderr
+}
+
+#[test]
+fn an_upper_case_language_code_in_a_file_name() {
+    let out = fails_after(|site| site.write("content/kontakt.EN.md", "+++\ntitle = \"Contact\"\n+++\n"));
+    assert!(
+        out.contains(
+            "error[language-case]: `EN` in the file name is written in capitals; language codes are lower-case\n  --> content/kontakt.EN.md:1\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("hint: rename the file to kontakt.en.md"), "{out}");
+    // Not a language at all, in capitals: the same error as `.de.md`.
+    let out = fails_after(|site| site.write("content/kontakt.DE.md", "+++\ntitle = \"Kontakt\"\n+++\n"));
+    assert!(out.contains("error[unknown-language]: `DE` in the file name is not a configured language"), "{out}");
+}
+
+#[test]
+fn invalid_utf8_is_reported_at_the_first_bad_byte() {
+    let out = fails_after(|site| {
+        // Windows-1250: é is 0xE9, ł is 0xB3.
+        let mut bytes = b"+++\ntitle = \"Kawiarnia\"\n+++\n\nCaf".to_vec();
+        bytes.extend([0xE9, b' ', b'i', b' ', b'k', b'o', 0xB3, b'o', b'\n']);
+        std::fs::write(site.path("content/aktualnosci/zle.md"), bytes).unwrap();
+    });
+    assert!(
+        out.contains(
+            "error[not-utf8]: the file is not valid UTF-8: byte 0xE9 at line 5, column 4\n  --> content/aktualnosci/zle.md:5:4\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("hint: re-save the file as UTF-8"), "{out}");
+    assert_eq!(out.matches("error[").count(), 1, "{out}");
+}
+
+#[test]
+fn one_broken_file_gives_exactly_one_error() {
+    let broken = "+++\ntitle = \"Zepsuty\n+++\n\nTekst.\n";
+    for file in [
+        "content/_index.md",
+        "content/_index.en.md",
+        "content/aktualnosci/_index.md",
+        "content/aktualnosci/a.md",
+        "content/aktualnosci/a.en.md",
+        "content/gminy/_index.md",
+        "content/gminy/wieliczka/_index.md",
+        "content/gminy/wieliczka/_index.uk.md",
+        "content/gminy/wieliczka/київ.uk.md",
+    ] {
+        let out = fails_after(|site| site.write(file, broken));
+        assert_eq!(out.matches("error[").count(), 1, "{file}:\n{out}");
+        assert!(
+            out.contains(&format!(
+                "error[toml-syntax]: invalid TOML: invalid basic string, expected `\"`\n  --> {file}:2:17\n"
+            )),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn a_locale_that_plural_rules_cannot_read_is_an_error() {
+    let out = fails_after(|site| {
+        let config = std::fs::read_to_string(site.path("config.toml")).unwrap();
+        site.write("config.toml", &config.replacen("locale = \"pl-PL\"", "locale = \"pl-PL-u-ca-gregory\"", 1));
+    });
+    assert!(
+        out.contains(
+            "error[config-locale]: locale `pl-PL-u-ca-gregory` cannot be used for plural rules (Fluent)\n  --> config.toml\n   = language: pl\n   = hint: use a plain language-REGION tag"
+        ),
+        "{out}"
+    );
 }

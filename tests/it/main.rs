@@ -11,6 +11,7 @@ mod errors;
 mod facts;
 mod map;
 mod output;
+mod props;
 mod search;
 mod seo;
 mod serve;

@@ -101,7 +101,28 @@ fn a_killed_build_leaves_the_old_or_the_new_site_complete() {
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public") && n != ".public.prev")
+        .filter(|n| n.starts_with(".public") && n != ".public.prev" && n != ".public.lock")
         .collect();
     assert!(stray.is_empty(), "{stray:?}");
+}
+
+#[test]
+fn a_folder_not_made_by_a_build_is_never_replaced() {
+    let site = SiteTest::fixture("multilingual");
+    site.write("mine/index.html", "<p>my own page</p>");
+    site.write("mine/notes.txt", "keep me");
+    let before = snapshot(&site.path("mine"));
+    let run = site.run(&["build", "--output", "mine"]);
+    run.assert_code(2).assert_stderr_contains(&format!(
+        "error: refusing to replace {}: it is not empty and was not written by metroportal (no .metroportal-output file in it); choose an empty or new folder with --output, or move its files away",
+        site.path("mine").display()
+    ));
+    // Twice: the first refusal must not have moved anything aside for the second to delete.
+    site.run(&["build", "--output", "mine"]).assert_code(2);
+    assert_eq!(snapshot(&site.path("mine")), before);
+    assert!(!site.path(".mine.prev").exists());
+    // The generator's own output is marked and rebuilt as usual.
+    site.build().assert_ok();
+    assert!(site.exists(".metroportal-output"));
+    site.build().assert_ok();
 }

@@ -265,7 +265,7 @@ fn vocabularies_are_closed() {
     has(
         &fails("typed-vocabulary"),
         &[
-            "error[invalid-field]: [service]: unknown value `mops`, expected one of `ops`",
+            "error[invalid-field]: [service]: `category`: unknown value `mops`, expected one of `ops`",
             "content/gminy/wieliczka/mgops.md:5:12",
         ],
     );
@@ -631,4 +631,199 @@ fn open_data_cells_cannot_run_as_spreadsheet_formulas() {
         row.starts_with("gminy/krakow/punkt,\"'=HYPERLINK(\"\"https://example.org\"\",\"\"Kliknij\"\")\","),
         "{row}"
     );
+}
+
+#[test]
+fn a_title_cannot_close_the_json_ld_script() {
+    let site = SiteTest::typed();
+    let file = site.path("content/gminy/wieliczka/mgops.md");
+    let text = std::fs::read_to_string(&file).unwrap().replace(
+        "title = \"Miejsko-Gminny Ośrodek Pomocy Społecznej w Wieliczce\"",
+        "title = \"MGOPS </script><!--<script> & <b>\"",
+    );
+    site.write("content/gminy/wieliczka/mgops.md", &text);
+    site.build().assert_ok();
+    let html = site.read("gminy/wieliczka/mgops/index.html");
+    let start = html.find(r#"<script type="application/ld+json">"#).expect("JSON-LD") + 35;
+    let end = start + html[start..].find("</script>").unwrap();
+    let block = &html[start..end];
+    assert!(!block.contains('<') && !block.contains('>') && !block.contains('&'), "{block}");
+    assert!(
+        block.contains(r#""name":"MGOPS \u003c/script\u003e\u003c!--\u003cscript\u003e \u0026 \u003cb\u003e""#),
+        "{block}"
+    );
+    let json: serde_json::Value = serde_json::from_str(block).unwrap();
+    assert_eq!(json["name"], "MGOPS </script><!--<script> & <b>");
+    // The rest of the page, footer included, is still outside any script.
+    assert!(!html[end..].contains("<!--<script>"));
+    assert!(html[end..].contains("deklaracja-dostepnosci/"), "footer link lost");
+}
+
+/// Like [`fails`], with the change made by `edit` (file, text to replace, replacement).
+fn fails_with(edits: &[(&str, &str, &str)]) -> String {
+    let site = SiteTest::typed();
+    site.build().assert_ok();
+    let before = snapshot(&site.path("public"));
+    for (file, from, to) in edits {
+        let text = std::fs::read_to_string(site.path(file)).unwrap();
+        assert!(text.contains(from), "{file} lacks {from:?}");
+        site.write(file, &text.replacen(from, to, 1));
+    }
+    let run = site.build();
+    run.assert_code(1).assert_stderr_contains("Nothing was written");
+    assert_eq!(snapshot(&site.path("public")), before, "output changed after a failed build");
+    run.stderr
+}
+
+#[test]
+fn two_municipalities_cannot_share_a_teryt_code() {
+    has(
+        &fails_with(&[("content/gminy/wieliczka/_index.md", "teryt = \"1219053\"", "teryt = \"1261011\"")]),
+        &[
+            "error[teryt-duplicate]: TERYT 1261011 is already the code of content/gminy/krakow/_index.md\n  --> content/gminy/wieliczka/_index.md:5:9\n",
+            "hint: each municipality has its own TERYT code",
+        ],
+    );
+}
+
+#[test]
+fn coordinates_are_exactly_two_numbers() {
+    let out = fails_with(&[(
+        "content/gminy/wieliczka/mgops.md",
+        "coordinates = [49.9870, 20.0650]",
+        "coordinates = [49.9870, 20.0650, 210.0]",
+    )]);
+    has(
+        &out,
+        &[
+            "error[invalid-field]: [service]: `coordinates`: expected exactly two numbers, [latitude, longitude], found 3\n  --> content/gminy/wieliczka/mgops.md:7:15\n",
+            "hint: write coordinates = [latitude, longitude] in decimal degrees, e.g. [50.06143, 19.93658]",
+        ],
+    );
+    let out = fails_with(&[(
+        "content/gminy/wieliczka/_index.md",
+        "coordinates = [49.98738, 20.06473]",
+        "coordinates = [49.98738]",
+    )]);
+    has(
+        &out,
+        &[
+            "[municipality]: `seat.coordinates`: expected exactly two numbers, [latitude, longitude], found 1\n  --> content/gminy/wieliczka/_index.md:16:15\n",
+        ],
+    );
+}
+
+#[test]
+fn every_url_field_is_parsed_as_a_url() {
+    let out = fails_with(&[
+        (
+            "content/gminy/wieliczka/mgops.md",
+            "email = \"test@example.pl\"",
+            "email = \"test@example.pl\"\nwebsite = \"https://mgops.example.pl/\\r\\nSet-Cookie: x=1\"",
+        ),
+        (
+            "content/gminy/wieliczka/_index.md",
+            "area_km2 = 99.90",
+            "area_km2 = 99.90\nwebsite = \"https://wieliczka.example.pl/ <script>\"\noffice = { website = \"javascript:alert(1)\" }",
+        ),
+    ]);
+    has(
+        &out,
+        &[
+            "error[url-invalid]: `https://mgops.example.pl/\\r\\nSet-Cookie: x=1` is not a web address\n  --> content/gminy/wieliczka/mgops.md:10:11\n",
+            "hint: it contains a space or a line break; write the full address on one line, starting with https://",
+            "error[url-invalid]: `https://wieliczka.example.pl/ <script>` is not a web address\n  --> content/gminy/wieliczka/_index.md:9:11\n",
+            "error[url-invalid]: `javascript:alert(1)` is not a web address\n  --> content/gminy/wieliczka/_index.md:10:22\n",
+            "hint: only http:// and https:// addresses can be opened by every reader",
+        ],
+    );
+}
+
+#[test]
+fn every_content_error_names_its_field_and_what_is_valid() {
+    let out = fails_with(&[
+        (
+            "content/gminy/wieliczka/mgops.md",
+            "coordinates = [49.9870, 20.0650]",
+            "coordinates = [\"49.98712\", 20.0650]",
+        ),
+        ("content/gminy/wieliczka/_index.md", "teryt = \"1219053\"", "teryt = 1219053"),
+        ("content/gminy/krakow/_index.md", "source = \"https://example.org/gminy\"", "source = 5"),
+        ("content/forum/spotkanie.md", "+++\n", "+++\nweight = \"1\"\n"),
+    ]);
+    has(
+        &out,
+        &[
+            "error[invalid-field]: [service]: `coordinates[0]`: string \"49.98712\", expected a number\n  --> content/gminy/wieliczka/mgops.md:7:16\n",
+            "hint: write a number without quotes, with a dot as the decimal separator, e.g. 49.98712",
+            "error[invalid-field]: [municipality]: `teryt`: integer `1219053`, expected a string\n  --> content/gminy/wieliczka/_index.md:5:9\n",
+            "hint: write the value in double quotes, e.g. \"1219053\"",
+            "error[invalid-field]: [municipality]: `source`: integer `5`, expected a source or a list of sources\n  --> content/gminy/krakow/_index.md:8:10\n",
+            "hint: write source = \"https://…\", or one [[kind.source]] table per source",
+            "error[invalid-field]: invalid value for `weight`: string \"1\", expected a whole number\n  --> content/forum/spotkanie.md:2:10\n",
+            "hint: write a whole number without quotes, e.g. 10",
+        ],
+    );
+    assert_eq!(out.matches("error[").count(), 4, "{out}");
+    for block in out.split("\n\n").filter(|b| b.starts_with("error[")) {
+        assert!(block.contains("= hint: "), "an error without a hint:\n{block}");
+    }
+}
+
+/// 2026-09-01 22:30 UTC: 00:30 on 2 September in Poland.
+const JUST_AFTER_MIDNIGHT_IN_POLAND: &str = "1788301800";
+
+#[test]
+fn today_is_the_date_in_the_sites_time_zone() {
+    let site = SiteTest::typed();
+    let file = "content/gminy/wieliczka/mgops.md";
+    let text = std::fs::read_to_string(site.path(file)).unwrap();
+    site.write(file, &text.replace("reviewed = 2026-09-01", "reviewed = 2026-09-02"));
+    let env = [("SOURCE_DATE_EPOCH", JUST_AFTER_MIDNIGHT_IN_POLAND)];
+    site.run_with_env(&["build"], &env).assert_ok();
+    // In UTC it is still 1 September: the same date is in the future there.
+    let config = std::fs::read_to_string(site.path("config.toml")).unwrap();
+    site.write("config.toml", &format!("time_zone = \"UTC\"\n{config}"));
+    site.run_with_env(&["build"], &env)
+        .assert_code(1)
+        .assert_stderr_contains("error[reviewed-future]: reviewed = 2026-09-02 is in the future");
+    // Only known zones.
+    site.write("config.toml", &format!("time_zone = \"Europe/Krakow\"\n{config}"));
+    site.run(&["build"]).assert_code(1).assert_stderr_contains(
+        "unknown time zone `Europe/Krakow`, expected one of `Europe/Warsaw`, `UTC`\n  --> config.toml:1:13\n",
+    );
+}
+
+/// The exact human and JSON diagnostics of hostile typed content, as reviewed snapshots
+/// (`tests/it/snapshots/`): a change of wording is a reviewed change (`cargo insta review`, or
+/// run with `INSTA_UPDATE=always` and read the diff).
+#[test]
+fn hostile_typed_content_diagnostics_snapshot() {
+    let site = SiteTest::typed();
+    for (file, from, to) in [
+        (
+            "content/gminy/wieliczka/mgops.md",
+            "coordinates = [49.9870, 20.0650]",
+            "coordinates = [49.9870, 20.0650, 1.0]",
+        ),
+        (
+            "content/gminy/wieliczka/mgops.md",
+            "email = \"test@example.pl\"",
+            "email = \"test@example.pl\"\nwebsite = \"https://e.org/\\r\\nX: y\"",
+        ),
+        ("content/gminy/wieliczka/_index.md", "teryt = \"1219053\"", "teryt = 1219053"),
+        ("content/gminy/krakow/_index.md", "title = \"Kraków\"", "title = \"Kraków\nbroken"),
+    ] {
+        let text = std::fs::read_to_string(site.path(file)).unwrap();
+        site.write(file, &text.replacen(from, to, 1));
+    }
+    site.write("content/o-stowarzyszeniu.EN.md", "+++\ntitle = \"About\"\n+++\n");
+    let build = site.build();
+    build.assert_code(1);
+    insta::assert_snapshot!("hostile_typed_human", build.stderr);
+    let check = site.run(&["check", "--format", "json"]);
+    check.assert_code(1);
+    let json: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+    let report = serde_json::json!({"errors": json["errors"], "warnings": json["warnings"]});
+    insta::assert_snapshot!("hostile_typed_json", serde_json::to_string_pretty(&report).unwrap());
 }

@@ -1,0 +1,280 @@
+//! Property tests of the parsers and the sanitizer (proptest): whatever the input, they never
+//! panic, and what they produce keeps its promises. `PROPTEST_CASES` raises the number of cases
+//! (CI runs the default below); failures proptest shrinks are kept in `proptest-regressions/`
+//! beside this file and replayed first on every run.
+
+use std::path::Path;
+
+use metroportal::content::front_matter;
+use metroportal::i18n::translit::slugify;
+use metroportal::markdown;
+use metroportal::schema::{Kinds, opening_hours};
+use proptest::prelude::*;
+
+fn config() -> ProptestConfig {
+    ProptestConfig { cases: 2000, ..ProptestConfig::default() }
+}
+
+/// Text that looks like front matter often enough to reach the TOML and kind parsers.
+fn front_matter_text() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        Just("+++".to_string()),
+        Just("[service]".to_string()),
+        Just("[municipality]".to_string()),
+        Just("[[service.source]]".to_string()),
+        "[a-z_]{1,12} = \"[^\"\\\\\n]{0,20}\"",
+        "[a-z_]{1,12} = [0-9.\\-]{1,8}",
+        "[a-z_]{1,12} = \\[[0-9., \"a-z]{0,20}\\]",
+        "[a-z_]{1,12} = [0-9]{4}-[0-9]{2}-[0-9]{2}",
+        any::<String>(),
+    ];
+    proptest::collection::vec(line, 0..12).prop_map(|lines| lines.join("\n"))
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn front_matter_never_panics(text in front_matter_text()) {
+        let file = Path::new("content/a.md");
+        if let Ok(split) = front_matter::split(file, &text) {
+            let _ = front_matter::parse(file, &text, &split, false, &Kinds);
+            let _ = front_matter::parse(file, &text, &split, true, &Kinds);
+        }
+    }
+
+    #[test]
+    fn a_title_reads_back_as_written(title in "[^\"\\\\\\x00-\\x1f\\x7f]{1,40}") {
+        prop_assume!(!title.trim().is_empty());
+        let text = format!("+++\ntitle = \"{title}\"\n+++\n\nTekst.\n");
+        let file = Path::new("content/a.md");
+        let split = front_matter::split(file, &text).unwrap();
+        let fm = front_matter::parse(file, &text, &split, false, &Kinds).unwrap();
+        prop_assert_eq!(fm.title.as_deref(), Some(title.as_str()));
+    }
+
+    #[test]
+    fn opening_hours_never_panic(text in "[A-Za-z0-9:,;\\- +]{0,40}") {
+        let _ = opening_hours::parse(&text);
+    }
+
+    #[test]
+    fn well_formed_opening_hours_parse_and_show_their_times(
+        first in 0usize..7,
+        len in 0usize..7,
+        start in 0u16..(23 * 60),
+        minutes in 1u16..60,
+    ) {
+        const DAYS: [&str; 7] = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"];
+        let last = (first + len).min(6);
+        let end = start + minutes;
+        let clock = |m: u16| format!("{:02}:{:02}", m / 60, m % 60);
+        let days = if first == last { DAYS[first].to_string() } else { format!("{}-{}", DAYS[first], DAYS[last]) };
+        let text = format!("{days} {}-{}", clock(start), clock(end));
+        let parsed = opening_hours::parse(&text).map_err(|e| TestCaseError::fail(format!("{text}: {e:?}")))?;
+        let shown = format!("{}–{}", clock(start), clock(end));
+        let rows = parsed.weekly_rows();
+        prop_assert!(rows.iter().any(|(a, b, intervals)| *a == first && *b == last
+            && intervals.iter().map(|i| i.format()).collect::<Vec<_>>() == [shown.clone()]), "{text}: {rows:?}");
+    }
+
+    #[test]
+    fn slugs_are_lower_case_ascii_with_single_hyphens(text in any::<String>(), uk in any::<bool>()) {
+        let slug = slugify(&text, if uk { "uk" } else { "pl" });
+        prop_assert!(slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{slug}");
+        prop_assert!(!slug.starts_with('-') && !slug.ends_with('-') && !slug.contains("--"), "{slug}");
+        prop_assert_eq!(slugify(&slug, "pl"), slug.clone());
+    }
+
+    #[test]
+    fn markdown_output_stays_inside_the_allowlist(body in markdown_with_html()) {
+        let html = markdown::render(&body, "pl", true).html;
+        for (tag, attrs) in tags(&html) {
+            prop_assert!(ALLOWED_TAGS.contains(&tag.as_str()), "<{tag}> in {html:?} from {body:?}");
+            for (name, value) in attrs {
+                prop_assert!(ALLOWED_ATTRS.contains(&name.as_str()), "{name}= on <{tag}> in {html:?} from {body:?}");
+                if name == "href" || name == "src" {
+                    let v = value.trim().to_ascii_lowercase();
+                    prop_assert!(!v.starts_with("javascript:") && !v.starts_with("data:") && !v.starts_with("vbscript:"), "{value}");
+                }
+            }
+        }
+    }
+}
+
+/// Markdown mixed with hostile HTML fragments.
+fn markdown_with_html() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("<script>alert(1)</script>".to_string()),
+        Just("<img src=x onerror=alert(1)>".to_string()),
+        Just("<a href=\"javascript:alert(1)\">x</a>".to_string()),
+        Just("<a href=\"JaVaScRiPt:alert(1)\">x</a>".to_string()),
+        Just("[x](javascript:alert(1))".to_string()),
+        Just("<p style=\"color:red\" onclick=\"x()\">p</p>".to_string()),
+        Just("<iframe src=\"https://e.org\"></iframe>".to_string()),
+        Just("<svg><script>1</script></svg>".to_string()),
+        Just("<style>body{}</style>".to_string()),
+        Just("<!--".to_string()),
+        Just("-->".to_string()),
+        Just("</script><!--<script>".to_string()),
+        Just("<form action=x><input type=text name=q></form>".to_string()),
+        Just("| a | b |\n|:-|-:|\n| 1 | 2 |".to_string()),
+        Just("- [x] done".to_string()),
+        Just("## Nagłówek {#id .class}".to_string()),
+        Just("`<b>`".to_string()),
+        Just("\n\n".to_string()),
+        "<[a-z]{1,8}( [a-z\\-]{1,10}(=\"[^\"]{0,12}\")?){0,3}>",
+        "</[a-z]{1,8}>",
+        "[^\\x00]{0,20}",
+    ];
+    proptest::collection::vec(piece, 0..10).prop_map(|p| p.concat())
+}
+
+/// What pulldown-cmark writes and the sanitizer keeps.
+const ALLOWED_TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "acronym",
+    "area",
+    "article",
+    "aside",
+    "b",
+    "bdi",
+    "bdo",
+    "blockquote",
+    "br",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "data",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "i",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "li",
+    "map",
+    "mark",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "rp",
+    "rt",
+    "rtc",
+    "ruby",
+    "s",
+    "samp",
+    "section",
+    "small",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "wbr",
+];
+const ALLOWED_ATTRS: &[&str] = &[
+    "id", "class", "lang", "dir", "title", "href", "hreflang", "src", "alt", "width", "height", "cite", "type",
+    "checked", "disabled", "scope", "colspan", "rowspan", "span", "start", "value", "datetime", "align", "char",
+    "charoff", "rel", "name", "open", "coords", "shape", "usemap",
+];
+
+/// The start tags of `html` with their attributes (names lower-cased, values unescaped of
+/// nothing: enough to check names and schemes).
+fn tags(html: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let mut out = Vec::new();
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(pos) = html[i..].find('<') {
+        i += pos + 1;
+        if !bytes.get(i).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let name_end = html[i..].find(|c: char| !c.is_ascii_alphanumeric()).map_or(html.len(), |e| i + e);
+        let name = html[i..name_end].to_ascii_lowercase();
+        let mut attrs = Vec::new();
+        let mut j = name_end;
+        loop {
+            while bytes.get(j).is_some_and(|b| b.is_ascii_whitespace() || *b == b'/') {
+                j += 1;
+            }
+            match bytes.get(j) {
+                None | Some(b'>') => break,
+                _ => {}
+            }
+            let an_end =
+                html[j..].find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '>').map_or(html.len(), |e| j + e);
+            let attr = html[j..an_end].to_ascii_lowercase();
+            j = an_end;
+            let mut value = String::new();
+            if bytes.get(j) == Some(&b'=') {
+                j += 1;
+                let quote = bytes.get(j).copied().filter(|q| *q == b'"' || *q == b'\'');
+                if let Some(q) = quote {
+                    let end = html[j + 1..].find(q as char).map_or(html.len(), |e| j + 1 + e);
+                    value = html[j + 1..end].to_string();
+                    j = (end + 1).min(html.len());
+                } else {
+                    let end =
+                        html[j..].find(|c: char| c.is_ascii_whitespace() || c == '>').map_or(html.len(), |e| j + e);
+                    value = html[j..end].to_string();
+                    j = end;
+                }
+            }
+            attrs.push((attr, value));
+        }
+        out.push((name, attrs));
+        i = j.min(html.len());
+    }
+    out
+}
+
+#[test]
+fn the_tag_scanner_sees_what_a_browser_would() {
+    let found = tags("<p>a &lt;b&gt;</p><a href=\"javascript:x\" onclick=y>t</a><img src='s' alt=\"a > b\"/>");
+    assert_eq!(
+        found,
+        [
+            ("p".to_string(), vec![]),
+            ("a".to_string(), vec![("href".into(), "javascript:x".into()), ("onclick".into(), "y".into())]),
+            ("img".to_string(), vec![("src".into(), "s".into()), ("alt".into(), "a > b".into())]),
+        ]
+    );
+}
