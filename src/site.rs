@@ -1452,19 +1452,6 @@ fn render_sitemap(site: &SiteData, templates: &Templates, part: Option<usize>) -
     templates.render("sitemap.xml", ctx, Some("sitemap.xml")).map(String::into_bytes)
 }
 
-#[cfg(test)]
-mod sitemap_tests {
-    use super::sitemap_parts;
-
-    #[test]
-    fn a_sitemap_splits_only_past_the_limit() {
-        assert_eq!(sitemap_parts(0, 50_000), 0);
-        assert_eq!(sitemap_parts(50_000, 50_000), 0);
-        assert_eq!(sitemap_parts(50_001, 50_000), 2);
-        assert_eq!(sitemap_parts(150_000, 50_000), 3);
-    }
-}
-
 /// What the editing interface's configuration needs from the loaded site.
 fn cms_inputs(site: &SiteData) -> crate::cms::Inputs<'_> {
     let default = site.default_lang();
@@ -1483,5 +1470,18 @@ fn cms_inputs(site: &SiteData) -> crate::cms::Inputs<'_> {
         cms: site.config.cms.as_ref().expect("[cms] is set when its files are written"),
         municipalities,
         label: Box::new(move |key: &str| site.locales.message(site.lang_code(default), key, &[]).ok()),
+    }
+}
+
+#[cfg(test)]
+mod sitemap_tests {
+    use super::sitemap_parts;
+
+    #[test]
+    fn a_sitemap_splits_only_past_the_limit() {
+        assert_eq!(sitemap_parts(0, 50_000), 0);
+        assert_eq!(sitemap_parts(50_000, 50_000), 0);
+        assert_eq!(sitemap_parts(50_001, 50_000), 2);
+        assert_eq!(sitemap_parts(150_000, 50_000), 3);
     }
 }
