@@ -3,3 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo test --test it theme::screenshots -- --ignored --exact
+cargo test --test it cms::cms_login_screenshot -- --ignored --exact

@@ -144,6 +144,67 @@ pub struct CmsConfig {
     pub auth_url: Option<String>,
     /// The API of a self-hosted GitLab, e.g. `https://gitlab.example.org/api/v4`.
     pub api_root: Option<String>,
+    /// The name of the site's folder (not read from the file): what an editor picks in Sveltia's
+    /// local-folder mode, shown by it as the repository's name while `repo` is not set.
+    #[serde(skip)]
+    pub folder_name: String,
+}
+
+impl CmsConfig {
+    /// The backend and the repository, at their keys in config.toml. Without `repo` the editing
+    /// interface works only in Sveltia's local-folder mode (a warning says so).
+    fn validate(&self, text: &str) -> Vec<Diagnostic> {
+        let rel = Path::new("config.toml");
+        let table = text.find("[cms]").unwrap_or(0);
+        let at = |key: &str| -> Location {
+            let header = text[table..].split_inclusive('\n').next().map_or(0, str::len);
+            let mut offset = table + header;
+            for line in text[table + header..].split_inclusive('\n') {
+                let rest = line.trim_start();
+                if rest.starts_with('[') {
+                    break;
+                }
+                if rest.strip_prefix(key).is_some_and(|after| after.trim_start().starts_with('=')) {
+                    let start = offset + (line.len() - rest.len());
+                    return Location::from_span(rel, text, start..start + rest.trim_end().len());
+                }
+                offset += line.len();
+            }
+            let end = table + text[table..].find('\n').unwrap_or(text.len() - table);
+            Location::from_span(rel, text, table..end)
+        };
+        let mut problems = Vec::new();
+        if !["github", "gitlab"].contains(&self.backend.as_str()) {
+            problems.push(
+                Diagnostic::error("config-cms-backend", format!("[cms] backend `{}` is not supported", self.backend))
+                    .at(at("backend"))
+                    .hint("backend = \"github\" or backend = \"gitlab\""),
+            );
+        }
+        match &self.repo {
+            Some(repo) => {
+                let mut parts = repo.split('/');
+                let valid = repo.split('/').count() >= 2
+                    && parts.all(|p| !p.is_empty() && !p.contains(':') && !p.chars().any(char::is_whitespace));
+                if !valid {
+                    problems.push(
+                        Diagnostic::error("config-cms-repo", format!("[cms] repo `{repo}` is not `owner/name`"))
+                            .at(at("repo"))
+                            .hint("the repository's path on GitHub or GitLab, e.g. repo = \"owner/name\""),
+                    );
+                }
+            }
+            None => problems.push(
+                Diagnostic::warning(
+                    "cms-local-only",
+                    "[cms] has no repo: /admin/ works only in local-folder mode (\"Work with Local Repository\" on http://localhost)",
+                )
+                .at(at("repo"))
+                .hint("once the site's repository exists, set repo = \"owner/name\" to let editors sign in and commit from the browser"),
+            ),
+        }
+        problems
+    }
 }
 
 fn github() -> String {
@@ -285,7 +346,7 @@ impl Config {
                 return None;
             }
         };
-        let config: Config = match toml::from_str(&text) {
+        let mut config: Config = match toml::from_str(&text) {
             Ok(config) => config,
             Err(err) => {
                 let location = match err.span() {
@@ -296,8 +357,12 @@ impl Config {
                 return None;
             }
         };
+        if let Some(cms) = &mut config.cms {
+            let folder = root.canonicalize().ok().and_then(|r| r.file_name().map(|n| n.to_string_lossy().into_owned()));
+            cms.folder_name = folder.filter(|n| !n.contains(['/', ':'])).unwrap_or_else(|| "portal".to_string());
+        }
         let problems = config.validate(&text);
-        let ok = problems.is_empty();
+        let ok = problems.iter().all(|p| p.severity != crate::diagnostics::Severity::Error);
         diags.extend(problems);
         ok.then_some(config)
     }
@@ -376,6 +441,9 @@ impl Config {
             }
         }
         problems.extend(self.map.validate(text));
+        if let Some(cms) = &self.cms {
+            problems.extend(cms.validate(text));
+        }
         problems
     }
 

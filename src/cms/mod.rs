@@ -40,6 +40,14 @@ pub const FILES: &[&str] = &[
 pub const OPENING_HOURS_PATTERN: &str =
     r#"^(Mo|Tu|We|Th|Fr|Sa|Su|PH|SH|24/7|[0-2][0-9]:[0-5][0-9]|[A-Z][a-z]{2} )[A-Za-z0-9 :,;+/\[\]"-]*$"#;
 
+/// What a relation to a service writes (`{{slug}}` is the path under `content/gminy/`).
+pub const SERVICE_REFERENCE: &str = "@/gminy/{{slug}}.md";
+
+/// The owner written as `backend.repo` while `[cms] repo` is not set: Sveltia CMS requires an
+/// `owner/name` even for its local-folder mode, which never contacts the repository. GitHub and
+/// GitLab names cannot contain `_` at the start, so this can never name somebody's repository.
+pub const LOCAL_ONLY_OWNER: &str = "_local";
+
 /// Front-matter keys that the forms leave alone (edited in git only): free-form tables and the
 /// template override. Everything else in the schema has a form field (the drift test checks it).
 pub const NOT_IN_FORMS: &[&str] = &["extra", "taxonomies", "template"];
@@ -260,10 +268,13 @@ fn widget(name: &str, schema: &Json, inputs: &Inputs, path: &str) -> Json {
         return json!({"widget": "hidden", "i18n": true});
     }
     if schema["pattern"].as_str() == Some("^@/") {
-        // A `@/` reference to a service page, picked from the list of every service.
+        // A `@/` reference to a service page, picked from the list of every service. Sveltia's
+        // `value_field` knows only field names, `{{slug}}` and `{{locale}}`; the entry slug of the
+        // nested `services` collection is its path under `content/gminy/` (`krakow/punkt`), so
+        // this writes `@/gminy/krakow/punkt.md`, as the build reads it.
         return json!({
             "widget": "relation", "collection": "services",
-            "value_field": "@/gminy/{{dirname}}/{{filename}}.md",
+            "value_field": SERVICE_REFERENCE,
             "search_fields": ["title"], "display_fields": ["title"],
         });
     }
@@ -360,8 +371,10 @@ pub fn config_yml(inputs: &Inputs) -> String {
     // Every service, for listing and as the target of `@/` references; a new one is created in
     // its municipality's collection below.
     let service_filter = json!({"field": "service.category", "value": Category::codes()});
+    // A nested collection two levels deep (`krakow/punkt.md`) without a `path` template: the
+    // entry slug is then the whole path under the folder, which the relations write.
     let mut all = collection("services", "Usługi (wszystkie gminy)", "content/gminy", "service", inputs);
-    all["path"] = json!("{{municipality}}/{{slug}}");
+    all["nested"] = json!({"depth": 2, "subfolders": false});
     all["create"] = json!(false);
     all["filter"] = service_filter.clone();
     collections.push(all);
@@ -383,7 +396,9 @@ pub fn config_yml(inputs: &Inputs) -> String {
     guides["filter"] = json!({"field": "guide.source.0.id", "pattern": "."});
     collections.push(guides);
     let mut pages = collection("pages", "Strony", "content", "page", inputs);
-    pages["filter"] = json!({"field": "accessibility_statement", "value": null});
+    // Every plain page in `content/` but the statement (its own collection below). A filter may
+    // name only the collection's fields or the entry `slug`.
+    pages["filter"] = json!({"field": "slug", "pattern": "^(?!deklaracja-dostepnosci$)"});
     collections.push(pages);
     let mut sections = collection("sections", "Działy", "content", "section", inputs);
     sections["path"] = json!("{{slug}}/_index");
@@ -406,10 +421,8 @@ pub fn config_yml(inputs: &Inputs) -> String {
     collections.push(json!({"name": "accessibility", "label": "Deklaracja dostępności", "files": statement_files}));
 
     let locales: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
-    let mut backend = json!({"name": cms.backend, "branch": cms.branch});
-    if let Some(repo) = &cms.repo {
-        backend["repo"] = json!(repo);
-    }
+    let repo = cms.repo.clone().unwrap_or_else(|| format!("{LOCAL_ONLY_OWNER}/{}", cms.folder_name));
+    let mut backend = json!({"name": cms.backend, "repo": repo, "branch": cms.branch});
     if let Some(url) = &cms.auth_url {
         backend["base_url"] = json!(url);
     }

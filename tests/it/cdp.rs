@@ -349,6 +349,12 @@ pub const CSP: &str = "default-src 'self'; img-src 'self' data: https:; connect-
 /// shows up as a console error. Returns the site's
 /// base URL (ending in `/`).
 pub fn serve_dir(dir: &Path, base_path: &str) -> String {
+    serve_dir_with_csp(dir, base_path, CSP)
+}
+
+/// [`serve_dir`] with another Content-Security-Policy (the vendored CMS under `/admin/` needs
+/// more than the theme: see the README, "Editing without git").
+pub fn serve_dir_with_csp(dir: &Path, base_path: &str, csp: &'static str) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let dir = dir.to_path_buf();
@@ -357,13 +363,13 @@ pub fn serve_dir(dir: &Path, base_path: &str) -> String {
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let (dir, prefix) = (dir.clone(), prefix.clone());
-            std::thread::spawn(move || answer(stream, &dir, &prefix));
+            std::thread::spawn(move || answer(stream, &dir, &prefix, csp));
         }
     });
     format!("http://127.0.0.1:{port}{base}")
 }
 
-fn answer(stream: TcpStream, dir: &Path, prefix: &str) {
+fn answer(stream: TcpStream, dir: &Path, prefix: &str, csp: &str) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut request = String::new();
     if reader.read_line(&mut request).is_err() {
@@ -399,6 +405,7 @@ fn answer(stream: TcpStream, dir: &Path, prefix: &str) {
         "geojson" => "application/geo+json",
         "svg" => "image/svg+xml",
         "xml" => "application/xml",
+        "yml" => "text/yaml; charset=utf-8",
         "png" => "image/png",
         "wasm" => "application/wasm",
         "csv" => "text/csv; charset=utf-8",
@@ -408,7 +415,7 @@ fn answer(stream: TcpStream, dir: &Path, prefix: &str) {
     let mut stream = stream;
     let _ = write!(
         stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nContent-Security-Policy: {CSP}\r\n\
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nContent-Security-Policy: {csp}\r\n\
          Connection: close\r\n\r\n",
         body.len()
     );

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
+use crate::cdp::{Browser, serve_dir_with_csp};
 use crate::support::SiteTest;
 
 fn cms_site() -> SiteTest {
@@ -211,4 +212,92 @@ fn a_value_the_form_cannot_catch_reaches_check_with_file_and_line() {
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
     let error = report["errors"].as_array().unwrap().iter().find(|e| e["file"] == path).expect("an error in the file");
     assert_eq!((error["line"].as_u64(), error["code"].as_str()), (Some(9), Some("opening-hours-invalid")), "{error}");
+}
+
+/// The site with `[cms]` and no `repo`, as the portal has it until the Association names its
+/// repository: local-folder mode only.
+fn local_cms_site() -> SiteTest {
+    let site = SiteTest::typed();
+    let config = std::fs::read_to_string(site.path("config.toml")).unwrap();
+    site.write("config.toml", &format!("{config}\n[cms]\nbackend = \"github\"\n"));
+    site
+}
+
+/// What `/admin/` is served with (README, "Editing without git"): the theme's policy, plus inline
+/// styles (Svelte adds its components' styles as `<style>` elements) and `blob:` workers.
+pub const ADMIN_CSP: &str = "default-src 'self'; img-src 'self' data: blob: https:; connect-src 'self' blob: data:; \
+    script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; \
+    font-src 'self' data:; object-src 'none'; base-uri 'self'";
+
+/// Opens the built `/admin/` of `site` and waits for Sveltia's first screen; returns its text.
+fn open_admin(browser: &mut Browser, public: &std::path::Path) -> String {
+    let base = serve_dir_with_csp(public, "/", ADMIN_CSP);
+    browser.set_viewport(1280, 900);
+    browser.navigate(&format!("{base}admin/"));
+    let body = "(document.body.innerText || '')";
+    browser.wait_for(
+        &format!("{body}.includes('Work with Local Repository') || {body}.includes('errors in the CMS configuration')"),
+        std::time::Duration::from_secs(20),
+    );
+    // Without the Unicode isolates Sveltia puts around interpolated names.
+    browser.eval(body).as_str().unwrap().replace(['\u{2068}', '\u{2069}'], "")
+}
+
+#[test]
+fn admin_loads_without_configuration_errors_and_offers_the_local_folder() {
+    let Some(mut browser) = Browser::launch() else { return };
+    let site = local_cms_site();
+    let build = site.build();
+    build.assert_ok();
+    assert!(build.stderr.contains("cms-local-only"), "{}", build.stderr);
+    let config = cms_config(&site);
+    let repo = config["backend"]["repo"].as_str().unwrap();
+    assert!(repo.starts_with("_local/"), "no real owner is made up: {repo}");
+    let text = open_admin(&mut browser, &site.path("public"));
+    assert!(!text.contains("errors in the CMS configuration"), "{text}");
+    assert!(text.contains("Work with Local Repository") && text.contains("Sign In with GitHub"), "{text}");
+    // The only errors: the policy refusing the script's requests to other hosts (its update
+    // check, status page, fonts and optional chunks from unpkg.com; README, "Editing without git").
+    let errors: Vec<String> = browser
+        .console_errors()
+        .into_iter()
+        .filter(|e| !(e.contains("Content Security Policy") && e.contains("'https://")))
+        .filter(|e| !(e.contains("Fetch API cannot load https://") && e.contains("Content Security Policy")))
+        .collect();
+    assert_eq!(errors, Vec::<String>::new());
+
+    // And with a repository: the same screen, no error either.
+    let site = cms_site();
+    site.build().assert_ok();
+    let text = open_admin(&mut browser, &site.path("public"));
+    assert!(!text.contains("errors in the CMS configuration"), "{text}");
+    assert!(text.contains("“portal” repository"), "{text}");
+}
+
+/// Writes `docs/screenshots/cms-login.png` (run by `scripts/screenshots.sh`).
+#[test]
+#[ignore = "rewrites a file in the repository"]
+fn cms_login_screenshot() {
+    let Some(mut browser) = Browser::launch() else { return };
+    // In a folder named like the repository an editor picks, as Sveltia names it on the screen.
+    let site = local_cms_site();
+    let scratch = tempfile::tempdir().unwrap();
+    let root = scratch.path().join("portal");
+    let copied = std::process::Command::new("cp").arg("-r").arg(site.root()).arg(&root).status().unwrap();
+    assert!(copied.success());
+    SiteTest::run_in(&root, &["build"], &[]).assert_ok();
+    open_admin(&mut browser, &root.join("public"));
+    std::thread::sleep(std::time::Duration::from_millis(1500)); // the loading screen fades out
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots/cms-login.png");
+    browser.screenshot_png(&path, 900.0);
+}
+
+#[test]
+fn cms_repo_is_checked_at_its_line() {
+    let site = SiteTest::typed();
+    let config = std::fs::read_to_string(site.path("config.toml")).unwrap();
+    site.write("config.toml", &format!("{config}\n[cms]\nbackend = \"github\"\nrepo = \"portal\"\n"));
+    let run = site.build();
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("config-cms-repo") && run.stderr.contains("repo = \"portal\""), "{}", run.stderr);
 }
