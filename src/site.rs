@@ -76,6 +76,9 @@ pub struct LoadedSite {
     /// The theme's search vocabulary (`search.toml`): keywords added to the index.
     pub search_vocabulary: search::Vocabulary,
     pub root: PathBuf,
+    /// The output folder of the previous build, if any: pictures whose fingerprinted name is
+    /// already there are taken from it instead of being drawn again.
+    pub previous_output: Option<PathBuf>,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -200,6 +203,7 @@ pub fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<LoadedS
         templates,
         search_vocabulary,
         root: root.to_path_buf(),
+        previous_output: None,
         warnings: diagnostics,
         timings: timer.timings,
     })
@@ -456,7 +460,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let previous_index = options.output.join(search::BUNDLE_ROOT);
     let keep_index = options.search_index == SearchIndex::KeepPrevious && previous_index.is_dir();
     output::check_output_dir(&options.root, &options.output).map_err(BuildError::Internal)?;
-    let loaded = load(&options.root, options.base_url.as_deref(), options.drafts).map_err(BuildError::Content)?;
+    let mut loaded = load(&options.root, options.base_url.as_deref(), options.drafts).map_err(BuildError::Content)?;
+    loaded.previous_output = options.output.is_dir().then(|| options.output.clone());
     let mut timer = Timer::new();
     timer.timings = loaded.timings.clone();
     let site = &loaded.site;
@@ -1084,7 +1089,7 @@ fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
         }
         .into_bytes()),
         Job::Sitemap { part } => render_sitemap(site, templates, *part),
-        Job::Preview { municipality } => render_preview(site, *municipality),
+        Job::Preview { municipality } => render_preview(loaded, *municipality),
         Job::Robots => templates
             .render(
                 "robots.txt",
@@ -1440,8 +1445,15 @@ fn render_feed(site: &SiteData, templates: &Templates, id: NodeId, lang: usize) 
 
 /// A municipality's link-preview picture, rasterized (only with the `previews` feature, which
 /// is also the only way such a job is planned).
-fn render_preview(site: &SiteData, municipality: NodeId) -> Result<Vec<u8>, Diagnostic> {
-    let (_, svg) = site.previews.get(&municipality).expect("planned from previews");
+fn render_preview(loaded: &LoadedSite, municipality: NodeId) -> Result<Vec<u8>, Diagnostic> {
+    let (path, svg) = loaded.site.previews.get(&municipality).expect("planned from previews");
+    // The name is a fingerprint of what the picture is drawn from: the same name in the previous
+    // output is the same picture.
+    if let Some(previous) = loaded.previous_output.as_ref().and_then(|dir| std::fs::read(dir.join(path)).ok())
+        && previous.starts_with(b"\x89PNG")
+    {
+        return Ok(previous);
+    }
     #[cfg(feature = "previews")]
     return crate::templates::preview::rasterize(svg)
         .map_err(|e| Diagnostic::error("preview-image", e).hint("a bug in the preview drawing: please report it"));

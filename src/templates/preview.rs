@@ -179,3 +179,38 @@ mod tests {
         assert_eq!(rasterize(&svg(&b, &p)).unwrap(), png, "drawn the same twice");
     }
 }
+
+#[cfg(all(test, feature = "previews"))]
+mod cost {
+    use super::*;
+
+    /// The cost of drawing the real portal's 15 pictures, for BENCHMARKS.md:
+    /// `cargo test --release --lib preview::cost -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "a measurement, not a check"]
+    fn drawing_the_fifteen_pictures() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/content/dane/gminy.geojson")).unwrap();
+        let boundaries = Boundaries::parse(&text).unwrap();
+        let svgs: Vec<String> = boundaries
+            .features
+            .iter()
+            .map(|b| {
+                svg(&boundaries, &Preview { teryt: &b.teryt, name: &b.name, other_name: None, site_title: "Portal" })
+            })
+            .collect();
+        let start = std::time::Instant::now();
+        for s in &svgs {
+            rasterize(s).unwrap();
+        }
+        let first = start.elapsed();
+        let start = std::time::Instant::now();
+        for s in &svgs {
+            rasterize(s).unwrap();
+        }
+        println!(
+            "15 pictures: drawn {:.0} ms (one thread), again from the cache {:.1} ms",
+            first.as_secs_f64() * 1e3,
+            start.elapsed().as_secs_f64() * 1e3
+        );
+    }
+}

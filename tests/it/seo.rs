@@ -276,3 +276,40 @@ fn every_page_has_link_preview_tags_and_an_image_of_the_stated_size() {
     }
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
 }
+
+#[test]
+fn a_preview_picture_is_drawn_again_only_when_what_it_shows_changes() {
+    let site = crate::support::SiteTest::typed();
+    site.build().assert_ok();
+    let picture = |site: &crate::support::SiteTest| {
+        std::fs::read_dir(site.path("public/og"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .find(|n| n.starts_with("wieliczka."))
+            .expect("a picture of Wieliczka")
+    };
+    let name = picture(&site);
+    let (w, h) = png_size(&site.path(&format!("public/og/{name}")));
+    assert_eq!((w, h), (1200, 630));
+    // A repeat build takes the picture from the previous output instead of drawing it: a marked
+    // copy survives.
+    let marked = site.path(&format!("public/og/{name}"));
+    let mut bytes = std::fs::read(&marked).unwrap();
+    bytes.extend_from_slice(b"kept");
+    std::fs::write(&marked, &bytes).unwrap();
+    site.build().assert_ok();
+    assert_eq!(std::fs::read(&marked).unwrap(), bytes, "the picture was drawn again");
+    // A new name for the municipality is a new picture, under a new fingerprint.
+    let index = site.path("content/gminy/wieliczka/_index.md");
+    let text = std::fs::read_to_string(&index).unwrap().replace("area_km2 = 99.90", "area_km2 = 99.91");
+    std::fs::write(&index, text).unwrap();
+    site.build().assert_ok();
+    assert_eq!(picture(&site), name, "the area is not drawn, so the picture stays");
+    let uk = site.path("content/gminy/wieliczka/_index.uk.md");
+    std::fs::write(&uk, std::fs::read_to_string(&uk).unwrap().replace("Величка", "Величка-Тест")).unwrap();
+    let text = std::fs::read_to_string(&index).unwrap().replacen("uk = \"Величка\"", "uk = \"Величка-Тест\"", 1);
+    std::fs::write(&index, text).unwrap();
+    site.build().assert_ok();
+    assert_ne!(picture(&site), name, "a changed name is a new picture");
+}
