@@ -4,9 +4,7 @@
 //! municipality or one of its services shows where it is. Names are fingerprinted by what the
 //! picture is drawn from; a picture already drawn in this process is not drawn again.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::{Arc, Mutex, OnceLock};
 
 use super::map::{Projection, REGION_FILL, REGION_STROKE, num};
 use crate::schema::geo::Boundaries;
@@ -120,6 +118,9 @@ pub fn file_name(slug: &str, svg: &str) -> String {
 /// PNG bytes of the picture; `Err` with a message when it cannot be drawn.
 #[cfg(feature = "previews")]
 pub fn rasterize(svg: &str) -> Result<Vec<u8>, String> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+
     use resvg::{tiny_skia, usvg};
     static FONTS: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
     static DRAWN: OnceLock<Mutex<HashMap<blake3::Hash, Vec<u8>>>> = OnceLock::new();
