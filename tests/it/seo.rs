@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::support::built_portal;
+use crate::support::{built_portal, html_files};
 
 const BASE: &str = "http://127.0.0.1/";
 
@@ -60,17 +60,6 @@ impl Page {
         let Some(nav) = self.html.split("<nav class=\"lang-switcher\"").nth(1) else { return BTreeSet::new() };
         let nav = nav.split("</nav>").next().unwrap_or_default();
         nav.split(" lang=\"").skip(1).filter_map(|r| r.split('"').next().map(str::to_string)).collect()
-    }
-}
-
-fn html_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            html_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "html") {
-            out.push(path);
-        }
     }
 }
 

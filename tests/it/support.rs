@@ -168,3 +168,15 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Every `.html` file below `dir`.
+pub fn html_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            html_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "html") {
+            out.push(path);
+        }
+    }
+}
