@@ -4,7 +4,7 @@
 //! every page has Open Graph and Twitter-card tags whose image exists at the stated size.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::support::{built_portal, html_files};
 
