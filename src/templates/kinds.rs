@@ -516,7 +516,7 @@ impl SiteData {
         let content_lang = self.content_lang(guide, lang);
         let Some(rendered) = &self.rendered[guide][content_lang] else { return String::new() };
         let mut html = crate::markdown::resolve_links(&rendered.html, &self.link_urls[guide][lang]);
-        let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+        let escape = super::escape_html;
         let sources = self.facts.sources_of(guide, lang, self.default_lang());
         for (token, _) in crate::schema::placeholders(&html.clone()) {
             let (name, replacement) = match token {
@@ -554,7 +554,7 @@ impl SiteData {
     /// phone), an honest "not yet provided", or, on the general guide, a pointer to the
     /// municipalities' versions.
     fn fact_html(&self, fact: LocalFact, municipality: Option<NodeId>, lang: usize) -> String {
-        let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+        let escape = super::escape_html;
         let generic = escape(&self.label(lang, &fact.label_key()));
         match municipality {
             None => format!(
