@@ -1529,11 +1529,24 @@ fn cms_inputs(site: &SiteData) -> crate::cms::Inputs<'_> {
         .filter_map(|&id| {
             let node = &site.library.nodes[id];
             let folder = node.key.strip_prefix("gminy/")?.strip_suffix("/_index.md")?;
-            Some((folder.to_string(), node.docs[default].as_ref().map_or(folder, |d| d.title()).to_string()))
+            let doc = node.docs[default].as_ref()?;
+            let teryt = crate::schema::kind_of::<crate::schema::kinds::Municipality>(doc)?.teryt.get_ref().clone();
+            Some(crate::cms::MunicipalityFolder { folder: folder.to_string(), title: doc.title().to_string(), teryt })
         })
         .collect();
+    // Files without a kind, by what they are; the Polish title names them in the forms.
+    let (mut sections, mut pages) = (Vec::new(), Vec::new());
+    for node in &site.library.nodes {
+        let Some(doc) = node.docs[default].as_ref() else { continue };
+        if doc.fm.kind.is_none() {
+            let list = if node.is_section { &mut sections } else { &mut pages };
+            list.push((node.key.clone(), doc.title().to_string()));
+        }
+    }
     crate::cms::Inputs {
         config: &site.config,
+        sections,
+        pages,
         cms: site.config.cms.as_ref().expect("[cms] is set when its files are written"),
         municipalities,
         label: Box::new(move |key: &str| site.locales.message(site.lang_code(default), key, &[]).ok()),

@@ -57,17 +57,30 @@
       if (pair) {
         this.marker = L.marker(pair, { icon: this.icon() }).addTo(map);
       }
+      // The municipality of the collection (`municipality` in the field's configuration, its
+      // TERYT code): drawn stronger, and the map opens on it.
+      var field = this.props.field;
+      var own = field && (typeof field.get === 'function' ? field.get('municipality') : field.municipality);
       loadBoundaries().then(function (geojson) {
         if (!geojson || !self.map) {
           return;
         }
+        var mine = null;
         var layer = L.geoJSON(geojson, {
-          style: { color: '#1d4f91', weight: 1, fillOpacity: 0.05 },
+          style: function (feature) {
+            var isOwn = own && feature.properties && feature.properties.teryt === own;
+            return isOwn ? { color: '#1d4f91', weight: 3, fillOpacity: 0.12 } : { color: '#1d4f91', weight: 1, fillOpacity: 0.03 };
+          },
+          onEachFeature: function (feature, featureLayer) {
+            if (own && feature.properties && feature.properties.teryt === own) {
+              mine = featureLayer;
+            }
+          },
           // Clicks on a municipality's area go to the map.
           interactive: false,
         }).addTo(map);
         if (!toPair(self.props.value)) {
-          map.fitBounds(layer.getBounds());
+          map.fitBounds((mine || layer).getBounds());
         }
       });
       map.on('click', function (event) {

@@ -19,9 +19,63 @@ use crate::schema::vocab::{
 /// The vendored CMS (see `src/cms/vendor/README.md`).
 const SVELTIA_JS: &[u8] = include_bytes!("vendor/sveltia-cms.js");
 const SVELTIA_LICENSE: &[u8] = include_bytes!("vendor/LICENSE.txt");
+/// Sveltia's React chunk for custom field types (the map picker); it looks for it beside its own
+/// script (`chunks/react-dom.js`) before unpkg.com.
+const SVELTIA_REACT_DOM_JS: &[u8] = include_bytes!("vendor/chunks/react-dom.js");
+/// Immutable.js, which Sveltia imports from unpkg.com for custom field types: [`IMPORT_MAP`] sends
+/// that import here.
+const IMMUTABLE_JS: &[u8] = include_bytes!("vendor/immutable/immutable.es.js");
+const IMMUTABLE_LICENSE: &[u8] = include_bytes!("vendor/immutable/LICENSE.txt");
 const MAP_PICKER_JS: &[u8] = include_bytes!("map-picker.js");
 const LEAFLET_JS: &[u8] = include_bytes!("../../themes/portal/static/vendor/leaflet/leaflet.js");
 const LEAFLET_CSS: &[u8] = include_bytes!("../../themes/portal/static/vendor/leaflet/leaflet.css");
+
+/// The web fonts Sveltia's styles name by their jsDelivr address, and the vendored copies
+/// (Fontsource packages from the npm registry, see `src/cms/vendor/README.md`) written under
+/// `admin/fonts/` instead. Without the icon font every button shows its icon's name.
+pub const FONTS: &[(&str, &str, &[u8])] = &[
+    (
+        "https://cdn.jsdelivr.net/fontsource/fonts/source-sans-3:vf@5.3.0/latin-wght-normal.woff2",
+        "fonts/source-sans-3-latin-wght-normal.woff2",
+        include_bytes!("vendor/fonts/source-sans-3-latin-wght-normal.woff2"),
+    ),
+    (
+        "https://cdn.jsdelivr.net/fontsource/fonts/noto-mono@5.3.0/latin-400-normal.woff2",
+        "fonts/noto-mono-latin-400-normal.woff2",
+        include_bytes!("vendor/fonts/noto-mono-latin-400-normal.woff2"),
+    ),
+    (
+        "https://cdn.jsdelivr.net/fontsource/fonts/material-symbols-outlined:vf@5.3.7/latin-wght-normal.woff2",
+        "fonts/material-symbols-outlined-latin-wght-normal.woff2",
+        include_bytes!("vendor/fonts/material-symbols-outlined-latin-wght-normal.woff2"),
+    ),
+];
+const FONT_LICENSES: &[(&str, &[u8])] = &[
+    ("admin/fonts/LICENSE-source-sans-3.txt", include_bytes!("vendor/fonts/LICENSE-source-sans-3.txt")),
+    ("admin/fonts/LICENSE-noto-mono.txt", include_bytes!("vendor/fonts/LICENSE-noto-mono.txt")),
+    ("admin/fonts/LICENSE-material-symbols.txt", include_bytes!("vendor/fonts/LICENSE-material-symbols.txt")),
+];
+
+/// Where the script fetches its interface translations (`<base>/pl.json`): unpkg.com, and
+/// after [`sveltia_script`] `admin/locales/`, so editors whose browser asks for Polish or
+/// Ukrainian get the interface in it.
+const LOCALES_BASE: (&str, &str) = ("USe=`${iP}@${rP}/locales`", "USe=`locales`");
+const LOCALES: &[(&str, &[u8])] = &[
+    ("admin/locales/pl.json", include_bytes!("vendor/locales/pl.json")),
+    ("admin/locales/uk.json", include_bytes!("vendor/locales/uk.json")),
+];
+
+/// The vendored script with its font addresses pointed at `admin/fonts/` (relative URLs in its
+/// `<style>` resolve against `/admin/`) and its translations at `admin/locales/`. The only
+/// changes made to it; a test checks that each string occurs in the script exactly once, so an
+/// update that moves them cannot go unnoticed.
+pub fn sveltia_script() -> Vec<u8> {
+    let mut script = String::from_utf8_lossy(SVELTIA_JS).into_owned();
+    for (remote, local) in FONTS.iter().map(|(r, l, _)| (*r, *l)).chain([LOCALES_BASE]) {
+        script = script.replace(remote, local);
+    }
+    script.into_bytes()
+}
 
 /// The files written under `admin/`, relative to the output folder.
 pub const FILES: &[&str] = &[
@@ -29,9 +83,20 @@ pub const FILES: &[&str] = &[
     "admin/config.yml",
     "admin/sveltia-cms.js",
     "admin/LICENSE-sveltia-cms.txt",
+    "admin/chunks/react-dom.js",
+    "admin/vendor/immutable.es.js",
+    "admin/vendor/LICENSE-immutable.txt",
     "admin/map-picker.js",
     "admin/leaflet.js",
     "admin/leaflet.css",
+    "admin/fonts/source-sans-3-latin-wght-normal.woff2",
+    "admin/fonts/noto-mono-latin-400-normal.woff2",
+    "admin/fonts/material-symbols-outlined-latin-wght-normal.woff2",
+    "admin/fonts/LICENSE-source-sans-3.txt",
+    "admin/fonts/LICENSE-noto-mono.txt",
+    "admin/fonts/LICENSE-material-symbols.txt",
+    "admin/locales/pl.json",
+    "admin/locales/uk.json",
 ];
 
 /// What the form accepts in `opening_hours`: the characters of the OpenStreetMap syntax, starting
@@ -55,12 +120,26 @@ pub const NOT_IN_FORMS: &[&str] = &["extra", "taxonomies", "template"];
 /// The label of a UI string in the default language, if it has one.
 pub type Label<'a> = Box<dyn Fn(&str) -> Option<String> + 'a>;
 
+/// A municipality as its service collection needs it.
+pub struct MunicipalityFolder {
+    /// The folder name under `content/gminy/`.
+    pub folder: String,
+    /// The Polish name.
+    pub title: String,
+    /// Its TERYT code: the map picker of its services shows its boundary.
+    pub teryt: String,
+}
+
 /// What the configuration needs from the site besides the schema.
 pub struct Inputs<'a> {
     pub config: &'a Config,
     pub cms: &'a CmsConfig,
-    /// Each municipality's folder name under `content/gminy/` and its Polish name.
-    pub municipalities: Vec<(String, String)>,
+    /// Each municipality's folder under `content/gminy/`.
+    pub municipalities: Vec<MunicipalityFolder>,
+    /// Sections without a kind (`forum/_index.md`, `_index.md`) and plain pages
+    /// (`o-stowarzyszeniu.md`): their content path and Polish title.
+    pub sections: Vec<(String, String)>,
+    pub pages: Vec<(String, String)>,
     /// The label of a UI string in the default language (`category-ops` → "Ośrodek pomocy społecznej").
     pub label: Label<'a>,
 }
@@ -68,14 +147,21 @@ pub struct Inputs<'a> {
 /// The bytes of one of [`FILES`].
 pub fn render(file: &str, inputs: &Inputs) -> Vec<u8> {
     match file {
-        "admin/index.html" => index_html(inputs.config).into_bytes(),
+        "admin/index.html" => index_html(inputs.config, inputs.cms).into_bytes(),
         "admin/config.yml" => config_yml(inputs).into_bytes(),
-        "admin/sveltia-cms.js" => SVELTIA_JS.to_vec(),
+        "admin/sveltia-cms.js" => sveltia_script(),
         "admin/LICENSE-sveltia-cms.txt" => SVELTIA_LICENSE.to_vec(),
+        "admin/chunks/react-dom.js" => SVELTIA_REACT_DOM_JS.to_vec(),
+        "admin/vendor/immutable.es.js" => IMMUTABLE_JS.to_vec(),
+        "admin/vendor/LICENSE-immutable.txt" => IMMUTABLE_LICENSE.to_vec(),
         "admin/map-picker.js" => MAP_PICKER_JS.to_vec(),
         "admin/leaflet.js" => LEAFLET_JS.to_vec(),
         "admin/leaflet.css" => LEAFLET_CSS.to_vec(),
-        _ => Vec::new(),
+        _ => {
+            let font = FONTS.iter().find(|(_, local, _)| file.strip_prefix("admin/") == Some(local));
+            let license = FONT_LICENSES.iter().chain(LOCALES).find(|(name, _)| *name == file);
+            font.map(|(_, _, bytes)| bytes.to_vec()).or(license.map(|(_, bytes)| bytes.to_vec())).unwrap_or_default()
+        }
     }
 }
 
@@ -83,14 +169,54 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
-/// The entry page: no inline script or style (the map picker reads its settings from `data-`
-/// attributes), `noindex`.
-fn index_html(config: &Config) -> String {
+/// Sends the one module Sveltia imports from another host (the exact URL its vendored version
+/// builds: `https://unpkg.com/immutable@<its dependency's version>/dist/immutable.es.js`) to the
+/// vendored copy, so the script runs unmodified. A test checks the URL against the script.
+pub const IMPORT_MAP: &str =
+    r#"{"imports":{"https://unpkg.com/immutable@5.1.9/dist/immutable.es.js":"./vendor/immutable.es.js"}}"#;
+
+/// The CSP hash of [`IMPORT_MAP`], the page's only inline script (`'sha256-…'` in `script-src`).
+/// The browser test loads `/admin/` under a policy with it and fails, showing the right hash,
+/// if the two disagree.
+pub const IMPORT_MAP_HASH: &str = "'sha256-9fUa0Pld0Kb1K672jtm5/aXwc1Xtqav2v5jaGbCn8Js='";
+
+/// The hosts a backend talks to from the browser (its API), for `connect-src`.
+fn backend_hosts(cms: &CmsConfig) -> String {
+    let api = match (&cms.api_root, cms.backend.as_str()) {
+        (Some(root), _) => root.clone(),
+        (None, "gitlab") => "https://gitlab.com".to_string(),
+        (None, _) => "https://api.github.com".to_string(),
+    };
+    match url::Url::parse(&api) {
+        Ok(url) => url.origin().ascii_serialization(),
+        Err(_) => String::new(),
+    }
+}
+
+/// The policy `/admin/` carries in its own `<meta>`, so that even a host that sends no
+/// Content-Security-Policy (GitHub Pages cannot) loads nothing from other hosts except the
+/// backend's API and map tiles: Sveltia's update check, status page and web fonts are refused
+/// (it falls back to system fonts). Svelte adds styles as `<style>` elements, the app uses
+/// `blob:` workers and `data:` images.
+pub fn admin_policy(cms: &CmsConfig) -> String {
+    format!(
+        "default-src 'self'; img-src 'self' data: blob: https:; connect-src 'self' blob: data: {}; \
+         script-src 'self' 'wasm-unsafe-eval' {IMPORT_MAP_HASH}; style-src 'self' 'unsafe-inline'; \
+         worker-src 'self' blob:; manifest-src 'self' blob:; font-src 'self' data:; object-src 'none'; \
+         base-uri 'self'",
+        backend_hosts(cms)
+    )
+}
+
+/// The entry page: `noindex`, the import map (the only inline script; the map picker reads its
+/// settings from `data-` attributes) and the policy above.
+fn index_html(config: &Config, cms: &CmsConfig) -> String {
     let lang = &config.default_language;
     let tiles = escape(&config.map.tiles);
     let attribution = escape(&config.map.attribution);
+    let policy = escape(&admin_policy(cms));
     format!(
-        "<!doctype html>\n<html lang=\"{lang}\" data-tiles=\"{tiles}\" data-attribution=\"{attribution}\" data-boundaries=\"../dane/gminy.geojson\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"robots\" content=\"noindex, nofollow\">\n<title>Edycja portalu</title>\n<link rel=\"stylesheet\" href=\"leaflet.css\">\n<script src=\"sveltia-cms.js\"></script>\n<script src=\"leaflet.js\"></script>\n<script src=\"map-picker.js\"></script>\n</head>\n<body>\n<noscript>Edycja portalu wymaga JavaScriptu.</noscript>\n</body>\n</html>\n"
+        "<!doctype html>\n<html lang=\"{lang}\" data-tiles=\"{tiles}\" data-attribution=\"{attribution}\" data-boundaries=\"../dane/gminy.geojson\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"robots\" content=\"noindex, nofollow\">\n<title>Edycja portalu</title>\n<link rel=\"stylesheet\" href=\"leaflet.css\">\n<script type=\"importmap\">{IMPORT_MAP}</script>\n<script src=\"sveltia-cms.js\"></script>\n<script src=\"leaflet.js\"></script>\n<script src=\"map-picker.js\"></script>\n</head>\n<body>\n<noscript>Edycja portalu wymaga JavaScriptu.</noscript>\n</body>\n</html>\n"
     )
 }
 
@@ -210,19 +336,57 @@ fn object_fields(schema: &Json, inputs: &Inputs, path: &str) -> Vec<Json> {
     let required: Vec<&str> =
         schema["required"].as_array().map(|r| r.iter().filter_map(Json::as_str).collect()).unwrap_or_default();
     let Some(properties) = schema["properties"].as_object() else { return Vec::new() };
-    properties
+    let mut fields: Vec<Json> = properties
         .iter()
         .filter(|(name, _)| !NOT_IN_FORMS.contains(&name.as_str()))
         .map(|(name, property)| field(name, property, required.contains(&name.as_str()), inputs, path))
-        .collect()
+        .collect();
+    // The schema lists properties alphabetically; the form (and the file Sveltia writes, which
+    // follows the form) goes in the order of the content files.
+    fields.sort_by_key(|f| FIELD_ORDER.iter().position(|n| f["name"] == *n).unwrap_or(FIELD_ORDER.len()));
+    fields
 }
+
+/// The order of fields in forms and in the files they write: what a reader needs first (as the
+/// content files are written); anything not listed keeps the schema's order after these.
+const FIELD_ORDER: &[&str] = &[
+    "title",
+    "description",
+    "category",
+    "operator",
+    "address",
+    "coordinates",
+    "phone",
+    "email",
+    "website",
+    "opening_hours",
+    "languages",
+    "audiences",
+    "wheelchair",
+    "serves",
+    "strategic_areas",
+    "unconfirmed",
+    "verified",
+    "reviewed",
+    "url",
+    "seed",
+    "data",
+    "date",
+    "approximate",
+    "facts",
+    "id",
+    "source",
+];
 
 fn field(name: &str, schema: &Json, required: bool, inputs: &Inputs, parent: &str) -> Json {
     let path = if parent.is_empty() { name.to_string() } else { format!("{parent}.{name}") };
     let mut f = widget(name, schema, inputs, &path);
     f["name"] = json!(name);
     f["label"] = json!(field_label(name));
-    f["required"] = json!(required);
+    // A hidden field has no `required` in Sveltia's schema (it warns about it).
+    if f["widget"] != "hidden" {
+        f["required"] = json!(required);
+    }
     if let Some(h) = hint(name).map(str::to_string).or_else(|| schema["description"].as_str().map(str::to_string)) {
         f["hint"] = json!(h);
     }
@@ -339,6 +503,11 @@ fn kind_fields(kind: &str, inputs: &Inputs) -> Vec<Json> {
         // Translations carry title, description, slug and text; facts are in the Polish file.
         if matches!(f["name"].as_str(), Some("title" | "description" | "slug" | "source_hash")) {
             f["i18n"] = json!(true);
+            // Required in the Polish file only: a translation may be missing (the page then
+            // shows the Polish text), and Sveltia reads `required: true` as every language.
+            if f["required"] == true {
+                f["required"] = json!([inputs.config.default_language]);
+            }
         }
     }
     // The kind's table first after the title, so the facts are what an editor sees.
@@ -359,15 +528,50 @@ fn collection(name: &str, label: &str, folder: &str, kind: &str, inputs: &Inputs
     })
 }
 
+/// Sets `option` on every field named `name`, however deep in objects and lists.
+fn set_option(fields: &mut [Json], name: &str, option: &str, value: &str) {
+    for f in fields {
+        if f["name"] == name {
+            f[option] = json!(value);
+        }
+        // `get_mut`, not `f["fields"]`, which would add a `fields: null` to every other field.
+        if let Some(inner) = f.get_mut("fields").and_then(Json::as_array_mut) {
+            set_option(inner, name, option, value);
+        }
+    }
+}
+
+/// A collection of the listed files (content paths, Polish titles), each with its translations
+/// (`name.en.md` beside `name.md`: `{{locale}}` is left out for the default language).
+fn files_collection(name: &str, label: &str, kind: &str, files: &[(String, String)], inputs: &Inputs) -> Json {
+    let fields = kind_fields(kind, inputs);
+    let files: Vec<Json> = files
+        .iter()
+        .map(|(key, title)| {
+            let stem = key.strip_suffix(".md").unwrap_or(key);
+            json!({
+                "name": stem.replace('/', "-"), "label": title,
+                "file": format!("content/{stem}.{{{{locale}}}}.md"),
+                "format": "toml-frontmatter", "frontmatter_delimiter": "+++",
+                "i18n": true, "fields": fields,
+            })
+        })
+        .collect();
+    json!({"name": name, "label": label, "i18n": true, "files": files})
+}
+
 /// The whole configuration (JSON, which is YAML), with a comment saying where it comes from.
 pub fn config_yml(inputs: &Inputs) -> String {
     let config = inputs.config;
     let cms = inputs.cms;
     let mut collections = Vec::new();
-    let mut municipalities = collection("municipalities", "Gminy", "content/gminy", "municipality", inputs);
-    municipalities["path"] = json!("{{slug}}/_index");
-    collections.push(municipalities);
-
+    // Municipalities, sections and plain pages are lists of their files, not folders: Sveltia
+    // reads each file with the collection of the deepest folder that matches it, so a
+    // `content/gminy/<m>` folder collection (services) would take `<m>/_index.md` and skip it as
+    // an index file, and `content/forum` would take `forum/_index.md`. A listed file wins.
+    let listed: Vec<(String, String)> =
+        inputs.municipalities.iter().map(|m| (format!("gminy/{}/_index.md", m.folder), m.title.clone())).collect();
+    collections.push(files_collection("municipalities", "Gminy", "municipality", &listed, inputs));
     // Every service, for listing and as the target of `@/` references; a new one is created in
     // its municipality's collection below.
     let service_filter = json!({"field": "service.category", "value": Category::codes()});
@@ -378,15 +582,19 @@ pub fn config_yml(inputs: &Inputs) -> String {
     all["create"] = json!(false);
     all["filter"] = service_filter.clone();
     collections.push(all);
-    for (folder, title) in &inputs.municipalities {
+    for m in &inputs.municipalities {
         let mut c = collection(
-            &format!("services-{folder}"),
-            &format!("Usługi: {title}"),
-            &format!("content/gminy/{folder}"),
+            &format!("services-{}", m.folder),
+            &format!("Usługi: {}", m.title),
+            &format!("content/gminy/{}", m.folder),
             "service",
             inputs,
         );
         c["filter"] = service_filter.clone();
+        // The map picker opens on this municipality (its boundary from the published file).
+        if let Some(fields) = c["fields"].as_array_mut() {
+            set_option(fields, "coordinates", "municipality", &m.teryt);
+        }
         collections.push(c);
     }
     let mut forum = collection("forum", "Spotkania forum", "content/forum", "forum", inputs);
@@ -395,14 +603,8 @@ pub fn config_yml(inputs: &Inputs) -> String {
     let mut guides = collection("guides", "Poradniki dla migrantów", "content/migranci", "guide", inputs);
     guides["filter"] = json!({"field": "guide.source.0.id", "pattern": "."});
     collections.push(guides);
-    let mut pages = collection("pages", "Strony", "content", "page", inputs);
-    // Every plain page in `content/` but the statement (its own collection below). A filter may
-    // name only the collection's fields or the entry `slug`.
-    pages["filter"] = json!({"field": "slug", "pattern": "^(?!deklaracja-dostepnosci$)"});
-    collections.push(pages);
-    let mut sections = collection("sections", "Działy", "content", "section", inputs);
-    sections["path"] = json!("{{slug}}/_index");
-    collections.push(sections);
+    collections.push(files_collection("pages", "Strony", "page", &inputs.pages, inputs));
+    collections.push(files_collection("sections", "Działy", "section", &inputs.sections, inputs));
     // The statement has its facts in every language: one file each, edited as a whole.
     let statement_files: Vec<Json> = config
         .languages
@@ -440,6 +642,9 @@ pub fn config_yml(inputs: &Inputs) -> String {
             "locales": locales,
             "default_locale": config.default_language,
             "omit_default_locale_from_file_path": true,
+            // A new entry is Polish only; a translation is added when somebody writes it (an
+            // empty `name.en.md` would be a page without a title).
+            "initial_locales": "default",
         },
         "collections": collections,
     });
@@ -447,4 +652,47 @@ pub fn config_yml(inputs: &Inputs) -> String {
         "# Generated by `metroportal build` from the typed schema (src/schema, src/cms). Do not edit:\n# change the schema or config.toml [cms] and build again.\n{}\n",
         serde_json::to_string_pretty(&root).unwrap_or_default()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_font_address_is_in_the_vendored_script_and_none_is_left() {
+        let original = String::from_utf8_lossy(SVELTIA_JS);
+        for (remote, _, bytes) in FONTS {
+            assert_eq!(original.matches(remote).count(), 1, "{remote}");
+            assert!(bytes.len() > 1000);
+        }
+        assert_eq!(original.matches(LOCALES_BASE.0).count(), 1);
+        let relocated = String::from_utf8(sveltia_script()).unwrap();
+        assert!(!relocated.contains("cdn.jsdelivr.net/fontsource"));
+        let saved = FONTS.iter().map(|(r, l, _)| r.len() - l.len()).sum::<usize>() + LOCALES_BASE.0.len()
+            - LOCALES_BASE.1.len();
+        assert_eq!(relocated.len(), original.len() - saved);
+    }
+
+    #[test]
+    fn the_import_map_names_the_module_the_script_imports() {
+        // The script builds `https://unpkg.com/<name>@<its dependency's version>/<file>`.
+        let script = String::from_utf8_lossy(SVELTIA_JS);
+        assert!(script.contains("immutable:`^5.1.9`") && script.contains("YW(`immutable`,`dist/immutable.es.js`)"));
+        let map: Json = serde_json::from_str(IMPORT_MAP).unwrap();
+        assert_eq!(
+            map["imports"]["https://unpkg.com/immutable@5.1.9/dist/immutable.es.js"],
+            json!("./vendor/immutable.es.js")
+        );
+    }
+
+    #[test]
+    fn the_policy_lets_the_backend_api_in_and_nothing_else_from_outside() {
+        let mut cms: CmsConfig = toml::from_str("").unwrap();
+        assert!(admin_policy(&cms).contains("connect-src 'self' blob: data: https://api.github.com;"));
+        cms.backend = "gitlab".into();
+        assert!(admin_policy(&cms).contains("connect-src 'self' blob: data: https://gitlab.com;"));
+        cms.api_root = Some("https://gitlab.example.org/api/v4".into());
+        assert!(admin_policy(&cms).contains("connect-src 'self' blob: data: https://gitlab.example.org;"));
+        assert!(admin_policy(&cms).contains(IMPORT_MAP_HASH));
+    }
 }

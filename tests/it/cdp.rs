@@ -285,6 +285,19 @@ impl Browser {
         );
     }
 
+    /// Clicks the left mouse button at viewport pixels (`x`, `y`), as a person would: pointer
+    /// events with coordinates, which menus and maps listen to.
+    #[allow(dead_code)] // for the editing-interface tests
+    pub fn click_at(&mut self, x: f64, y: f64) {
+        for kind in ["mouseMoved", "mousePressed", "mouseReleased"] {
+            let button = if kind == "mouseMoved" { "none" } else { "left" };
+            self.call(
+                "Input.dispatchMouseEvent",
+                json!({"type": kind, "x": x, "y": y, "button": button, "clickCount": 1}),
+            );
+        }
+    }
+
     /// Types text into the focused element.
     #[allow(dead_code)] // for the map and search tests
     pub fn type_text(&mut self, text: &str) {

@@ -37,8 +37,18 @@ fn admin_is_written_only_with_cms_and_stays_out_of_sitemap_and_search() {
     site.build().assert_ok();
     let index = site.read("admin/index.html");
     assert!(index.contains("<meta name=\"robots\" content=\"noindex, nofollow\">"), "{index}");
-    // Only external scripts (the site's CSP is default-src 'self').
-    assert_eq!(index.matches("<script").count(), index.matches("<script src=\"").count());
+    // External scripts, and the import map whose hash the page's own policy allows.
+    assert_eq!(index.matches("<script").count(), index.matches("<script src=\"").count() + 1);
+    assert!(index.contains(&format!("<script type=\"importmap\">{}</script>", metroportal::cms::IMPORT_MAP)));
+    assert!(index.contains("<meta http-equiv=\"Content-Security-Policy\""), "{index}");
+    assert!(ADMIN_CSP.contains(metroportal::cms::IMPORT_MAP_HASH), "the README's policy allows the import map");
+    // Nothing else it needs is fetched from another host: its chunk, Immutable.js, fonts.
+    for file in
+        ["chunks/react-dom.js", "vendor/immutable.es.js", "fonts/material-symbols-outlined-latin-wght-normal.woff2"]
+    {
+        assert!(site.exists(&format!("admin/{file}")), "{file}");
+    }
+    assert!(!site.read("admin/sveltia-cms.js").contains("cdn.jsdelivr.net"));
     for file in ["sveltia-cms.js", "leaflet.js", "map-picker.js", "leaflet.css"] {
         assert!(index.contains(&format!("\"{file}\"")) && site.exists(&format!("admin/{file}")), "{file}");
     }
@@ -59,17 +69,38 @@ fn admin_is_written_only_with_cms_and_stays_out_of_sitemap_and_search() {
     assert_eq!(config["i18n"]["locales"], serde_json::json!(["pl", "en", "uk"]));
     assert_eq!(config["backend"], serde_json::json!({"name": "github", "repo": "metropolia/portal", "branch": "main"}));
     for c in config["collections"].as_array().unwrap() {
-        if c.get("folder").is_some() {
+        let files = c.get("files").and_then(Value::as_array).cloned().unwrap_or_else(|| vec![c.clone()]);
+        for f in files {
             assert_eq!(
-                (c["format"].as_str(), c["frontmatter_delimiter"].as_str()),
-                (Some("toml-frontmatter"), Some("+++"))
+                (f["format"].as_str(), f["frontmatter_delimiter"].as_str()),
+                (Some("toml-frontmatter"), Some("+++")),
+                "{}",
+                c["name"]
             );
         }
     }
     // Services are created inside their municipality's folder.
     assert_eq!(collection(&config, "services-krakow")["folder"], "content/gminy/krakow");
     assert_eq!(collection(&config, "services-wieliczka")["folder"], "content/gminy/wieliczka");
-    assert_eq!(collection(&config, "municipalities")["path"], "{{slug}}/_index");
+    // Municipalities and sections are lists of their files (Sveltia would read `krakow/_index.md`
+    // with the services collection of `content/gminy/krakow` and skip it as an index file).
+    let municipalities = &collection(&config, "municipalities")["files"];
+    assert_eq!(municipalities[0]["file"], "content/gminy/krakow/_index.{{locale}}.md");
+    let sections: Vec<&str> = collection(&config, "sections")["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert!(
+        sections.contains(&"content/forum/_index.{{locale}}.md") && sections.contains(&"content/_index.{{locale}}.md")
+    );
+    assert!(!sections.iter().any(|f| f.starts_with("content/gminy/krakow")));
+}
+
+/// The fields of a collection's form (of its first file, for a list of files).
+fn form_fields(collection: &Value) -> &Value {
+    collection.get("fields").unwrap_or(&collection["files"][0]["fields"])
 }
 
 /// Field paths of a form (`service.category`, `service.source.url`), with the select options.
@@ -150,7 +181,7 @@ fn cms_config_has_every_kind_field_and_vocabulary_of_the_schema_and_nothing_else
             serde_json::from_str(&std::fs::read_to_string(site.path(&format!("schemas/{kind}.schema.json"))).unwrap())
                 .unwrap();
         let (mut fields, mut selects) = (BTreeSet::new(), Vec::new());
-        form_paths(&form["fields"], "", &mut fields, &mut selects);
+        form_paths(form_fields(form), "", &mut fields, &mut selects);
         let (mut props, mut enums) = (BTreeSet::new(), Vec::new());
         schema_paths(&schema, "", &mut props, &mut enums);
         assert_eq!(fields, props, "{kind}: form fields (left) and schema (right) differ");
@@ -182,7 +213,7 @@ fn cms_config_has_every_kind_field_and_vocabulary_of_the_schema_and_nothing_else
     assert!(field("reviewed").get("format").is_none(), "a format would write a string, not a TOML date");
     assert!(field("opening_hours")["hint"].as_str().unwrap().contains("Mo-Fr 08:00-16:00"));
     assert!(field("opening_hours")["pattern"][0].as_str().unwrap().starts_with('^'));
-    let municipality = collection(&config, "municipalities")["fields"]
+    let municipality = form_fields(collection(&config, "municipalities"))
         .as_array()
         .unwrap()
         .iter()
@@ -226,8 +257,9 @@ fn local_cms_site() -> SiteTest {
 /// What `/admin/` is served with (README, "Editing without git"): the theme's policy, plus inline
 /// styles (Svelte adds its components' styles as `<style>` elements) and `blob:` workers.
 pub const ADMIN_CSP: &str = "default-src 'self'; img-src 'self' data: blob: https:; connect-src 'self' blob: data:; \
-    script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; \
-    font-src 'self' data:; object-src 'none'; base-uri 'self'";
+    script-src 'self' 'wasm-unsafe-eval' 'sha256-9fUa0Pld0Kb1K672jtm5/aXwc1Xtqav2v5jaGbCn8Js='; \
+    style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; manifest-src 'self' blob:; font-src 'self' data:; \
+    object-src 'none'; base-uri 'self'";
 
 /// Opens the built `/admin/` of `site` and waits for Sveltia's first screen; returns its text.
 fn open_admin(browser: &mut Browser, public: &std::path::Path) -> String {
@@ -300,4 +332,173 @@ fn cms_repo_is_checked_at_its_line() {
     let run = site.build();
     assert_ne!(run.code, 0);
     assert!(run.stderr.contains("config-cms-repo") && run.stderr.contains("repo = \"portal\""), "{}", run.stderr);
+}
+
+/// Runs `git` in `root`; its output.
+fn git(root: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
+        .args(args)
+        .current_dir(root)
+        .output()
+        .expect("git");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Every file under `content/` of `root`, as the JSON object `cmsTest.mount` takes.
+fn content_files(root: &std::path::Path) -> Value {
+    let mut files = serde_json::Map::new();
+    for entry in walkdir::WalkDir::new(root.join("content")).into_iter().flatten().filter(|e| e.file_type().is_file()) {
+        let rel = entry.path().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        files.insert(rel, Value::String(std::fs::read_to_string(entry.path()).unwrap()));
+    }
+    Value::Object(files)
+}
+
+/// Writes back what the CMS changed in its folder (the browser's private file system).
+fn save_cms_files(browser: &mut Browser, root: &std::path::Path) {
+    let files = browser.eval("cmsTest.files()");
+    for (rel, text) in files.as_object().unwrap() {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text.as_str().unwrap()).unwrap();
+    }
+}
+
+/// Clicks where `expression` (a `cmsTest` call giving `[x, y]`) says.
+fn click(browser: &mut Browser, expression: &str) {
+    let at = browser.eval(expression);
+    let (x, y) = (at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
+    std::thread::sleep(std::time::Duration::from_millis(150));
+    browser.click_at(x, y);
+    std::thread::sleep(std::time::Duration::from_millis(150));
+}
+
+fn type_into(browser: &mut Browser, focus: &str, text: &str) {
+    browser.eval(focus);
+    browser.type_text(text);
+}
+
+fn save_entry(browser: &mut Browser) {
+    click(browser, "cmsTest.buttonCentre('Save')");
+    browser.wait_for("document.body.innerText.includes('Entry saved') || document.body.innerText.includes('has been saved') || cmsTest.errors().length > 0", std::time::Duration::from_secs(10));
+    std::thread::sleep(std::time::Duration::from_millis(500));
+}
+
+/// Issue #16's end-to-end check: an editor opens `/admin/` on a scratch git repository made
+/// from a fixture site, creates a service with the form (category from the list, hours, a point
+/// on the map), saves; the file is exactly what the build reads, `metroportal build` shows it on
+/// its municipality's page and map; then a change to one field of an existing service.
+#[test]
+fn an_editor_creates_a_service_with_the_form_and_the_build_publishes_it() {
+    let Some(mut browser) = Browser::launch() else { return };
+    let site = local_cms_site();
+    std::fs::write(site.path(".gitignore"), "public/\n.public.prev/\n").unwrap();
+    site.build().assert_ok();
+    let root = site.root();
+    git(root, &["init", "-q", "-b", "main"]);
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "fixture"]);
+
+    open_admin(&mut browser, &site.path("public"));
+    browser.eval(include_str!("cms-driver.js"));
+    browser.eval(&format!("cmsTest.mount({})", content_files(root)));
+    click(&mut browser, "cmsTest.buttonCentre('Work with Local Repository')");
+    let long = std::time::Duration::from_secs(20);
+    browser.wait_for("document.body.innerText.includes('Usługi: Wieliczka')", long);
+
+    // A new service of Wieliczka.
+    browser.eval("location.hash = '#/collections/services-wieliczka/new'");
+    browser.wait_for("!!cmsTest.control('Kategoria') && !!document.querySelector('.mp-picker-map')", long);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    type_into(&mut browser, "cmsTest.focus('Tytuł')", "Klub Seniora w Wieliczce");
+    click(&mut browser, "cmsTest.controlCentre('Kategoria')");
+    browser.wait_for("!!cmsTest.option('Klub seniora')", long);
+    click(&mut browser, "cmsTest.option('Klub seniora')");
+    type_into(&mut browser, "cmsTest.focus('Godziny otwarcia')", "Mo-Fr 10:00-14:00");
+    // The picker opens on Wieliczka (drawn stronger); the middle of the map lies inside it.
+    click(&mut browser, "cmsTest.mapCentre()");
+    let picked = browser.eval("cmsTest.picked()");
+    let (lat, lon) = (picked[0].as_str().unwrap().to_string(), picked[1].as_str().unwrap().to_string());
+    assert!(lat.parse::<f64>().is_ok_and(|v| (49.8..50.1).contains(&v)), "{picked}");
+    assert!(lon.parse::<f64>().is_ok_and(|v| (19.9..20.2).contains(&v)), "{picked}");
+    click(&mut browser, "cmsTest.buttonCentre('Add Źródła')");
+    type_into(&mut browser, "cmsTest.focus('Tytuł', 'input', -1)", "Kluby seniora – Urząd Miasta i Gminy Wieliczka");
+    type_into(&mut browser, "cmsTest.focus('Adres strony (URL)')", "https://example.org/kluby-seniora");
+    type_into(&mut browser, "cmsTest.focus('Data')", "2026-10");
+    save_entry(&mut browser);
+    assert_eq!(browser.eval("cmsTest.errors()"), serde_json::json!([]));
+    save_cms_files(&mut browser, root);
+
+    // Exactly one new file, the Polish one (a translation is added when somebody writes it).
+    let path = "content/gminy/wieliczka/klub-seniora-w-wieliczce.md";
+    assert_eq!(git(root, &["status", "--porcelain"]), format!("?? {path}\n"));
+    let written = std::fs::read_to_string(root.join(path)).unwrap();
+    let expected = format!(
+        "+++\ntitle = \"Klub Seniora w Wieliczce\"\ndraft = false\n\n[service]\ncategory = \"senior-club\"\n\
+         coordinates = [ {lat}, {lon} ]\nopening_hours = \"Mo-Fr 10:00-14:00\"\nverified = false\n\n\
+         [[service.source]]\ntitle = \"Kluby seniora – Urząd Miasta i Gminy Wieliczka\"\n\
+         url = \"https://example.org/kluby-seniora\"\ndate = \"2026-10\"\napproximate = false\n+++\n"
+    );
+    assert_eq!(written, expected);
+
+    // The build accepts it (the point lies inside Wieliczka) and publishes it.
+    let build = site.build();
+    build.assert_ok();
+    assert!(site.read("gminy/wieliczka/index.html").contains("Klub Seniora w Wieliczce"));
+    let map: Value = serde_json::from_str(&site.read("dane/uslugi.pl.geojson")).unwrap();
+    let feature =
+        map["features"].as_array().unwrap().iter().find(|f| f["properties"]["name"] == "Klub Seniora w Wieliczce");
+    let feature = feature.expect("the new service is on the map");
+    assert_eq!(feature["properties"]["municipality"], "1219053");
+    assert_eq!(
+        feature["geometry"]["coordinates"],
+        serde_json::json!([lon.parse::<f64>().unwrap(), lat.parse::<f64>().unwrap()])
+    );
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "new service"]);
+
+    // One field of an existing service. The first save by the form writes the whole front
+    // matter in its own layout (README, "Known limits"); every value but the e-mail stays.
+    let edit = |browser: &mut Browser, email: &str| {
+        browser.eval("location.hash = '#/collections/services-wieliczka'");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        browser.eval("location.hash = '#/collections/services-wieliczka/entries/mgops'");
+        browser.wait_for("!!cmsTest.control('E-mail', 'input')", long);
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        browser.eval("(() => { const i = cmsTest.control('E-mail', 'input'); i.focus(); i.select(); return true; })()");
+        browser.type_text(email);
+        save_entry(browser);
+    };
+    let mgops = "content/gminy/wieliczka/mgops.md";
+    let before = std::fs::read_to_string(root.join(mgops)).unwrap();
+    edit(&mut browser, "kontakt@example.pl");
+    save_cms_files(&mut browser, root);
+    let after = std::fs::read_to_string(root.join(mgops)).unwrap();
+    let front = |text: &str| -> toml::Value { toml::from_str(text.split("+++").nth(1).unwrap()).unwrap() };
+    let (mut old, new) = (front(&before), front(&after));
+    old["service"]["email"] = toml::Value::String("kontakt@example.pl".into());
+    // What the form adds: `false` for the optional switches it shows.
+    let mut new_without_defaults = new.clone();
+    new_without_defaults.as_table_mut().unwrap().remove("draft");
+    for source in new_without_defaults["service"]["source"].as_array_mut().unwrap() {
+        if source.get("approximate") == Some(&toml::Value::Boolean(false)) {
+            source.as_table_mut().unwrap().remove("approximate");
+        }
+    }
+    assert_eq!(new_without_defaults, old, "{after}");
+    assert_eq!(after.split("+++").nth(2), before.split("+++").nth(2), "the text is kept");
+    site.build().assert_ok();
+    git(root, &["commit", "-q", "-am", "e-mail"]);
+
+    // From then on, a change to one field changes only that field's line.
+    edit(&mut browser, "sekretariat@example.pl");
+    save_cms_files(&mut browser, root);
+    let diff = git(root, &["diff", "--unified=0", "--", mgops]);
+    let changed: Vec<&str> = diff
+        .lines()
+        .filter(|l| (l.starts_with('+') || l.starts_with('-')) && !l.starts_with("+++ ") && !l.starts_with("--- "))
+        .collect();
+    assert_eq!(changed, ["-email = \"kontakt@example.pl\"", "+email = \"sekretariat@example.pl\""], "{diff}");
 }
