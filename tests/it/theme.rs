@@ -13,7 +13,7 @@ use crate::cdp::{Browser, serve_dir};
 use crate::support::built_portal;
 
 /// A checker installed by `npm ci --prefix tests/tools`, or `None` (skipped) when it is not.
-fn tool(rel: &str) -> Option<PathBuf> {
+pub(crate) fn tool(rel: &str) -> Option<PathBuf> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/node_modules").join(rel);
     if path.exists() {
         return Some(path);
@@ -149,7 +149,7 @@ fn translations(browser: &mut Browser) -> Vec<String> {
     links.as_array().unwrap().iter().map(|l| l.as_str().unwrap().to_string()).collect()
 }
 
-const AXE_RUN: &str = "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+pub(crate) const AXE_RUN: &str = "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
     .then(r => r.violations.map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map(n => n.target.join(' ')).join(', ')}`))";
 
 #[test]
