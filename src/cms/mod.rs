@@ -27,6 +27,12 @@ const SVELTIA_REACT_DOM_JS: &[u8] = include_bytes!("vendor/chunks/react-dom.js")
 const IMMUTABLE_JS: &[u8] = include_bytes!("vendor/immutable/immutable.es.js");
 const IMMUTABLE_LICENSE: &[u8] = include_bytes!("vendor/immutable/LICENSE.txt");
 const MAP_PICKER_JS: &[u8] = include_bytes!("map-picker.js");
+/// The writer that keeps a file's layout on save (see its header).
+const TOML_WRITER_JS: &[u8] = include_bytes!("toml-writer.js");
+/// smol-toml, the TOML library Sveltia bundles, for that writer: its CommonJS build, wrapped so
+/// that a classic script exposes it as `window.smolToml`.
+const SMOL_TOML_CJS: &str = include_str!("vendor/smol-toml/index.cjs");
+const SMOL_TOML_LICENSE: &[u8] = include_bytes!("vendor/smol-toml/LICENSE.txt");
 const LEAFLET_JS: &[u8] = include_bytes!("../../themes/portal/static/vendor/leaflet/leaflet.js");
 const LEAFLET_CSS: &[u8] = include_bytes!("../../themes/portal/static/vendor/leaflet/leaflet.css");
 
@@ -87,6 +93,9 @@ pub const FILES: &[&str] = &[
     "admin/vendor/immutable.es.js",
     "admin/vendor/LICENSE-immutable.txt",
     "admin/map-picker.js",
+    "admin/toml-writer.js",
+    "admin/vendor/smol-toml.js",
+    "admin/vendor/LICENSE-smol-toml.txt",
     "admin/leaflet.js",
     "admin/leaflet.css",
     "admin/fonts/source-sans-3-latin-wght-normal.woff2",
@@ -155,6 +164,12 @@ pub fn render(file: &str, inputs: &Inputs) -> Vec<u8> {
         "admin/vendor/immutable.es.js" => IMMUTABLE_JS.to_vec(),
         "admin/vendor/LICENSE-immutable.txt" => IMMUTABLE_LICENSE.to_vec(),
         "admin/map-picker.js" => MAP_PICKER_JS.to_vec(),
+        "admin/toml-writer.js" => TOML_WRITER_JS.to_vec(),
+        "admin/vendor/smol-toml.js" => {
+            format!("(function () {{\nvar exports = {{}};\n{SMOL_TOML_CJS}\nwindow.smolToml = exports;\n}})();\n")
+                .into_bytes()
+        }
+        "admin/vendor/LICENSE-smol-toml.txt" => SMOL_TOML_LICENSE.to_vec(),
         "admin/leaflet.js" => LEAFLET_JS.to_vec(),
         "admin/leaflet.css" => LEAFLET_CSS.to_vec(),
         _ => {
@@ -216,7 +231,7 @@ fn index_html(config: &Config, cms: &CmsConfig) -> String {
     let attribution = escape(&config.map.attribution);
     let policy = escape(&admin_policy(cms));
     format!(
-        "<!doctype html>\n<html lang=\"{lang}\" data-tiles=\"{tiles}\" data-attribution=\"{attribution}\" data-boundaries=\"../dane/gminy.geojson\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"robots\" content=\"noindex, nofollow\">\n<title>Edycja portalu</title>\n<link rel=\"stylesheet\" href=\"leaflet.css\">\n<script type=\"importmap\">{IMPORT_MAP}</script>\n<script src=\"sveltia-cms.js\"></script>\n<script src=\"leaflet.js\"></script>\n<script src=\"map-picker.js\"></script>\n</head>\n<body>\n<noscript>Edycja portalu wymaga JavaScriptu.</noscript>\n</body>\n</html>\n"
+        "<!doctype html>\n<html lang=\"{lang}\" data-tiles=\"{tiles}\" data-attribution=\"{attribution}\" data-boundaries=\"../dane/gminy.geojson\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"robots\" content=\"noindex, nofollow\">\n<title>Edycja portalu</title>\n<link rel=\"stylesheet\" href=\"leaflet.css\">\n<script type=\"importmap\">{IMPORT_MAP}</script>\n<script src=\"sveltia-cms.js\"></script>\n<script src=\"vendor/smol-toml.js\"></script>\n<script src=\"toml-writer.js\"></script>\n<script src=\"leaflet.js\"></script>\n<script src=\"map-picker.js\"></script>\n</head>\n<body>\n<noscript>Edycja portalu wymaga JavaScriptu.</noscript>\n</body>\n</html>\n"
     )
 }
 
