@@ -146,7 +146,7 @@ fn kind_schema(kind: &str) -> Option<Json> {
                 "teryt": {"type": "string", "pattern": "^[0-9]{7}$"},
                 "type": enumeration(MunicipalityType::codes()),
                 "county": string(),
-                "seat": object(json!({"name": string(), "coordinates": coordinates(), "verified": {"type": "boolean"}, "names": names()}), &["name"]),
+                "seat": object(json!({"name": string(), "coordinates": coordinates(), "verified": {"type": "boolean", "default": true}, "names": names()}), &["name"]),
                 "names": names(),
                 "area_km2": {"type": "number"},
                 "website": string(),

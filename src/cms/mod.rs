@@ -27,6 +27,7 @@ const SVELTIA_REACT_DOM_JS: &[u8] = include_bytes!("vendor/chunks/react-dom.js")
 const IMMUTABLE_JS: &[u8] = include_bytes!("vendor/immutable/immutable.es.js");
 const IMMUTABLE_LICENSE: &[u8] = include_bytes!("vendor/immutable/LICENSE.txt");
 const MAP_PICKER_JS: &[u8] = include_bytes!("map-picker.js");
+const SERVICE_PICKER_JS: &[u8] = include_bytes!("service-picker.js");
 /// The writer that keeps a file's layout on save (see its header).
 const TOML_WRITER_JS: &[u8] = include_bytes!("toml-writer.js");
 /// smol-toml, the TOML library Sveltia bundles, for that writer: its CommonJS build, wrapped so
@@ -93,6 +94,7 @@ pub const FILES: &[&str] = &[
     "admin/vendor/immutable.es.js",
     "admin/vendor/LICENSE-immutable.txt",
     "admin/map-picker.js",
+    "admin/service-picker.js",
     "admin/toml-writer.js",
     "admin/vendor/smol-toml.js",
     "admin/vendor/LICENSE-smol-toml.txt",
@@ -113,9 +115,6 @@ pub const FILES: &[&str] = &[
 /// last word and reports anything else at its line.
 pub const OPENING_HOURS_PATTERN: &str =
     r#"^(Mo|Tu|We|Th|Fr|Sa|Su|PH|SH|24/7|[0-2][0-9]:[0-5][0-9]|[A-Z][a-z]{2} )[A-Za-z0-9 :,;+/\[\]"-]*$"#;
-
-/// What a relation to a service writes (`{{slug}}` is the path under `content/gminy/`).
-pub const SERVICE_REFERENCE: &str = "@/gminy/{{slug}}.md";
 
 /// The owner written as `backend.repo` while `[cms] repo` is not set: Sveltia CMS requires an
 /// `owner/name` even for its local-folder mode, which never contacts the repository. GitHub and
@@ -164,6 +163,7 @@ pub fn render(file: &str, inputs: &Inputs) -> Vec<u8> {
         "admin/vendor/immutable.es.js" => IMMUTABLE_JS.to_vec(),
         "admin/vendor/LICENSE-immutable.txt" => IMMUTABLE_LICENSE.to_vec(),
         "admin/map-picker.js" => MAP_PICKER_JS.to_vec(),
+        "admin/service-picker.js" => SERVICE_PICKER_JS.to_vec(),
         "admin/toml-writer.js" => TOML_WRITER_JS.to_vec(),
         "admin/vendor/smol-toml.js" => {
             format!("(function () {{\nvar exports = {{}};\n{SMOL_TOML_CJS}\nwindow.smolToml = exports;\n}})();\n")
@@ -223,6 +223,41 @@ pub fn admin_policy(cms: &CmsConfig) -> String {
     )
 }
 
+/// What the build assumes for each optional switch left out of a file, by key path
+/// (`draft`, `service.source.approximate`, `municipality.seat.verified`), from the schema of
+/// every kind: the writer (toml-writer.js) does not add a switch the form sends at its default.
+pub fn switch_defaults() -> std::collections::BTreeMap<String, bool> {
+    fn walk(schema: &Json, path: &str, out: &mut std::collections::BTreeMap<String, bool>) {
+        let required: Vec<&str> =
+            schema["required"].as_array().map(|r| r.iter().filter_map(Json::as_str).collect()).unwrap_or_default();
+        for (name, property) in schema["properties"].as_object().into_iter().flatten() {
+            let at = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+            if property["type"] == "boolean" && !required.contains(&name.as_str()) {
+                out.insert(at.clone(), property["default"].as_bool().unwrap_or(false));
+            }
+            walk(property, &at, out);
+            for inner in [&property["items"], &property["items"]["anyOf"]] {
+                walk(inner, &at, out);
+                for alternative in inner.as_array().into_iter().flatten() {
+                    walk(alternative, &at, out);
+                }
+            }
+            for alternative in property["anyOf"].as_array().into_iter().flatten() {
+                walk(alternative, &at, out);
+                walk(&alternative["items"], &at, out);
+                for item in alternative["items"]["anyOf"].as_array().into_iter().flatten() {
+                    walk(item, &at, out);
+                }
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    for kind in crate::scaffold::KINDS {
+        walk(&front_matter_schema(kind), "", &mut out);
+    }
+    out
+}
+
 /// The entry page: `noindex`, the import map (the only inline script; the map picker reads its
 /// settings from `data-` attributes) and the policy above.
 fn index_html(config: &Config, cms: &CmsConfig) -> String {
@@ -230,8 +265,9 @@ fn index_html(config: &Config, cms: &CmsConfig) -> String {
     let tiles = escape(&config.map.tiles);
     let attribution = escape(&config.map.attribution);
     let policy = escape(&admin_policy(cms));
+    let defaults = escape(&serde_json::to_string(&switch_defaults()).unwrap_or_default());
     format!(
-        "<!doctype html>\n<html lang=\"{lang}\" data-tiles=\"{tiles}\" data-attribution=\"{attribution}\" data-boundaries=\"../dane/gminy.geojson\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"robots\" content=\"noindex, nofollow\">\n<title>Edycja portalu</title>\n<link rel=\"stylesheet\" href=\"leaflet.css\">\n<script type=\"importmap\">{IMPORT_MAP}</script>\n<script src=\"sveltia-cms.js\"></script>\n<script src=\"vendor/smol-toml.js\"></script>\n<script src=\"toml-writer.js\"></script>\n<script src=\"leaflet.js\"></script>\n<script src=\"map-picker.js\"></script>\n</head>\n<body>\n<noscript>Edycja portalu wymaga JavaScriptu.</noscript>\n</body>\n</html>\n"
+        "<!doctype html>\n<html lang=\"{lang}\" data-tiles=\"{tiles}\" data-attribution=\"{attribution}\" data-boundaries=\"../dane/gminy.geojson\" data-services=\"../dane/uslugi.json\" data-defaults=\"{defaults}\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"robots\" content=\"noindex, nofollow\">\n<title>Edycja portalu</title>\n<link rel=\"stylesheet\" href=\"leaflet.css\">\n<script type=\"importmap\">{IMPORT_MAP}</script>\n<script src=\"sveltia-cms.js\"></script>\n<script src=\"vendor/smol-toml.js\"></script>\n<script src=\"toml-writer.js\"></script>\n<script src=\"leaflet.js\"></script>\n<script src=\"map-picker.js\"></script>\n<script src=\"service-picker.js\"></script>\n</head>\n<body>\n<noscript>Edycja portalu wymaga JavaScriptu.</noscript>\n</body>\n</html>\n"
     )
 }
 
@@ -398,12 +434,26 @@ fn field(name: &str, schema: &Json, required: bool, inputs: &Inputs, parent: &st
     let mut f = widget(name, schema, inputs, &path);
     f["name"] = json!(name);
     f["label"] = json!(field_label(name));
+    // A local fact (`[municipality.facts] ops = "@/…"`) is labelled as the pages name it.
+    if parent.ends_with(".facts")
+        && LocalFact::codes().contains(&name)
+        && let Some(label) = (inputs.label)(&format!("{}-{name}", LocalFact::PREFIX))
+    {
+        let mut chars = label.chars();
+        let capitalised: String = chars.next().into_iter().flat_map(char::to_uppercase).chain(chars).collect();
+        f["label"] = json!(capitalised);
+    }
     // A hidden field has no `required` in Sveltia's schema (it warns about it).
     if f["widget"] != "hidden" {
         f["required"] = json!(required);
     }
     if let Some(h) = hint(name).map(str::to_string).or_else(|| schema["description"].as_str().map(str::to_string)) {
         f["hint"] = json!(h);
+    }
+    // `facts` of a source is not the municipality's `facts` (the labels above).
+    if parent.ends_with(".source") && name == "facts" {
+        f["label"] = json!("Które fakty potwierdza");
+        f["hint"] = json!("Fakty usługi podane w tym źródle (np. adres, telefon); bez wyboru: wszystkie.");
     }
     f
 }
@@ -447,15 +497,10 @@ fn widget(name: &str, schema: &Json, inputs: &Inputs, path: &str) -> Json {
         return json!({"widget": "hidden", "i18n": true});
     }
     if schema["pattern"].as_str() == Some("^@/") {
-        // A `@/` reference to a service page, picked from the list of every service. Sveltia's
-        // `value_field` knows only field names, `{{slug}}` and `{{locale}}`; the entry slug of the
-        // nested `services` collection is its path under `content/gminy/` (`krakow/punkt`), so
-        // this writes `@/gminy/krakow/punkt.md`, as the build reads it.
-        return json!({
-            "widget": "relation", "collection": "services",
-            "value_field": SERVICE_REFERENCE,
-            "search_fields": ["title"], "display_fields": ["title"],
-        });
+        // A `@/` reference to a service page, picked from the services the site publishes
+        // (service-picker.js). Sveltia's relation field writes `{{slug}}`, which for an entry
+        // created in a municipality's collection is its file name, not its path.
+        return json!({"widget": "service-reference"});
     }
     if let Some(codes) = schema["enum"].as_array() {
         return select(codes, inputs, false);
@@ -478,7 +523,8 @@ fn widget(name: &str, schema: &Json, inputs: &Inputs, path: &str) -> Json {
         Some("object") => {
             json!({"widget": "object", "collapsed": false, "fields": object_fields(schema, inputs, path)})
         }
-        Some("boolean") => json!({"widget": "boolean", "default": false}),
+        // The build's default when the key is left out (a seat is verified unless it says not).
+        Some("boolean") => json!({"widget": "boolean", "default": schema["default"].as_bool().unwrap_or(false)}),
         Some("number") => json!({"widget": "number", "value_type": "float"}),
         Some("integer") => json!({"widget": "number", "value_type": "int"}),
         _ if schema["format"] == "date" => {
@@ -652,6 +698,9 @@ pub fn config_yml(inputs: &Inputs) -> String {
         "media_folder": "content/media",
         "public_folder": "/media",
         "output": {"omit_empty_optional_fields": true},
+        // File names as the content has them: ASCII, Polish letters transliterated
+        // ("Klub dziecięcy „Słoneczko”" → `klub-dzieciecy-sloneczko.md`).
+        "slug": {"encoding": "ascii", "clean_accents": true},
         "i18n": {
             "structure": "multiple_files",
             "locales": locales,
@@ -698,6 +747,15 @@ mod tests {
             map["imports"]["https://unpkg.com/immutable@5.1.9/dist/immutable.es.js"],
             json!("./vendor/immutable.es.js")
         );
+    }
+
+    #[test]
+    fn switches_left_out_have_the_builds_defaults() {
+        let defaults = switch_defaults();
+        assert_eq!(defaults.get("draft"), Some(&false));
+        assert_eq!(defaults.get("service.source.approximate"), Some(&false));
+        assert_eq!(defaults.get("municipality.seat.verified"), Some(&true));
+        assert_eq!(defaults.get("service.verified"), None, "required: always written");
     }
 
     #[test]

@@ -18,8 +18,14 @@
   // TOML dates the forms edit as dates (`reviewed = 2026-09-01`, unquoted). A `date` inside a
   // source (`[[service.source]]`) is a partial date string and stays quoted.
   var DATE_KEYS = { date: true, updated: true, reviewed: true };
-  // Switches whose "off" is the default: the form sends `false`, the file need not say it.
-  var OFF_BY_DEFAULT = { draft: true, approximate: true };
+  // What the build assumes for an optional switch left out (`draft`: false, a seat's
+  // `verified`: true), by key path (`service.source.approximate`), from the schema through
+  // `data-defaults` on <html>. The form always sends a switch; a key the file does not have is
+  // not added when the form's value is that default.
+  var DEFAULTS = JSON.parse(document.documentElement.dataset.defaults || '{}');
+  function isDefault(path, k, v) {
+    return typeof v === 'boolean' && DEFAULTS[path.concat(k).join('.')] === v;
+  }
 
   var read = []; // { lines, data, body } of every file read or written, newest last
 
@@ -57,6 +63,14 @@
   function keyLine(k, v, inTableArray) {
     return bareKey(k) + ' = ' + value(v, k, inTableArray);
   }
+  // An array that was written one item a line stays so (indented like its first item, with
+  // trailing commas, as the content files write them).
+  function multiLine(k, items, firstItem, inTableArray) {
+    var indent = /^\s*/.exec(firstItem || '  ')[0] || '  ';
+    return [bareKey(k) + ' = ['].concat(items.map(function (x) {
+      return indent + value(x, '', true) + ',';
+    }), [']']).join('\n');
+  }
   // Whether a key of a table is written as its own `[table]` rather than on one line.
   function isSubtable(k, v) {
     return isObject(v) && k !== 'names';
@@ -67,7 +81,7 @@
   function emit(out, obj, path, inTableArray) {
     Object.keys(obj).forEach(function (k) {
       var v = obj[k];
-      if (isEmpty(v) || (v === false && OFF_BY_DEFAULT[k]) || isSubtable(k, v) || isTableArray(v)) {
+      if (isEmpty(v) || isDefault(path, k, v) || isSubtable(k, v) || isTableArray(v)) {
         return;
       }
       out.push(keyLine(k, v, inTableArray));
@@ -202,7 +216,9 @@
             replace[i] = null;
           }
         } else if (!same(now[k], was[k])) {
-          replace[span.start] = keyLine(k, now[k], inTableArray);
+          replace[span.start] = span.end > span.start && Array.isArray(now[k])
+            ? multiLine(k, now[k], lines[span.start + 1], inTableArray)
+            : keyLine(k, now[k], inTableArray);
           for (var j = span.start + 1; j <= span.end; j++) {
             replace[j] = null;
           }
@@ -213,7 +229,7 @@
       Object.keys(now).forEach(function (k) {
         var v = now[k];
         var name = t.path.concat(k).join('.');
-        if (t.keys[k] !== undefined || isEmpty(v) || (v === false && OFF_BY_DEFAULT[k])) {
+        if (t.keys[k] !== undefined || isEmpty(v) || isDefault(t.path, k, v)) {
           return;
         }
         if (isSubtable(k, v) || isTableArray(v)) {
@@ -284,6 +300,55 @@
     return d;
   }
 
+  // `source` may be written as strings (`"https://…"`, `"seed:004"`, `"data:<file>"`, one or a
+  // list); the form edits sources as tables. Strings become tables for the form, and a table
+  // that says no more than a string could goes back to being that string.
+  function sourceTable(x) {
+    if (typeof x !== 'string') {
+      return x;
+    }
+    var m = /^(seed|data):(.*)$/.exec(x);
+    var t = {};
+    t[m ? m[1] : 'url'] = m ? m[2] : x;
+    return t;
+  }
+  function sourceString(x) {
+    if (!isObject(x)) {
+      return x;
+    }
+    var keys = Object.keys(x).filter(function (k) { return !isEmpty(x[k]) && x[k] !== false; });
+    if (keys.length !== 1) {
+      return x;
+    }
+    return keys[0] === 'url' ? x.url : keys[0] === 'seed' ? 'seed:' + x.seed : keys[0] === 'data' ? 'data:' + x.data : x;
+  }
+  function forForm(data) {
+    Object.keys(data).forEach(function (k) {
+      var t = data[k];
+      if (isObject(t) && t.source !== undefined && !isTableArray(t.source)) {
+        t.source = (Array.isArray(t.source) ? t.source : [t.source]).map(sourceTable);
+      }
+    });
+    return data;
+  }
+  function forFile(data, original) {
+    Object.keys(data).forEach(function (k) {
+      var t = data[k];
+      var was = original && isObject(original[k]) ? original[k].source : undefined;
+      if (!isObject(t) || !Array.isArray(t.source) || isTableArray(was)) {
+        return;
+      }
+      var items = t.source.map(sourceString);
+      var strings = items.every(function (x) { return typeof x === 'string'; });
+      if (typeof was === 'string' && strings && items.length === 1) {
+        t.source = items[0];
+      } else if (was !== undefined || strings) {
+        t.source = items;
+      }
+    });
+    return data;
+  }
+
   function split(text) {
     text = text.replace(/\r\n?/g, '\n').trim();
     if (text.indexOf('+++\n') !== 0) {
@@ -295,15 +360,17 @@
     }
     return { toml: text.slice(4, end + 1), body: text.slice(end + 4).replace(/^\n+/, '') };
   }
+  // `data` as in the file, `form` as the form shows it (sources as tables).
   function remember(toml, data, body) {
-    read.push({ lines: toml.split('\n'), data: JSON.parse(JSON.stringify(data)), body: body });
+    var copy = JSON.parse(JSON.stringify(data));
+    read.push({ lines: toml.split('\n'), data: copy, form: forForm(JSON.parse(JSON.stringify(copy))), body: body });
   }
 
   function fromFile(text) {
     var parts = split(text);
     var data = JSON.parse(JSON.stringify(TOML.parse(parts.toml)));
     remember(parts.toml, data, parts.body);
-    var out = Object.assign({}, data);
+    var out = forForm(JSON.parse(JSON.stringify(data)));
     if (parts.body) {
       out.body = parts.body;
     }
@@ -317,14 +384,16 @@
     var best = null;
     var bestDistance = Infinity;
     read.forEach(function (entry) {
-      var d = distance(entry.data, data) + (entry.body === body ? 0 : 1);
+      var d = distance(entry.form, data) + (entry.body === body ? 0 : 1);
       if (d <= bestDistance) {
         best = entry;
         bestDistance = d;
       }
     });
     var size = Object.keys(leaves(data, '', {})).length;
-    var toml = best && bestDistance <= Math.max(3, size / 3) ? patch(best, data) : serialize(data);
+    var keep = best && bestDistance <= Math.max(3, size / 3);
+    data = forFile(data, keep ? best.data : undefined);
+    var toml = keep ? patch(best, data) : serialize(data);
     remember(toml, data, body);
     return '+++\n' + toml + '+++\n' + (body ? '\n' + body + '\n' : '');
   }

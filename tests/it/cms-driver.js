@@ -80,6 +80,42 @@ window.cmsTest = {
   controlCentre(label) {
     return this.centre(this.control(label));
   },
+  // Where to click to choose `text` in the field `label`: Sveltia shows a short list of
+  // choices as radio buttons (the radio's centre), a long one as a menu (the menu's button; the
+  // option is then `option(text)`).
+  pickCentre(label, text) {
+    const control = this.control(label);
+    if (control && control.getAttribute('role') === 'radiogroup') {
+      const radio = [...control.querySelectorAll('[role=radio]')].find((r) => {
+        const l = document.getElementById(r.getAttribute('aria-labelledby') || '');
+        return (l ? l.textContent : r.textContent).trim() === text;
+      });
+      return this.centre(radio);
+    }
+    return this.centre(control);
+  },
+  // The list of services of the `@/` reference field `label` (service-picker.js): the first one
+  // after the label.
+  serviceSelect(label) {
+    const l = this.field(label);
+    return [...document.querySelectorAll('[data-service-reference]')].find(
+      (s) => l && l.compareDocumentPosition(s) & Node.DOCUMENT_POSITION_FOLLOWING);
+  },
+  serviceOptions(label) {
+    const s = this.serviceSelect(label);
+    return s ? [...s.options].map((o) => o.textContent) : [];
+  },
+  // Chooses as a keyboard user would: focus, pick, and the change the page listens to.
+  async chooseService(label, reference) {
+    const s = this.serviceSelect(label);
+    s.scrollIntoView({ block: 'center' });
+    s.focus();
+    s.value = reference;
+    s.dispatchEvent(new Event('change', { bubbles: true }));
+    // The field is controlled: its value is what the form holds once it has taken the change.
+    await new Promise((r) => setTimeout(r, 300));
+    return this.serviceSelect(label).value;
+  },
   option(text) {
     const o = [...document.querySelectorAll('[role=option]')].find((e) => e.textContent.trim() === text);
     return o ? this.centre(o) : null;

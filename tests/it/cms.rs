@@ -221,9 +221,7 @@ fn cms_config_has_every_kind_field_and_vocabulary_of_the_schema_and_nothing_else
         .unwrap()
         .clone();
     let facts = municipality["fields"].as_array().unwrap().iter().find(|f| f["name"] == "facts").unwrap().clone();
-    assert!(
-        facts["fields"].as_array().unwrap().iter().all(|f| f["widget"] == "relation" && f["collection"] == "services")
-    );
+    assert!(facts["fields"].as_array().unwrap().iter().all(|f| f["widget"] == "service-reference"));
     // Facts in the Polish file only; translations carry title, description, slug and text.
     let translated: BTreeSet<&str> =
         service.as_array().unwrap().iter().filter(|f| f["i18n"] == true).map(|f| f["name"].as_str().unwrap()).collect();
@@ -433,10 +431,10 @@ fn an_editor_creates_a_service_with_the_form_and_the_build_publishes_it() {
     browser.wait_for("!!cmsTest.control('Kategoria') && !!document.querySelector('.mp-picker-map')", long);
     std::thread::sleep(std::time::Duration::from_millis(500));
     assert_only_sveltias_own_violations(&mut browser, "the form of a new service");
-    type_into(&mut browser, "cmsTest.focus('Tytuł')", "Klub Seniora w Wieliczce");
+    type_into(&mut browser, "cmsTest.focus('Tytuł')", "Klub dziecięcy „Słoneczko” w Wieliczce");
     click(&mut browser, "cmsTest.controlCentre('Kategoria')");
-    browser.wait_for("!!cmsTest.option('Klub seniora')", long);
-    click(&mut browser, "cmsTest.option('Klub seniora')");
+    browser.wait_for("!!cmsTest.option('Żłobek lub klub dziecięcy')", long);
+    click(&mut browser, "cmsTest.option('Żłobek lub klub dziecięcy')");
     type_into(&mut browser, "cmsTest.focus('Godziny otwarcia')", "Mo-Fr 10:00-14:00");
     // The picker opens on Wieliczka (drawn stronger); the middle of the map lies inside it.
     click(&mut browser, "cmsTest.mapCentre()");
@@ -453,12 +451,13 @@ fn an_editor_creates_a_service_with_the_form_and_the_build_publishes_it() {
     save_cms_files(&mut browser, root);
 
     // Exactly one new file, the Polish one (a translation is added when somebody writes it).
-    let path = "content/gminy/wieliczka/klub-seniora-w-wieliczce.md";
+    // An ASCII file name, as the content's are (Sveltia transliterates the Polish letters).
+    let path = "content/gminy/wieliczka/klub-dzieciecy-sloneczko-w-wieliczce.md";
     assert_eq!(git(root, &["status", "--porcelain"]), format!("?? {path}\n"));
     let written = std::fs::read_to_string(root.join(path)).unwrap();
     // In the layout of the content files (src/cms/toml-writer.js), the switches left off unsaid.
     let expected = format!(
-        "+++\ntitle = \"Klub Seniora w Wieliczce\"\n\n[service]\ncategory = \"senior-club\"\n\
+        "+++\ntitle = \"Klub dziecięcy „Słoneczko” w Wieliczce\"\n\n[service]\ncategory = \"nursery\"\n\
          coordinates = [{lat}, {lon}]\nopening_hours = \"Mo-Fr 10:00-14:00\"\nverified = false\n\n\
          [[service.source]]\ntitle = \"Kluby seniora – Urząd Miasta i Gminy Wieliczka\"\n\
          url = \"https://example.org/kluby-seniora\"\ndate = \"2026-10\"\n+++\n"
@@ -468,10 +467,13 @@ fn an_editor_creates_a_service_with_the_form_and_the_build_publishes_it() {
     // The build accepts it (the point lies inside Wieliczka) and publishes it.
     let build = site.build();
     build.assert_ok();
-    assert!(site.read("gminy/wieliczka/index.html").contains("Klub Seniora w Wieliczce"));
+    assert!(site.read("gminy/wieliczka/index.html").contains("Klub dziecięcy „Słoneczko” w Wieliczce"));
     let map: Value = serde_json::from_str(&site.read("dane/uslugi.pl.geojson")).unwrap();
-    let feature =
-        map["features"].as_array().unwrap().iter().find(|f| f["properties"]["name"] == "Klub Seniora w Wieliczce");
+    let feature = map["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["name"] == "Klub dziecięcy „Słoneczko” w Wieliczce");
     let feature = feature.expect("the new service is on the map");
     assert_eq!(feature["properties"]["municipality"], "1219053");
     assert_eq!(
@@ -497,6 +499,29 @@ fn an_editor_creates_a_service_with_the_form_and_the_build_publishes_it() {
         .collect();
     assert_eq!(changed, ["-email = \"test@example.pl\"", "+email = \"kontakt@example.pl\""], "{diff}");
     assert_eq!(git(root, &["status", "--porcelain"]), format!(" M {mgops}\n"));
+    site.build().assert_ok();
+    git(root, &["commit", "-q", "-am", "e-mail"]);
+
+    // A `@/` reference picked from the list: Wieliczka's nursery is the new one.
+    browser.eval("location.hash = '#/collections/municipalities/entries/gminy-wieliczka-_index'");
+    browser.wait_for("!!cmsTest.field('Żłobek lub klub dziecięcy')", long);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // The list is what the site publishes: the build above has put the new service in it.
+    let title = "Klub dziecięcy „Słoneczko” w Wieliczce";
+    browser.wait_for(&format!("cmsTest.serviceOptions('Żłobek lub klub dziecięcy').includes('{title}')"), long);
+    let reference = format!("@/{}", path.trim_start_matches("content/"));
+    let chosen = browser.eval(&format!("cmsTest.chooseService('Żłobek lub klub dziecięcy', '{reference}')"));
+    assert_eq!(chosen, Value::String(reference.clone()));
+    assert_only_sveltias_own_violations(&mut browser, "the form of a municipality");
+    save_entry(&mut browser);
+    save_cms_files(&mut browser, root);
+    let index = "content/gminy/wieliczka/_index.md";
+    let diff = git(root, &["diff", "--unified=0", "--", index]);
+    let changed: Vec<&str> = diff
+        .lines()
+        .filter(|l| (l.starts_with('+') || l.starts_with('-')) && !l.starts_with("+++ ") && !l.starts_with("--- "))
+        .collect();
+    assert_eq!(changed, [format!("+nursery = \"{reference}\"")], "{diff}");
     site.build().assert_ok();
 }
 

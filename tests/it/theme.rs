@@ -62,6 +62,11 @@ fn no_page_has_inline_scripts_styles_or_handlers() {
     for file in html_files(public) {
         let html = std::fs::read_to_string(&file).unwrap();
         let rel = file.strip_prefix(public).unwrap().display().to_string();
+        // `/admin/` is the CMS, under its own policy: its import map is an inline script that
+        // the policy allows by hash (tests/it/cms.rs).
+        if rel.starts_with("admin/") {
+            continue;
+        }
         for (at, _) in html.match_indices("<script") {
             let tag = &html[at..at + html[at..].find('>').unwrap()];
             if !tag.contains(" src=") && !tag.contains("type=\"application/ld+json\"") {
