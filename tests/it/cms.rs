@@ -364,6 +364,13 @@ fn save_cms_files(browser: &mut Browser, root: &std::path::Path) {
     }
 }
 
+/// The `-`/`+` lines of a `git diff --unified=0`.
+fn changed_lines(diff: &str) -> Vec<&str> {
+    diff.lines()
+        .filter(|l| (l.starts_with('+') || l.starts_with('-')) && !l.starts_with("+++ ") && !l.starts_with("--- "))
+        .collect()
+}
+
 /// Clicks where `expression` (a `cmsTest` call giving `[x, y]`) says.
 fn click(browser: &mut Browser, expression: &str) {
     let at = browser.eval(expression);
@@ -493,10 +500,7 @@ fn an_editor_creates_a_service_with_the_form_and_the_build_publishes_it() {
     save_cms_files(&mut browser, root);
     let mgops = "content/gminy/wieliczka/mgops.md";
     let diff = git(root, &["diff", "--unified=0", "--", mgops]);
-    let changed: Vec<&str> = diff
-        .lines()
-        .filter(|l| (l.starts_with('+') || l.starts_with('-')) && !l.starts_with("+++ ") && !l.starts_with("--- "))
-        .collect();
+    let changed = changed_lines(&diff);
     assert_eq!(changed, ["-email = \"test@example.pl\"", "+email = \"kontakt@example.pl\""], "{diff}");
     assert_eq!(git(root, &["status", "--porcelain"]), format!(" M {mgops}\n"));
     site.build().assert_ok();
@@ -517,10 +521,7 @@ fn an_editor_creates_a_service_with_the_form_and_the_build_publishes_it() {
     save_cms_files(&mut browser, root);
     let index = "content/gminy/wieliczka/_index.md";
     let diff = git(root, &["diff", "--unified=0", "--", index]);
-    let changed: Vec<&str> = diff
-        .lines()
-        .filter(|l| (l.starts_with('+') || l.starts_with('-')) && !l.starts_with("+++ ") && !l.starts_with("--- "))
-        .collect();
+    let changed = changed_lines(&diff);
     assert_eq!(changed, [format!("+nursery = \"{reference}\"")], "{diff}");
     site.build().assert_ok();
 }
