@@ -15,6 +15,26 @@ fn config() -> ProptestConfig {
     ProptestConfig { cases: 2000, ..ProptestConfig::default() }
 }
 
+/// Opening hours as editors write them: rules of days (single, ranges, lists, holidays) with one
+/// or more time spans, `off`, or `24/7`, separated by `; `.
+fn hours_text() -> impl Strategy<Value = String> {
+    let day = || prop::sample::select(vec!["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]);
+    let days = prop_oneof![
+        day().prop_map(str::to_string),
+        (day(), day()).prop_map(|(a, b)| format!("{a}-{b}")),
+        (day(), day()).prop_map(|(a, b)| format!("{a},{b}")),
+        Just("PH".to_string()),
+    ];
+    let time = || (0u16..25, prop::sample::select(vec![0u16, 15, 30, 45])).prop_map(|(h, m)| format!("{h:02}:{m:02}"));
+    let spans = prop::collection::vec((time(), time()).prop_map(|(a, b)| format!("{a}-{b}")), 1..3).prop_map(|v| v.join(","));
+    let rule = prop_oneof![
+        4 => (days.clone(), spans).prop_map(|(d, s)| format!("{d} {s}")),
+        1 => days.prop_map(|d| format!("{d} off")),
+        1 => Just("24/7".to_string()),
+    ];
+    prop::collection::vec(rule, 1..4).prop_map(|v| v.join("; "))
+}
+
 /// Text that looks like front matter often enough to reach the TOML and kind parsers.
 fn front_matter_text() -> impl Strategy<Value = String> {
     let line = prop_oneof![
@@ -76,6 +96,15 @@ proptest! {
         let rows = parsed.weekly_rows();
         prop_assert!(rows.iter().any(|(a, b, intervals)| *a == first && *b == last
             && intervals.iter().map(|i| i.format()).collect::<Vec<_>>() == [shown.clone()]), "{text}: {rows:?}");
+    }
+
+    /// Whatever our parser accepts is OpenStreetMap syntax: the `opening-hours-syntax` crate
+    /// (the parser of the OSM tools) accepts it too, so what editors write works elsewhere.
+    #[test]
+    fn opening_hours_we_accept_are_valid_openstreetmap_syntax(text in prop_oneof![hours_text(), "[A-Za-z0-9:,;\\- +/]{0,30}"]) {
+        if opening_hours::parse(&text).is_ok() {
+            prop_assert!(opening_hours_syntax::parse(&text).is_ok(), "we accept `{text}`, OpenStreetMap does not");
+        }
     }
 
     #[test]
