@@ -26,7 +26,8 @@ fn hours_text() -> impl Strategy<Value = String> {
         Just("PH".to_string()),
     ];
     let time = || (0u16..25, prop::sample::select(vec![0u16, 15, 30, 45])).prop_map(|(h, m)| format!("{h:02}:{m:02}"));
-    let spans = prop::collection::vec((time(), time()).prop_map(|(a, b)| format!("{a}-{b}")), 1..3).prop_map(|v| v.join(","));
+    let spans =
+        prop::collection::vec((time(), time()).prop_map(|(a, b)| format!("{a}-{b}")), 1..3).prop_map(|v| v.join(","));
     let rule = prop_oneof![
         4 => (days.clone(), spans).prop_map(|(d, s)| format!("{d} {s}")),
         1 => days.prop_map(|d| format!("{d} off")),
