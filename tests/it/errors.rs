@@ -268,3 +268,32 @@ fn a_locale_that_plural_rules_cannot_read_is_an_error() {
         "{out}"
     );
 }
+
+/// Every invalid fixture (`tests/fixtures/invalid/*`, over the typed fixture for `typed-*`, the
+/// multilingual one otherwise): the exact diagnostics a person reads (`build`) and a tool reads
+/// (`check --format json`) are snapshots (`tests/it/snapshots/`), so a change of wording, file,
+/// line or hint is a reviewed change (`cargo insta review`, or `INSTA_UPDATE=always`).
+#[test]
+fn every_invalid_fixture_has_its_exact_diagnostics() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid");
+    let mut cases: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 28, "{cases:?}");
+    for case in cases {
+        let base = if case.starts_with("typed-") { SiteTest::typed() } else { SiteTest::fixture("multilingual") };
+        let site = base.overlay(&format!("invalid/{case}"));
+        let build = site.build();
+        assert_eq!(build.code, 1, "{case}: {}", build.stderr);
+        insta::assert_snapshot!(format!("invalid__{case}__human"), build.stderr);
+        let check = site.run(&["check", "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_str(&check.stdout)
+            .unwrap_or_else(|e| panic!("{case}: check --format json: {e}\n{}", check.stdout));
+        let report = serde_json::json!({"errors": json["errors"], "warnings": json["warnings"]});
+        insta::assert_snapshot!(format!("invalid__{case}__json"), serde_json::to_string_pretty(&report).unwrap());
+    }
+}
