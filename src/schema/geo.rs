@@ -81,6 +81,9 @@ pub struct Boundary {
     pub bbox: BBox,
     /// The feature's `properties` as in the file (including `teryt` and `name`).
     pub properties: Map<String, Value>,
+    /// [`Boundary::label_point`], computed once: every map of every language asks for it, and
+    /// its cost grows with the square of the vertices (review R7).
+    label: std::sync::OnceLock<(f64, f64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -178,6 +181,10 @@ impl Boundary {
     /// of inaccessibility, so unlike a centroid it never lands in a hole, a bay or a small island.
     /// Falls back to the first vertex (on the edge) for slivers the lines miss.
     pub fn label_point(&self) -> (f64, f64) {
+        *self.label.get_or_init(|| self.find_label_point())
+    }
+
+    fn find_label_point(&self) -> (f64, f64) {
         const LINES: usize = 24;
         let mut best: Option<(f64, (f64, f64))> = None;
         for i in 0..LINES {
@@ -263,7 +270,14 @@ fn parse_feature(feature: &Value, errs: &mut Vec<String>) -> Option<Boundary> {
     let polygons = parse_geometry(obj.get("geometry"), errs);
     let (teryt, name, polygons) = (teryt?, name?, polygons?);
     let bbox = BBox::of_points(polygons.iter().flatten().flatten())?;
-    Some(Boundary { teryt, name: name.to_string(), polygons, bbox, properties: props.clone() })
+    Some(Boundary {
+        teryt,
+        name: name.to_string(),
+        polygons,
+        bbox,
+        properties: props.clone(),
+        label: std::sync::OnceLock::new(),
+    })
 }
 
 /// The polygons of a Polygon or MultiPolygon geometry, `None` (with messages) if any part is bad.
