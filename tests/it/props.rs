@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use metroportal::checks::links::{SiteUrl, Target};
 use metroportal::content::front_matter;
 use metroportal::i18n::translit::slugify;
 use metroportal::markdown;
@@ -114,6 +115,52 @@ proptest! {
         prop_assert!(slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{slug}");
         prop_assert!(!slug.starts_with('-') && !slug.ends_with('-') && !slug.contains("--"), "{slug}");
         prop_assert_eq!(slugify(&slug, "pl"), slug.clone());
+    }
+
+    /// `@/` links: every one in a body is found with its target and anchor, in order, and once
+    /// resolved the page has exactly the URLs it was given, in `href`s that stay closed whatever
+    /// the URL holds, and no marker left.
+    #[test]
+    fn internal_links_are_found_and_resolved_to_exactly_their_urls(
+        links in prop::collection::vec(("[a-z0-9_/-]{1,20}", prop::option::of("[a-z0-9-]{1,10}"), "[ -~ąęłóśżźćń]{0,20}"), 0..6),
+        // Words first: four leading spaces would make the paragraph a code block.
+        words in "[a-zA-Z]{1,10}( [a-zA-Z]{1,10}){0,2}",
+    ) {
+        let body: String = links
+            .iter()
+            .map(|(path, anchor, _)| format!("{words} [tekst](@/{path}.md{}) ", anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default()))
+            .collect();
+        let rendered = markdown::render(&body, "pl", true);
+        let found: Vec<(String, Option<String>)> = rendered.links.iter().map(|l| (l.target.clone(), l.anchor.clone())).collect();
+        let expected: Vec<(String, Option<String>)> = links.iter().map(|(p, a, _)| (format!("{p}.md"), a.clone())).collect();
+        prop_assert_eq!(found, expected, "{}", body);
+        let urls: Vec<String> = links.iter().map(|(_, _, url)| format!("/portal/{url}")).collect();
+        let html = markdown::resolve_links(&rendered.html, &urls);
+        prop_assert!(!html.contains("#metroportal-link-"), "{}", html);
+        let hrefs: Vec<(String, Vec<(String, String)>)> = tags(&html).into_iter().filter(|(t, _)| t == "a").collect();
+        prop_assert_eq!(hrefs.len(), urls.len(), "{}", html);
+        for ((_, attrs), url) in hrefs.iter().zip(&urls) {
+            let href = attrs.iter().find(|(n, _)| n == "href").map(|(_, v)| v.clone()).unwrap_or_default();
+            prop_assert_eq!(href.replace("&amp;", "&").replace("%22", "\""), url.clone(), "{}", html);
+        }
+    }
+
+    /// A link on a page resolves inside the site only to a path under the base path, without
+    /// `..`, whatever the link says; anything else is another site, outside the base, or malformed.
+    #[test]
+    fn links_resolve_inside_the_site_only_to_clean_paths(
+        page in "(/portal)?(/[a-z0-9.%-]{0,8}){0,3}/?",
+        url in prop_oneof![
+            "(\\.\\./|\\./|/){0,4}[a-z0-9.%#?-]{0,12}",
+            "https?://(example\\.org|evil\\.org|example\\.org:8080)(/portal)?(/[a-z0-9.%-]{0,6}){0,3}",
+            "[ -~]{0,20}",
+        ],
+    ) {
+        let site = SiteUrl::new("https://example.org/portal").unwrap();
+        if let Target::Internal { path, .. } = site.resolve(&page, &url) {
+            prop_assert!(path.starts_with('/'), "{page} + {url} -> {path}");
+            prop_assert!(!path.split('/').any(|segment| segment == ".."), "{page} + {url} -> {path}");
+        }
     }
 
     #[test]
