@@ -2,7 +2,7 @@
 //! Each phase reports every problem it finds; the site is written only when no phase found an
 //! error, into a staging folder that replaces the output atomically.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -592,9 +592,12 @@ where
     F: Fn(&str, &Job, Vec<u8>) -> Option<Diagnostic> + Sync,
 {
     let diags = Diagnostics::new();
-    let seen_template_errors: Mutex<HashSet<(Option<Box<Location>>, String)>> = Mutex::new(HashSet::new());
-    jobs.par_iter().filter(|(_, job)| copies || !matches!(job, Job::Copy { .. })).for_each(|(path, job)| {
-        match render_job(loaded, job) {
+    // Each template mistake once, as met by the first page in plan order (not whichever page a
+    // worker thread happened to render first), so the message is the same on every run.
+    type TemplateErrors = HashMap<(Option<Box<Location>>, String), (usize, Diagnostic)>;
+    let template_errors: Mutex<TemplateErrors> = Mutex::new(HashMap::new());
+    jobs.par_iter().enumerate().filter(|(_, (_, job))| copies || !matches!(job, Job::Copy { .. })).for_each(
+        |(index, (path, job))| match render_job(loaded, job) {
             Ok(bytes) => {
                 if let Some(diag) = sink(path, job, bytes) {
                     diags.push(diag);
@@ -602,12 +605,16 @@ where
             }
             Err(diag) => {
                 let key = (diag.location.clone(), diag.message.clone());
-                if seen_template_errors.lock().expect("lock").insert(key) {
-                    diags.push(diag);
+                let mut seen = template_errors.lock().expect("lock");
+                if seen.get(&key).is_none_or(|(first, _)| index < *first) {
+                    seen.insert(key, (index, diag));
                 }
             }
-        }
-    });
+        },
+    );
+    for (_, diag) in template_errors.into_inner().expect("lock").into_values() {
+        diags.push(diag);
+    }
     diags.into_sorted()
 }
 

@@ -55,8 +55,9 @@ impl KindParser for Kinds {
     }
 }
 
-/// Deserializes a kind table. serde stops at the first unknown field; to report all of them,
-/// each unknown field is removed and the table deserialized again.
+/// Deserializes a kind table. serde stops at the first problem; to report all of them, the
+/// field at fault (an unknown one, or the key whose value has the wrong type) is removed and the
+/// table deserialized again. A required field removed that way is not reported again as missing.
 fn typed<T: DeserializeOwned + Send + Sync + 'static>(
     value: &Spanned<DeValue<'_>>,
 ) -> Result<Arc<dyn Any + Send + Sync>, Vec<FieldProblem>> {
@@ -69,6 +70,7 @@ fn typed<T: DeserializeOwned + Send + Sync + 'static>(
     }
     let mut problems = Vec::new();
     let mut current = value.clone();
+    let mut removed_keys: Vec<String> = Vec::new();
     for _ in 0..32 {
         match T::deserialize(ValueDeserializer::from(current.clone())) {
             Ok(v) if problems.is_empty() => return Ok(Arc::new(v)),
@@ -78,13 +80,26 @@ fn typed<T: DeserializeOwned + Send + Sync + 'static>(
                 let span = err.span().unwrap_or(value.span());
                 let unknown =
                     message.strip_prefix("unknown field `").and_then(|m| m.split('`').next()).map(str::to_string);
-                let removed = match (&unknown, current.get_mut()) {
+                let missing = message.strip_prefix("missing field `").and_then(|m| m.split('`').next());
+                if missing.is_some_and(|field| removed_keys.iter().any(|k| k == field)) {
+                    return Err(problems);
+                }
+                // The key of this table the problem is in: the unknown field, or the first step
+                // of the path to the value at fault (`seat` for `seat.coordinates[0]`).
+                let at_fault = unknown.clone().or_else(|| {
+                    let path = field_path(value, &span)?;
+                    path.split(['.', '[']).next().filter(|k| !k.is_empty()).map(str::to_string)
+                });
+                let removed = match (&at_fault, current.get_mut()) {
                     (Some(field), DeValue::Table(table)) => {
                         let key = table.keys().find(|k| k.get_ref() == field).cloned();
                         key.is_some_and(|k| table.remove(&k).is_some())
                     }
                     _ => false,
                 };
+                if removed {
+                    removed_keys.extend(at_fault.clone());
+                }
                 let (plain, general) = crate::content::front_matter::explain_serde(&message);
                 let hint = unknown
                     .as_ref()

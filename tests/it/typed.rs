@@ -827,3 +827,31 @@ fn hostile_typed_content_diagnostics_snapshot() {
     let report = serde_json::json!({"errors": json["errors"], "warnings": json["warnings"]});
     insta::assert_snapshot!("hostile_typed_json", serde_json::to_string_pretty(&report).unwrap());
 }
+
+/// Two values of the wrong type in one table: both are reported (serde stops at the first; the
+/// field at fault is set aside and the table read again), and the required one set aside is not
+/// reported again as missing.
+#[test]
+fn every_type_error_of_a_table_is_reported_not_only_the_first() {
+    let site = SiteTest::typed();
+    let file = "content/gminy/wieliczka/mgops.md";
+    let text = std::fs::read_to_string(site.path(file)).unwrap();
+    site.write(
+        file,
+        &text.replacen("email = \"test@example.pl\"", "email = 5", 1).replacen(
+            "verified = true",
+            "verified = \"yes\"",
+            1,
+        ),
+    );
+    let run = site.build();
+    run.assert_code(1);
+    has(
+        &run.stderr,
+        &[
+            "error[invalid-field]: [service]: `email`: integer `5`, expected a string\n  --> content/gminy/wieliczka/mgops.md:9:",
+            "error[invalid-field]: [service]: `verified`: string \"yes\", expected a boolean\n  --> content/gminy/wieliczka/mgops.md:14:",
+        ],
+    );
+    assert!(!run.stderr.contains("missing field"), "{}", run.stderr);
+}
