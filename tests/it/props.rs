@@ -1,7 +1,7 @@
 //! Property tests of the parsers and the sanitizer (proptest): whatever the input, they never
 //! panic, and what they produce keeps its promises. `PROPTEST_CASES` raises the number of cases
-//! (CI runs the default below); failures proptest shrinks are kept in `proptest-regressions/`
-//! beside this file and replayed first on every run.
+//! (CI runs the default below); failures proptest shrinks are kept in `tests/proptest-regressions/`
+//! and replayed first on every run.
 
 use std::path::Path;
 
