@@ -70,6 +70,8 @@
         // Sveltia labels a field with the element `<forID>-label`.
         'aria-labelledby': this.props.forID + '-label',
         className: this.props.classNameWrapper,
+        // As wide as the field, not as the longest service name.
+        style: { width: '100%', maxWidth: '100%', boxSizing: 'border-box' },
         value: value,
         'data-service-reference': '',
         onChange: function (e) {
