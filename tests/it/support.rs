@@ -80,8 +80,14 @@ impl SiteTest {
         self.run_with_env(args, &[])
     }
 
+    /// Runs the binary on a fixture site. "Today" is fixed for fixtures (`SOURCE_DATE_EPOCH`,
+    /// unless `env` sets it), so that their review ages and dates, and the diagnostics snapshots,
+    /// do not change as the calendar moves on. The real portal (`built_portal`) keeps the real
+    /// date: its editors write real dates.
     pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        SiteTest::run_in(self.root(), args, env)
+        let mut with_today = vec![("SOURCE_DATE_EPOCH", FIXTURE_TODAY)];
+        with_today.extend_from_slice(env);
+        SiteTest::run_in(self.root(), args, &with_today)
     }
 
     /// Runs the binary with `root` as its working folder.
@@ -114,6 +120,9 @@ impl SiteTest {
         self.path("public").join(rel).exists()
     }
 }
+
+/// 2026-12-01 12:00 UTC: the day the fixtures' dates were written against.
+pub const FIXTURE_TODAY: &str = "1796126400";
 
 /// The real portal built once per test run (in `target/tmp/portal`), shared by the tests that
 /// check the published site (validators, axe, size budgets, maps, search). Returns the output
