@@ -76,12 +76,16 @@ const LOCALES: &[(&str, &[u8])] = &[
 /// `<style>` resolve against `/admin/`) and its translations at `admin/locales/`. The only
 /// changes made to it; a test checks that each string occurs in the script exactly once, so an
 /// update that moves them cannot go unnoticed.
-pub fn sveltia_script() -> Vec<u8> {
-    let mut script = String::from_utf8_lossy(SVELTIA_JS).into_owned();
-    for (remote, local) in FONTS.iter().map(|(r, l, _)| (*r, *l)).chain([LOCALES_BASE]) {
-        script = script.replace(remote, local);
-    }
-    script.into_bytes()
+/// Made once per process (`serve` rebuilds often; the script is 2.7 MB).
+pub fn sveltia_script() -> &'static [u8] {
+    static SCRIPT: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    SCRIPT.get_or_init(|| {
+        let mut script = String::from_utf8_lossy(SVELTIA_JS).into_owned();
+        for (remote, local) in FONTS.iter().map(|(r, l, _)| (*r, *l)).chain([LOCALES_BASE]) {
+            script = script.replace(remote, local);
+        }
+        script.into_bytes()
+    })
 }
 
 /// The files written under `admin/`, relative to the output folder.
@@ -157,7 +161,7 @@ pub fn render(file: &str, inputs: &Inputs) -> Vec<u8> {
     match file {
         "admin/index.html" => index_html(inputs.config, inputs.cms).into_bytes(),
         "admin/config.yml" => config_yml(inputs).into_bytes(),
-        "admin/sveltia-cms.js" => sveltia_script(),
+        "admin/sveltia-cms.js" => sveltia_script().to_vec(),
         "admin/LICENSE-sveltia-cms.txt" => SVELTIA_LICENSE.to_vec(),
         "admin/chunks/react-dom.js" => SVELTIA_REACT_DOM_JS.to_vec(),
         "admin/vendor/immutable.es.js" => IMMUTABLE_JS.to_vec(),
@@ -227,6 +231,8 @@ pub fn admin_policy(cms: &CmsConfig) -> String {
 /// (`draft`, `service.source.approximate`, `municipality.seat.verified`), from the schema of
 /// every kind: the writer (toml-writer.js) does not add a switch the form sends at its default.
 pub fn switch_defaults() -> std::collections::BTreeMap<String, bool> {
+    /// Every object of the schema at `path`: its properties, and what `items` (a list's
+    /// elements) and `anyOf` (the shapes a value may take, as `source` has) lead to.
     fn walk(schema: &Json, path: &str, out: &mut std::collections::BTreeMap<String, bool>) {
         let required: Vec<&str> =
             schema["required"].as_array().map(|r| r.iter().filter_map(Json::as_str).collect()).unwrap_or_default();
@@ -236,19 +242,15 @@ pub fn switch_defaults() -> std::collections::BTreeMap<String, bool> {
                 out.insert(at.clone(), property["default"].as_bool().unwrap_or(false));
             }
             walk(property, &at, out);
-            for inner in [&property["items"], &property["items"]["anyOf"]] {
-                walk(inner, &at, out);
-                for alternative in inner.as_array().into_iter().flatten() {
-                    walk(alternative, &at, out);
-                }
-            }
-            for alternative in property["anyOf"].as_array().into_iter().flatten() {
-                walk(alternative, &at, out);
-                walk(&alternative["items"], &at, out);
-                for item in alternative["items"]["anyOf"].as_array().into_iter().flatten() {
-                    walk(item, &at, out);
-                }
-            }
+        }
+        walk_inner(schema, path, out);
+    }
+    fn walk_inner(schema: &Json, path: &str, out: &mut std::collections::BTreeMap<String, bool>) {
+        if schema["items"].is_object() {
+            walk(&schema["items"], path, out);
+        }
+        for alternative in schema["anyOf"].as_array().into_iter().flatten() {
+            walk(alternative, path, out);
         }
     }
     let mut out = std::collections::BTreeMap::new();
@@ -730,7 +732,7 @@ mod tests {
             assert!(bytes.len() > 1000);
         }
         assert_eq!(original.matches(LOCALES_BASE.0).count(), 1);
-        let relocated = String::from_utf8(sveltia_script()).unwrap();
+        let relocated = std::str::from_utf8(sveltia_script()).unwrap();
         assert!(!relocated.contains("cdn.jsdelivr.net/fontsource"));
         let saved = FONTS.iter().map(|(r, l, _)| r.len() - l.len()).sum::<usize>() + LOCALES_BASE.0.len()
             - LOCALES_BASE.1.len();

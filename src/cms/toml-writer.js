@@ -196,7 +196,7 @@
     tables.forEach(function (t) {
       var was = objectAt(entry.data, t);
       var now = objectAt(data, t);
-      var inTableArray = t.index >= 0 || t.path.length > 1 && known[t.path.slice(0, -1).join('.')] === undefined;
+      var inTableArray = t.index >= 0;
       if (!now) {
         if (t.header >= 0) {
           for (var i = t.header; i <= t.last; i++) {
@@ -210,8 +210,9 @@
       }
       Object.keys(t.keys).forEach(function (k) {
         var span = t.keys[k];
-        // A key line stays a key line (an array of tables given inline stays inline).
-        if (isEmpty(now[k]) || (isSubtable(k, now[k]) && !isObject(was[k]))) {
+        // A key line stays a key line, whatever its new value (a table or a list of tables is
+        // then written inline, which TOML allows).
+        if (isEmpty(now[k])) {
           for (var i = span.start; i <= span.end; i++) {
             replace[i] = null;
           }
