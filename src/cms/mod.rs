@@ -184,10 +184,6 @@ pub fn render(file: &str, inputs: &Inputs) -> Vec<u8> {
     }
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
 /// Sends the one module Sveltia imports from another host (the exact URL its vendored version
 /// builds: `https://unpkg.com/immutable@<its dependency's version>/dist/immutable.es.js`) to the
 /// vendored copy, so the script runs unmodified. A test checks the URL against the script.
@@ -264,6 +260,7 @@ pub fn switch_defaults() -> std::collections::BTreeMap<String, bool> {
 /// settings from `data-` attributes) and the policy above.
 fn index_html(config: &Config, cms: &CmsConfig) -> String {
     let lang = &config.default_language;
+    let escape = crate::templates::escape_html;
     let tiles = escape(&config.map.tiles);
     let attribution = escape(&config.map.attribution);
     let policy = escape(&admin_policy(cms));
