@@ -292,9 +292,8 @@
     }
     return out;
   }
-  function distance(a, b) {
-    var la = leaves(a, '', {});
-    var lb = leaves(b, '', {});
+  // `la`, `lb`: the leaves of the two (an entry's are made once, when it is remembered).
+  function distance(la, lb) {
     var d = 0;
     Object.keys(la).forEach(function (k) { if (la[k] !== lb[k]) d++; });
     Object.keys(lb).forEach(function (k) { if (!(k in la)) d++; });
@@ -364,7 +363,8 @@
   // `data` as in the file, `form` as the form shows it (sources as tables).
   function remember(toml, data, body) {
     var copy = JSON.parse(JSON.stringify(data));
-    read.push({ lines: toml.split('\n'), data: copy, form: forForm(JSON.parse(JSON.stringify(copy))), body: body });
+    var form = forForm(JSON.parse(JSON.stringify(copy)));
+    read.push({ lines: toml.split('\n'), data: copy, form: form, leaves: leaves(form, '', {}), body: body });
   }
 
   function fromFile(text) {
@@ -384,14 +384,15 @@
     delete data.body;
     var best = null;
     var bestDistance = Infinity;
+    var own = leaves(data, '', {});
     read.forEach(function (entry) {
-      var d = distance(entry.form, data) + (entry.body === body ? 0 : 1);
+      var d = distance(entry.leaves, own) + (entry.body === body ? 0 : 1);
       if (d <= bestDistance) {
         best = entry;
         bestDistance = d;
       }
     });
-    var size = Object.keys(leaves(data, '', {})).length;
+    var size = Object.keys(own).length;
     var keep = best && bestDistance <= Math.max(3, size / 3);
     data = forFile(data, keep ? best.data : undefined);
     var toml = keep ? patch(best, data) : serialize(data);
