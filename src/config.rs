@@ -19,7 +19,7 @@ pub struct Config {
     pub default_language: String,
     /// The time zone that decides what "today" is (`Europe/Warsaw` unless set).
     #[serde(default)]
-    pub time_zone: crate::content::front_matter::TimeZone,
+    pub time_zone: crate::dates::TimeZone,
     /// Theme folder name under `themes/`.
     pub theme: String,
     /// Content paths of sections that get an Atom feed per language, e.g. `"forum"`.
@@ -429,7 +429,7 @@ impl Config {
             );
         }
         for tax in &self.taxonomies {
-            if crate::i18n::translit::slugify(&tax.name, "en") != tax.name {
+            if crate::slug::slugify(&tax.name, "en") != tax.name {
                 problems.push(
                     Diagnostic::error(
                         "config-taxonomy",

@@ -1,21 +1,26 @@
 //! metroportal: the static site generator of the Kraków Metropolis social-services portal.
 //!
-//! The pipeline, one module per phase, each depending only on the ones before it:
-//! [`config`] → [`content`] (files, languages, URLs, lists) → [`markdown`] → [`i18n`] (UI
-//! strings, dates, collation, slugs) → [`templates`] → [`output`] (staging, atomic swap) →
-//! [`search`] (Pagefind index of the rendered pages) → [`site`] (the build itself) → [`checks`]
-//! (what `check` adds: the rendered pages' links and accessibility, translation coverage) →
-//! [`cli`] (and `serve`, the dev server, behind the default `serve` feature). Problems of every
-//! phase are [`diagnostics`].
+//! The pipeline, one module per phase, each using only the ones before it (the test
+//! `tests/it/layers.rs` enforces this order): [`diagnostics`] (every problem, with file and span,
+//! rendered in one place) → [`slug`] (URL slugs, Ukrainian transliteration) → [`dates`] (content
+//! dates, the site's time zone) → [`config`] → [`i18n`] (UI strings, dates, collation) →
+//! [`content`] (files, languages, URLs, lists) → [`schema`] (typed kinds, facts, sources, maps'
+//! data) → [`markdown`] → [`scaffold`] (JSON Schema, `new`) → [`model`] (the loaded site every
+//! later phase reads) → [`templates`] (views, minijinja, maps) → [`cms`] (the `/admin/` editor) →
+//! [`output`] (staging, atomic swap) → [`search`] (Pagefind index of the rendered pages) →
+//! [`site`] (the build: load, links, plan, render, feeds) → [`checks`] (what `check` adds on the
+//! rendered pages) → [`serve`] (the dev server, behind the default `serve` feature) → [`cli`].
 
 pub mod checks;
 pub mod cli;
 pub mod cms;
 pub mod config;
 pub mod content;
+pub mod dates;
 pub mod diagnostics;
 pub mod i18n;
 pub mod markdown;
+pub mod model;
 pub mod output;
 pub mod scaffold;
 pub mod schema;
@@ -23,4 +28,5 @@ pub mod search;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod site;
+pub mod slug;
 pub mod templates;

@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::i18n::translit::slugify;
+use crate::slug::slugify;
 
 /// A heading in the table of contents.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]

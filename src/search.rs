@@ -19,7 +19,7 @@ use std::path::Path;
 
 use crate::content::NodeId;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
-use crate::templates::views::SiteData;
+use crate::model::SiteData;
 
 /// The theme file with the search vocabulary (`themes/<theme>/search.toml`).
 pub const VOCABULARY_FILE: &str = "search.toml";
@@ -269,7 +269,7 @@ pub fn keywords(site: &SiteData, vocabulary: &Vocabulary, page: &Page) -> Vec<St
     }
     for name in names {
         if code == "uk" {
-            let latin = crate::i18n::translit::ukrainian_to_latin(&name);
+            let latin = crate::slug::ukrainian_to_latin(&name);
             if latin != name {
                 out.insert(latin.to_lowercase());
             }
@@ -349,8 +349,8 @@ mod engine {
     use rayon::prelude::*;
 
     use super::{BUNDLE_ROOT, IndexSummary, Page, Vocabulary, for_pagefind, keywords};
+    use crate::model::SiteData;
     use crate::output::Staging;
-    use crate::templates::views::SiteData;
 
     /// Files of Pagefind's bundle we publish: the search API, its worker, the WebAssembly of each
     /// language, the entry file and the index. The UI variants (`pagefind-ui.js`, …) are not

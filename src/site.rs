@@ -16,11 +16,12 @@ use crate::content::{self, Library, NodeId};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 use crate::i18n::Locales;
 use crate::markdown::{self, Rendered};
-use crate::output::{self, Assets, Staging};
+use crate::model::Assets;
+use crate::model::{SiteData, SiteParts};
+use crate::output::{self, Staging};
 use crate::schema;
 use crate::search;
 use crate::templates::Templates;
-use crate::templates::views::{SiteData, SiteParts};
 
 mod versions;
 
@@ -135,7 +136,7 @@ pub fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<LoadedS
     let policy = schema::Policy {
         review_max_age_months: config.checks.review_max_age_months,
         stale_after_months: config.checks.stale_after_months,
-        today: crate::content::front_matter::ContentDate::today(config.time_zone),
+        today: crate::dates::ContentDate::today(config.time_zone),
     };
     let registry =
         schema::load_registry(root, config.data.sources.as_deref(), config.data.boundaries.as_deref(), &diags);
@@ -178,7 +179,9 @@ pub fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<LoadedS
             return fail(diags);
         }
     };
-    let site = Arc::new(SiteData::new(SiteParts {
+    // Decided here, not by the template that links it: finding it runs Pagefind once.
+    let search_bundle = search::bundle_dir().map(str::to_string);
+    let mut site = SiteData::new(SiteParts {
         config,
         library,
         listings,
@@ -188,7 +191,10 @@ pub fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<LoadedS
         link_urls,
         facts,
         boundaries,
-    }));
+        search_bundle,
+    });
+    crate::templates::views::prepare(&mut site);
+    let site = Arc::new(site);
     let Some(templates) = Templates::load(root, &theme_dir, site.clone(), &diags) else {
         return fail(diags);
     };
@@ -1275,7 +1281,7 @@ fn render_map_category(
 /// `<lang prefix>/<slug>/` of the completeness report; the slug is the UI string
 /// `completeness-slug` of the language.
 fn completeness_path(site: &SiteData, lang: usize) -> String {
-    let slug = crate::i18n::translit::slugify(&site.label(lang, "completeness-slug"), site.lang_code(lang));
+    let slug = crate::slug::slugify(&site.label(lang, "completeness-slug"), site.lang_code(lang));
     format!("{}/{slug}/", site.config.lang_prefix(site.lang_code(lang)))
 }
 

@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::content::NodeId;
 use crate::content::front_matter::{self, SOURCE_HASH_LEN};
 use crate::diagnostics::{Diagnostic, Location, display_path};
-use crate::templates::views::SiteData;
+use crate::model::SiteData;
 
 /// Front-matter keys left out of the hash: they are not translated (each language sets its own
 /// slug and weight; dates, drafts and templates are structure), and the fact tables live only in

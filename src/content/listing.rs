@@ -9,7 +9,7 @@ use crate::content::front_matter::SortBy;
 use crate::content::{Library, NodeId};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::i18n::Locales;
-use crate::i18n::translit::slugify;
+use crate::slug::slugify;
 
 /// One term of a taxonomy in one language.
 #[derive(Debug, Clone)]

@@ -15,7 +15,7 @@ use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, display_path};
-use crate::i18n::translit::slugify;
+use crate::slug::slugify;
 use front_matter::{FrontMatter, KindParser};
 
 /// Index of a node in [`Library::nodes`].

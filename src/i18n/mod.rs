@@ -1,7 +1,5 @@
 //! Languages: UI strings from the theme's Fluent files with CLDR plural rules, locale-correct
-//! dates (ICU4X), locale-correct sorting (ICU4X collation) and slugs ([`translit`]).
-
-pub mod translit;
+//! dates (ICU4X) and locale-correct sorting (ICU4X collation).
 
 use std::collections::HashMap;
 use std::path::Path;

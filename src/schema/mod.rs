@@ -20,8 +20,9 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 use toml::de::{DeValue, ValueDeserializer};
 
-use crate::content::front_matter::{ContentDate, FieldProblem, KindParser};
+use crate::content::front_matter::{FieldProblem, KindParser};
 use crate::content::{Doc, Library, NodeId};
+use crate::dates::ContentDate;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use geo::Boundaries;
 use kinds::{AccessibilityStatement, Forum, Guide, Municipality, OneOrMany, Service};

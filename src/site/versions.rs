@@ -5,7 +5,7 @@
 use minijinja::Value;
 
 use super::{Job, completeness_path};
-use crate::templates::views::SiteData;
+use crate::model::SiteData;
 
 /// One page's versions: the site path of each language that has its own version of this page
 /// (a fallback, rendered from the Polish text, is not a version), and whether this page itself

@@ -6,8 +6,8 @@ use minijinja::Value;
 use minijinja::value::Serde;
 use serde_json::json;
 
-use super::views::SiteData;
 use crate::content::NodeId;
+use crate::model::SiteData;
 use crate::schema::kinds::{Forum, Guide, Municipality, Service};
 use crate::schema::opening_hours;
 use crate::schema::provenance::{PartialDate, ResolvedSource, SourceKind};

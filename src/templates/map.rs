@@ -14,8 +14,8 @@ use minijinja::value::Kwargs;
 use minijinja::{Environment, Error, ErrorKind, State, Value};
 use serde_json::{Value as Json, json};
 
-use super::views::SiteData;
 use crate::content::NodeId;
+use crate::model::SiteData;
 use crate::schema::geo::{BBox, Boundaries};
 use crate::schema::kinds::Municipality;
 use crate::schema::vocab::{Category, ServiceLanguage};
@@ -477,7 +477,7 @@ impl SiteData {
     /// Site path of a category's map page: `<map page>/<category label as a slug>/`.
     pub fn map_category_path(&self, category: Category, lang: usize) -> Option<String> {
         let base = self.library.nodes[self.map_page()?].paths[lang].as_ref()?;
-        let slug = crate::i18n::translit::slugify(&self.label(lang, &category.label_key()), self.lang_code(lang));
+        let slug = crate::slug::slugify(&self.label(lang, &category.label_key()), self.lang_code(lang));
         Some(format!("{base}{slug}/"))
     }
 

@@ -16,10 +16,10 @@ use fluent_bundle::FluentValue;
 use minijinja::value::Kwargs;
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, State, UndefinedBehavior, Value};
 
-use crate::content::front_matter::ContentDate;
+use crate::dates::ContentDate;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::i18n::DateStyle;
-use views::SiteData;
+use crate::model::SiteData;
 
 const BUILTIN: &[(&str, &str)] = &[
     ("sitemap.xml", include_str!("builtin/sitemap.xml")),
@@ -187,7 +187,7 @@ fn register_functions(env: &mut Environment<'static>, site: Arc<SiteData>) {
     // The folder of the search index and Pagefind's code (none when built without search).
     let s = site.clone();
     env.add_function("search_bundle", move || -> Value {
-        Value::from(crate::search::bundle_dir().map(|dir| s.href(&format!("/{dir}"))))
+        Value::from(s.search_bundle.as_ref().map(|dir| s.href(&format!("/{dir}"))))
     });
 
     let s = site.clone();

@@ -3,8 +3,8 @@
 
 use serde_json::{Value as Json, json};
 
-use super::views::SiteData;
 use crate::content::NodeId;
+use crate::model::SiteData;
 use crate::schema::kind_of;
 use crate::schema::kinds::{Municipality, Service};
 

@@ -7,37 +7,10 @@ use minijinja::Value;
 use minijinja::value::Serde;
 use serde::Serialize;
 
-use crate::config::Config;
-use crate::content::listing::Listings;
-use crate::content::{Doc, Library, NodeId};
-use crate::i18n::Locales;
-use crate::i18n::translit::slugify;
-use crate::markdown::{Heading, Rendered};
-use crate::output::Assets;
-use crate::schema::Facts;
-use crate::schema::geo::Boundaries;
-
-/// Everything the render phase reads, shared by all workers.
-pub struct SiteData {
-    pub config: Config,
-    pub library: Library,
-    pub listings: Listings,
-    pub locales: Locales,
-    pub assets: Assets,
-    /// `[node][lang]` Markdown of each real document.
-    pub rendered: Vec<Vec<Option<Rendered>>>,
-    /// `[node][lang]` resolved URLs of the `@/` links of the document shown in `lang`.
-    pub link_urls: Vec<Vec<Vec<String>>>,
-    /// What the schema found: municipalities, their services and local facts.
-    pub facts: Facts,
-    pub boundaries: Option<Boundaries>,
-    /// Municipality → (output path, SVG) of its link-preview image (empty without the
-    /// `previews` feature or a boundary file).
-    pub previews: std::collections::BTreeMap<NodeId, (String, String)>,
-    refs: Vec<Vec<Option<Value>>>,
-    meta: Vec<Vec<OnceLock<Value>>>,
-    config_views: Vec<Value>,
-}
+use crate::content::{Doc, NodeId};
+use crate::markdown::Heading;
+use crate::model::SiteData;
+use crate::slug::slugify;
 
 #[derive(Serialize)]
 struct RefView<'a> {
@@ -78,17 +51,15 @@ struct TermLink {
     path: String,
 }
 
-/// The loaded and validated site, before its views are built.
-pub struct SiteParts {
-    pub config: Config,
-    pub library: Library,
-    pub listings: Listings,
-    pub locales: Locales,
-    pub assets: Assets,
-    pub rendered: Vec<Vec<Option<Rendered>>>,
-    pub link_urls: Vec<Vec<Vec<String>>>,
-    pub facts: Facts,
-    pub boundaries: Option<Boundaries>,
+/// Makes the views every page shares (references, the config view, preview pictures) once,
+/// before rendering starts.
+pub fn prepare(site: &mut SiteData) {
+    let langs = site.library.langs.len();
+    let nodes = site.library.nodes.len();
+    site.views.meta = (0..nodes).map(|_| (0..langs).map(|_| OnceLock::new()).collect()).collect();
+    site.views.refs = (0..nodes).map(|id| (0..langs).map(|lang| site.build_ref(id, lang)).collect()).collect();
+    site.views.config = (0..langs).map(|lang| site.build_config_view(lang)).collect();
+    site.previews = site.build_previews();
 }
 
 impl SiteData {
@@ -118,59 +89,6 @@ impl SiteData {
                 Some((m, (super::preview::file_name(&slug, &svg), svg)))
             })
             .collect()
-    }
-
-    pub fn new(parts: SiteParts) -> SiteData {
-        let SiteParts { config, library, listings, locales, assets, rendered, link_urls, facts, boundaries } = parts;
-        let langs = library.langs.len();
-        let meta = library.nodes.iter().map(|_| (0..langs).map(|_| OnceLock::new()).collect()).collect();
-        let mut site = SiteData {
-            config,
-            library,
-            listings,
-            locales,
-            assets,
-            rendered,
-            link_urls,
-            facts,
-            boundaries,
-            previews: Default::default(),
-            refs: Vec::new(),
-            meta,
-            config_views: Vec::new(),
-        };
-        site.refs =
-            (0..site.library.nodes.len()).map(|id| (0..langs).map(|lang| site.build_ref(id, lang)).collect()).collect();
-        site.config_views = (0..langs).map(|lang| site.build_config_view(lang)).collect();
-        site.previews = site.build_previews();
-        site
-    }
-
-    pub fn default_lang(&self) -> usize {
-        self.library.default_lang
-    }
-
-    pub fn lang_code(&self, lang: usize) -> &str {
-        &self.library.langs[lang]
-    }
-
-    /// A site path with the base path in front: `/en/` → `/portal/en/`.
-    pub fn href(&self, site_path: &str) -> String {
-        format!("{}{site_path}", self.config.base_path())
-    }
-
-    pub fn permalink(&self, site_path: &str) -> String {
-        self.config.absolute(&self.href(site_path))
-    }
-
-    /// The document shown for `node` in `lang`.
-    pub fn doc(&self, node: NodeId, lang: usize) -> Option<&Doc> {
-        self.library.nodes[node].doc_for(lang, self.default_lang())
-    }
-
-    /// The language of the text shown for `node` in `lang`.
-    pub fn content_lang(&self, node: NodeId, lang: usize) -> usize {
-        if self.library.nodes[node].is_fallback(lang) { self.default_lang() } else { lang }
     }
 
     fn build_ref(&self, id: NodeId, lang: usize) -> Option<Value> {
@@ -219,20 +137,20 @@ impl SiteData {
 
     /// The light reference of a node in a language (none if it does not exist there).
     pub fn reference(&self, node: NodeId, lang: usize) -> Value {
-        self.refs[node][lang].clone().unwrap_or(Value::from(()))
+        self.views.refs[node][lang].clone().unwrap_or(Value::from(()))
     }
 
     pub fn config_view(&self, lang: usize) -> Value {
-        self.config_views[lang].clone()
+        self.views.config[lang].clone()
     }
 
     fn refs_of(&self, ids: &[NodeId], lang: usize) -> Value {
-        ids.iter().filter_map(|&id| self.refs[id][lang].clone()).collect()
+        ids.iter().filter_map(|&id| self.views.refs[id][lang].clone()).collect()
     }
 
     /// The page or section map without `content` (what `get_page`/`get_section` return), cached.
     pub fn meta(&self, node: NodeId, lang: usize) -> Value {
-        self.meta[node][lang].get_or_init(|| Value::from_pairs(self.meta_pairs(node, lang))).clone()
+        self.views.meta[node][lang].get_or_init(|| Value::from_pairs(self.meta_pairs(node, lang))).clone()
     }
 
     fn meta_pairs(&self, id: NodeId, lang: usize) -> Vec<(&'static str, Value)> {
@@ -242,7 +160,7 @@ impl SiteData {
         };
         let content_lang = self.content_lang(id, lang);
         let mut pairs: Vec<(&'static str, Value)> = Vec::new();
-        if let Some(reference) = &self.refs[id][lang] {
+        if let Some(reference) = &self.views.refs[id][lang] {
             for key in [
                 "title",
                 "description",

@@ -9,6 +9,7 @@ mod check;
 mod cms;
 mod errors;
 mod facts;
+mod layers;
 mod map;
 mod output;
 mod props;

@@ -7,9 +7,9 @@ use std::path::Path;
 
 use metroportal::checks::links::{SiteUrl, Target};
 use metroportal::content::front_matter;
-use metroportal::i18n::translit::slugify;
 use metroportal::markdown;
 use metroportal::schema::{Kinds, opening_hours};
+use metroportal::slug::slugify;
 use proptest::prelude::*;
 
 fn config() -> ProptestConfig {

@@ -1,0 +1,129 @@
+//! The site model: everything the render phase reads, loaded and validated, shared read-only by
+//! all workers. Loading fills it (`site::load`), templates turn it into views, search and checks
+//! read it; it knows none of them.
+
+mod assets;
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use minijinja::Value;
+
+pub use assets::Assets;
+
+use crate::config::Config;
+use crate::content::listing::Listings;
+use crate::content::{Doc, Library, NodeId};
+use crate::i18n::Locales;
+use crate::markdown::Rendered;
+use crate::schema::Facts;
+use crate::schema::geo::Boundaries;
+
+/// Everything the render phase reads.
+pub struct SiteData {
+    pub config: Config,
+    pub library: Library,
+    pub listings: Listings,
+    pub locales: Locales,
+    pub assets: Assets,
+    /// `[node][lang]` Markdown of each real document.
+    pub rendered: Vec<Vec<Option<Rendered>>>,
+    /// `[node][lang]` resolved URLs of the `@/` links of the document shown in `lang`.
+    pub link_urls: Vec<Vec<Vec<String>>>,
+    /// What the schema found: municipalities, their services and local facts.
+    pub facts: Facts,
+    pub boundaries: Option<Boundaries>,
+    /// The folder of the search index and Pagefind's code under the output (`pagefind/<hash>/`),
+    /// decided before rendering; none when built without search.
+    pub search_bundle: Option<String>,
+    /// Municipality → (output path, SVG) of its link-preview image (empty without the
+    /// `previews` feature or a boundary file). Drawn by the templates phase.
+    pub previews: BTreeMap<NodeId, (String, String)>,
+    /// Template values made once per node and language, so that every worker shares one copy.
+    /// Filled by the templates phase; the model only holds them.
+    pub views: ViewCache,
+}
+
+/// Template values shared by all pages: see [`SiteData::views`].
+#[derive(Default)]
+pub struct ViewCache {
+    /// `[node][lang]` light reference of a page (none where it does not exist in `lang`).
+    pub refs: Vec<Vec<Option<Value>>>,
+    /// `[node][lang]` page or section map without its content, made when first asked for.
+    pub meta: Vec<Vec<OnceLock<Value>>>,
+    /// `[lang]` the `config` variable of templates.
+    pub config: Vec<Value>,
+}
+
+/// The loaded and validated parts of a site, before its views are made.
+pub struct SiteParts {
+    pub config: Config,
+    pub library: Library,
+    pub listings: Listings,
+    pub locales: Locales,
+    pub assets: Assets,
+    pub rendered: Vec<Vec<Option<Rendered>>>,
+    pub link_urls: Vec<Vec<Vec<String>>>,
+    pub facts: Facts,
+    pub boundaries: Option<Boundaries>,
+    pub search_bundle: Option<String>,
+}
+
+impl SiteData {
+    /// The model of `parts`, with empty views.
+    pub fn new(parts: SiteParts) -> SiteData {
+        let SiteParts {
+            config,
+            library,
+            listings,
+            locales,
+            assets,
+            rendered,
+            link_urls,
+            facts,
+            boundaries,
+            search_bundle,
+        } = parts;
+        SiteData {
+            config,
+            library,
+            listings,
+            locales,
+            assets,
+            rendered,
+            link_urls,
+            facts,
+            boundaries,
+            search_bundle,
+            previews: BTreeMap::new(),
+            views: ViewCache::default(),
+        }
+    }
+
+    pub fn default_lang(&self) -> usize {
+        self.library.default_lang
+    }
+
+    pub fn lang_code(&self, lang: usize) -> &str {
+        &self.library.langs[lang]
+    }
+
+    /// A site path with the base path in front: `/en/` → `/portal/en/`.
+    pub fn href(&self, site_path: &str) -> String {
+        format!("{}{site_path}", self.config.base_path())
+    }
+
+    pub fn permalink(&self, site_path: &str) -> String {
+        self.config.absolute(&self.href(site_path))
+    }
+
+    /// The document shown for `node` in `lang`.
+    pub fn doc(&self, node: NodeId, lang: usize) -> Option<&Doc> {
+        self.library.nodes[node].doc_for(lang, self.default_lang())
+    }
+
+    /// The language of the text shown for `node` in `lang`.
+    pub fn content_lang(&self, node: NodeId, lang: usize) -> usize {
+        if self.library.nodes[node].is_fallback(lang) { self.default_lang() } else { lang }
+    }
+}
