@@ -4,7 +4,8 @@
 
 use minijinja::Value;
 
-use super::{Job, completeness_path};
+use super::pages::completeness_path;
+use super::plan::Job;
 use crate::model::SiteData;
 
 /// One page's versions: the site path of each language that has its own version of this page
@@ -160,10 +161,10 @@ pub fn apply(ctx: &mut [(&'static str, Value)], site: &SiteData, versions: &Vers
         .into_iter()
         .map(|(lang, url)| Value::from_pairs([("lang", Value::from(lang)), ("url", Value::from(url))]))
         .collect();
-    super::set(ctx, "translations", versions.switcher(site));
-    super::set(ctx, "alternates", alternates);
-    super::set(ctx, "x_default", Value::from(x_default));
-    super::set(ctx, "noindex", Value::from(!versions.indexable));
-    super::set(ctx, "in_sitemap", Value::from(versions.indexable && !versions.later_pager));
-    super::set(ctx, "og_locale_alternates", Value::from(versions.other_locales(site)));
+    super::render::set(ctx, "translations", versions.switcher(site));
+    super::render::set(ctx, "alternates", alternates);
+    super::render::set(ctx, "x_default", Value::from(x_default));
+    super::render::set(ctx, "noindex", Value::from(!versions.indexable));
+    super::render::set(ctx, "in_sitemap", Value::from(versions.indexable && !versions.later_pager));
+    super::render::set(ctx, "og_locale_alternates", Value::from(versions.other_locales(site)));
 }

@@ -1,0 +1,193 @@
+//! Load: reads config, UI strings, content, data and the theme, validates them against the
+//! schema and makes the site model. Shared by `build`, `check` and `serve`.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::listing::{self};
+use crate::content::{self, Library};
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
+use crate::i18n::Locales;
+use crate::markdown::{self, Rendered};
+use crate::model::Assets;
+use crate::model::{SiteData, SiteParts};
+use crate::schema;
+use crate::search;
+use crate::templates::Templates;
+
+use super::links::resolve_links;
+use super::{LoadedSite, Timer};
+
+/// Loads and checks everything without writing: the common part of `build`, `check` and `serve`.
+pub fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<LoadedSite, Vec<Diagnostic>> {
+    let diags = Diagnostics::new();
+    let mut timer = Timer::new();
+    let fail = |diags: Diagnostics| Err(diags.into_sorted());
+    let Some(mut config) = Config::load(root, &diags) else {
+        return fail(diags);
+    };
+    if let Some(url) = base_url {
+        config.base_url = url.to_string();
+    }
+    let theme_dir = root.join("themes").join(&config.theme);
+    if !theme_dir.is_dir() {
+        diags.push(
+            Diagnostic::error("theme-missing", format!("theme `{}` not found", config.theme))
+                .at(Location::file("config.toml"))
+                .hint(format!("create themes/{}/ or fix `theme` in config.toml", config.theme)),
+        );
+        return fail(diags);
+    }
+    let locales = Locales::load(root, &theme_dir, &config, &diags);
+    let search_vocabulary = search::Vocabulary::load(
+        root,
+        &theme_dir,
+        &config.language_codes().map(str::to_string).collect::<Vec<_>>(),
+        &diags,
+    );
+    let library = content::load(root, &config, drafts, &schema::Kinds, &diags);
+    let boundaries = config.data.boundaries.as_deref().and_then(|path| schema::load_boundaries(root, path, &diags));
+    timer.lap("load");
+    let (Some(locales), Some(library)) = (locales, library) else {
+        return fail(diags);
+    };
+    let policy = schema::Policy {
+        review_max_age_months: config.checks.review_max_age_months,
+        stale_after_months: config.checks.stale_after_months,
+        today: crate::dates::ContentDate::today(config.time_zone),
+    };
+    let registry =
+        schema::load_registry(root, config.data.sources.as_deref(), config.data.boundaries.as_deref(), &diags);
+    let facts = schema::validate(&library, boundaries.as_ref(), registry, &policy, &diags);
+    if !facts.municipalities.is_empty() && config.data.boundaries.is_none() {
+        diags.push(
+            Diagnostic::error("boundaries-not-configured", "there are [municipality] pages but no boundary file")
+                .at(Location::file("config.toml"))
+                .hint("add [data] boundaries = \"content/dane/gminy.geojson\" (a GeoJSON of the municipalities)"),
+        );
+    }
+    timer.lap("schema");
+    check_feeds(&config, &library, root, &diags);
+    check_map_page(&config, &library, root, &diags);
+    let listings = listing::build(&library, &config, &locales, &diags);
+    timer.lap("lists");
+
+    let smart = config.markdown.smart_punctuation;
+    let rendered: Vec<Vec<Option<Rendered>>> = library
+        .nodes
+        .par_iter()
+        .map(|node| {
+            node.docs
+                .iter()
+                .enumerate()
+                .map(|(lang, doc)| doc.as_ref().map(|d| markdown::render(d.body(), &library.langs[lang], smart)))
+                .collect()
+        })
+        .collect();
+    timer.lap("markdown");
+    let link_urls = resolve_links(&library, &rendered, &config, &diags);
+    timer.lap("links");
+    if diags.has_errors() {
+        return fail(diags);
+    }
+    let assets = match Assets::collect(&theme_dir, root) {
+        Ok(assets) => assets,
+        Err(err) => {
+            diags.push(Diagnostic::error("io", format!("cannot read static files: {err}")));
+            return fail(diags);
+        }
+    };
+    // Decided here, not by the template that links it: finding it runs Pagefind once.
+    let search_bundle = search::bundle_dir().map(str::to_string);
+    let mut site = SiteData::new(SiteParts {
+        config,
+        library,
+        listings,
+        locales,
+        assets,
+        rendered,
+        link_urls,
+        facts,
+        boundaries,
+        search_bundle,
+    });
+    crate::templates::views::prepare(&mut site);
+    let site = Arc::new(site);
+    let Some(templates) = Templates::load(root, &theme_dir, site.clone(), &diags) else {
+        return fail(diags);
+    };
+    check_template_names(&site, &templates, &diags);
+    timer.lap("templates");
+    let diagnostics = diags.into_sorted();
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return Err(diagnostics);
+    }
+    Ok(LoadedSite {
+        site,
+        templates,
+        search_vocabulary,
+        root: root.to_path_buf(),
+        previous_output: None,
+        warnings: diagnostics,
+        timings: timer.timings,
+    })
+}
+
+pub(super) fn check_feeds(config: &Config, library: &Library, root: &Path, diags: &Diagnostics) {
+    let text = std::fs::read_to_string(root.join("config.toml")).unwrap_or_default();
+    for feed in &config.feeds {
+        let key = format!("{}/_index.md", feed.trim_matches('/'));
+        if !library.by_key.contains_key(&key) {
+            let needle = format!("\"{feed}\"");
+            let location = match text.find(&needle) {
+                Some(i) => Location::from_span("config.toml", &text, i..i + needle.len()),
+                None => Location::file("config.toml"),
+            };
+            diags.push(
+                Diagnostic::error("feed-section-missing", format!("feeds: there is no section content/{key}"))
+                    .at(location)
+                    .hint("list sections by their folder under content/, e.g. feeds = [\"forum\"]"),
+            );
+        }
+    }
+}
+
+/// `[map] page` must name a content file.
+pub(super) fn check_map_page(config: &Config, library: &Library, root: &Path, diags: &Diagnostics) {
+    let Some(page) = &config.map.page else { return };
+    if library.resolve_key(page).is_none() {
+        let keys: Vec<&str> = library.by_key.keys().map(String::as_str).collect();
+        let hint = match crate::diagnostics::did_you_mean(page, keys.iter().copied()) {
+            Some(s) => format!("did you mean \"{s}\"? (a path relative to content/)"),
+            None => "name a content file relative to content/, e.g. page = \"mapa.md\"".to_string(),
+        };
+        let text = std::fs::read_to_string(root.join("config.toml")).unwrap_or_default();
+        diags.push(
+            Diagnostic::error("map-page-missing", format!("[map] page: there is no content file `{page}`"))
+                .at(crate::config::map_key_location(&text, "page"))
+                .hint(hint),
+        );
+    }
+}
+
+pub(super) fn check_template_names(site: &SiteData, templates: &Templates, diags: &Diagnostics) {
+    for node in &site.library.nodes {
+        for doc in node.docs.iter().flatten() {
+            if let Some(template) = &doc.fm.template
+                && !templates.has(&template.value)
+            {
+                diags.push(
+                    Diagnostic::error(
+                        "template-missing",
+                        format!("template `{}` does not exist in the theme", template.value),
+                    )
+                    .at(Location::from_span(&doc.file, &doc.text, template.span.clone()))
+                    .hint("name a file in the theme's templates/ folder, e.g. template = \"page.html\""),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! The build: load → links → plan → render → feeds and sitemap → output. Each phase reports
+//! every problem it finds; the site is written only when no phase found an error, into a
+//! staging folder that replaces the output atomically. This file holds the options, the result
+//! and the `build` that runs the phases; each phase has its own file.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::model::SiteData;
+use crate::output::{self, Staging};
+use crate::search;
+use crate::templates::Templates;
+
+mod feeds;
+mod links;
+mod load;
+mod pages;
+mod plan;
+mod render;
+mod versions;
+
+pub use load::load;
+pub use plan::{Job, plan_outputs};
+use plan::{indexed, job_location};
+pub use render::render_outputs;
+
+/// What `metroportal build` was asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub output: PathBuf,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// What to do about the search index: `build` writes it; `serve`'s rebuilds carry the
+    /// previous one over, because indexing takes longer than the whole rest of a rebuild.
+    pub search_index: SearchIndex,
+}
+
+/// What a build does about the search index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchIndex {
+    /// Index every page again (`build`).
+    Write,
+    /// Carry the previous output's index over unchanged, when there is one: the dev server's
+    /// rebuilds, where indexing would cost more than the rest of the build (it re-indexes when
+    /// the editor pauses). Without a previous index, as `Write`.
+    KeepPrevious,
+}
+
+/// Why a build did not complete.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The content has errors (exit code 1); every diagnostic, warnings included.
+    Content(Vec<Diagnostic>),
+    /// Usage or internal error (exit code 2).
+    Internal(String),
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildSummary {
+    pub warnings: Vec<Diagnostic>,
+    /// HTML pages rendered (all languages, pagers and fallbacks included).
+    pub pages: usize,
+    /// Files in the output.
+    pub files: usize,
+    pub written: u64,
+    pub unchanged: u64,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// A loaded, validated site, ready to render.
+pub struct LoadedSite {
+    pub site: Arc<SiteData>,
+    pub templates: Templates,
+    /// The theme's search vocabulary (`search.toml`): keywords added to the index.
+    pub search_vocabulary: search::Vocabulary,
+    pub root: PathBuf,
+    /// The output folder of the previous build, if any: pictures whose fingerprinted name is
+    /// already there are taken from it instead of being drawn again.
+    pub previous_output: Option<PathBuf>,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+struct Timer {
+    last: Instant,
+    timings: Vec<(&'static str, Duration)>,
+}
+
+impl Timer {
+    fn new() -> Self {
+        Timer { last: Instant::now(), timings: Vec::new() }
+    }
+    fn lap(&mut self, phase: &'static str) {
+        let now = Instant::now();
+        self.timings.push((phase, now - self.last));
+        self.last = now;
+    }
+}
+
+/// Builds the site into `options.output`.
+pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    let previous_index = options.output.join(search::BUNDLE_ROOT);
+    let keep_index = options.search_index == SearchIndex::KeepPrevious && previous_index.is_dir();
+    output::check_output_dir(&options.root, &options.output).map_err(BuildError::Internal)?;
+    let mut loaded = load(&options.root, options.base_url.as_deref(), options.drafts).map_err(BuildError::Content)?;
+    loaded.previous_output = options.output.is_dir().then(|| options.output.clone());
+    let mut timer = Timer::new();
+    timer.timings = loaded.timings.clone();
+    let site = &loaded.site;
+    let jobs = plan_outputs(&loaded).map_err(BuildError::Content)?;
+    timer.lap("plan");
+
+    let staging = Staging::begin(&options.output).map_err(|err| {
+        BuildError::Internal(format!("cannot create a staging folder beside {}: {err}", options.output.display()))
+    })?;
+    let internal: Mutex<Option<String>> = Mutex::new(None);
+    let to_index: Mutex<Vec<search::Page>> = Mutex::new(Vec::new());
+    let problems = render_outputs(&loaded, &jobs, true, |path, job, bytes| {
+        if let Some((node, lang)) = indexed(site, job).filter(|_| !keep_index) {
+            let html = String::from_utf8_lossy(&bytes);
+            if search::wants_index(&html) {
+                let path = format!("/{}", path.strip_suffix("index.html").unwrap_or(path));
+                to_index.lock().expect("lock").push(search::Page { path, node, lang, html: html.into_owned() });
+            }
+        }
+        match staging.write(path, &bytes) {
+            Ok(()) => None,
+            Err(err @ output::OutputError::Escapes(_)) => Some(
+                Diagnostic::error("path-escapes", err.to_string())
+                    .at(job_location(site, job))
+                    .hint("slugs and paths may not contain `..`"),
+            ),
+            Err(err @ output::OutputError::Io { .. }) => {
+                internal.lock().expect("lock").get_or_insert(err.to_string());
+                None
+            }
+        }
+    });
+    timer.lap("render+write");
+    if let Some(err) = internal.into_inner().expect("lock") {
+        return Err(BuildError::Internal(err));
+    }
+    let failed = problems.iter().any(|d| d.severity == Severity::Error);
+    let to_index = to_index.into_inner().expect("lock");
+    let search_files = if failed {
+        0
+    } else if keep_index {
+        keep_files(&options.output, &previous_index, &staging)
+            .map_err(|err| BuildError::Internal(format!("cannot keep the search index: {err}")))?
+    } else if to_index.is_empty() {
+        0
+    } else {
+        search::write_index(site, &loaded.search_vocabulary, to_index, &staging)
+            .map_err(|err| BuildError::Internal(format!("search index: {err}")))?
+            .files
+    };
+    timer.lap("search");
+    if failed {
+        // The live output was never touched; the staging folder is left for the next build.
+        drop(staging);
+        let mut all = problems;
+        all.extend(loaded.warnings.clone());
+        return Err(BuildError::Content(all));
+    }
+    let stats = staging
+        .commit()
+        .map_err(|err| BuildError::Internal(format!("cannot replace {}: {err}", options.output.display())))?;
+    timer.lap("commit");
+    let pages = jobs.iter().filter(|(p, _)| p.ends_with(".html")).count();
+    let mut warnings = loaded.warnings.clone();
+    warnings.extend(problems);
+    Ok(BuildSummary {
+        warnings,
+        pages,
+        files: jobs.len() + search_files,
+        written: stats.written,
+        unchanged: stats.unchanged,
+        timings: timer.timings,
+    })
+}
+
+/// Writes the files under `dir` (inside the live `output`) into the staging folder as they are,
+/// which links them (they are unchanged); returns how many there were.
+fn keep_files(output: &Path, dir: &Path, staging: &Staging) -> Result<usize, String> {
+    let mut count = 0;
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| e.to_string())?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(output).map_err(|e| e.to_string())?;
+            let bytes = std::fs::read(entry.path()).map_err(|e| format!("{}: {e}", entry.path().display()))?;
+            staging.write(&rel.to_string_lossy(), &bytes).map_err(|e| e.to_string())?;
+            count += 1;
+        }
+    }
+    Ok(count)
+}
