@@ -2,14 +2,13 @@
 //! into parts past the protocol's limit), made from the same plan and language versions as the
 //! pages.
 
-use minijinja::Value;
-
 use crate::content::NodeId;
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self};
 use crate::model::SiteData;
 use crate::templates::Templates;
 
+use super::context::{self, Alternate, FeedContext, FeedEntry, SitemapContext, SitemapEntry};
 use super::plan::Job;
 use super::plan::plan;
 use super::versions;
@@ -28,7 +27,7 @@ pub(super) fn render_feed(
         |p: NodeId| site.doc(p, lang).and_then(|d| d.fm.updated.or(d.fm.date)).map_or(i64::MIN, |d| d.timestamp());
     items.sort_by_key(|&p| (std::cmp::Reverse(stamp(p)), site.library.nodes[p].key.clone()));
     items.truncate(FEED_ENTRIES);
-    let entries: Value = items
+    let entries: Vec<FeedEntry> = items
         .iter()
         .map(|&p| {
             let doc = site.doc(p, lang).expect("listed");
@@ -38,15 +37,15 @@ pub(super) fn render_feed(
                 Some(r) => markdown::resolve_links(&r.html, &site.link_urls[p][lang]),
                 None => String::new(),
             };
-            Value::from_pairs([
-                ("title", Value::from(doc.title())),
-                ("description", Value::from(doc.fm.description.as_deref())),
-                ("permalink", Value::from(site.permalink(site.library.nodes[p].paths[lang].as_deref().unwrap_or("/")))),
-                ("lang", Value::from(site.lang_code(lang))),
-                ("published", Value::from(published)),
-                ("updated", Value::from(updated)),
-                ("content", Value::from(content)),
-            ])
+            FeedEntry {
+                title: doc.title().to_string(),
+                description: doc.fm.description.clone(),
+                permalink: site.permalink(site.library.nodes[p].paths[lang].as_deref().unwrap_or("/")),
+                lang: site.lang_code(lang).to_string(),
+                published,
+                updated,
+                content,
+            }
         })
         .collect();
     let updated = items
@@ -54,15 +53,15 @@ pub(super) fn render_feed(
         .filter_map(|&p| site.doc(p, lang).and_then(|d| d.fm.updated.or(d.fm.date)))
         .max_by_key(|d| d.timestamp())
         .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
-    let ctx = Value::from_pairs([
-        ("lang", Value::from(site.lang_code(lang))),
-        ("config", site.config_view(lang)),
-        ("section", site.meta(id, lang)),
-        ("feed_url", Value::from(site.permalink(&format!("{path}atom.xml")))),
-        ("updated", Value::from(updated)),
-        ("entries", entries),
-    ]);
-    templates.render("atom.xml", ctx, Some("the Atom feed")).map(String::into_bytes)
+    let ctx = FeedContext {
+        lang: site.lang_code(lang).to_string(),
+        config: site.config_view(lang),
+        section: site.meta(id, lang),
+        feed_url: site.permalink(&format!("{path}atom.xml")),
+        updated,
+        entries,
+    };
+    templates.render("atom.xml", context::value(&ctx), Some("the Atom feed")).map(String::into_bytes)
 }
 
 /// The sitemap protocol's limit of URLs per file.
@@ -75,28 +74,22 @@ pub(super) fn sitemap_parts(entries: usize, limit: usize) -> usize {
 
 /// The sitemap entry of a page job (its URL, `lastmod`, alternates and `x-default`), from
 /// the same [`versions`] as its `hreflang` links; `None` for what is not an indexable page.
-pub(super) fn sitemap_entry_of(site: &SiteData, job: &Job) -> Option<(String, Value)> {
+pub(super) fn sitemap_entry_of(site: &SiteData, job: &Job) -> Option<SitemapEntry> {
     let v = versions::of_job(site, job)?;
     if !v.indexable || v.later_pager {
         return None;
     }
-    let loc = site.permalink(&v.own_path);
     let lastmod = match job {
         Job::Node { id, lang, .. } => site.doc(*id, *lang).and_then(|d| d.fm.updated.or(d.fm.date)).map(|d| d.iso()),
         _ => None,
     };
     let (alternates, x_default) = v.alternates(site);
-    let alternates: Value = alternates
-        .into_iter()
-        .map(|(lang, url)| Value::from_pairs([("lang", Value::from(lang)), ("url", Value::from(url))]))
-        .collect();
-    let entry = Value::from_pairs([
-        ("loc", Value::from(loc.clone())),
-        ("lastmod", Value::from(lastmod)),
-        ("alternates", alternates),
-        ("x_default", Value::from(x_default)),
-    ]);
-    Some((loc, entry))
+    Some(SitemapEntry {
+        loc: site.permalink(&v.own_path),
+        lastmod,
+        alternates: alternates.into_iter().map(|(lang, url)| Alternate { lang, url }).collect(),
+        x_default,
+    })
 }
 
 pub(super) fn render_sitemap(
@@ -104,27 +97,22 @@ pub(super) fn render_sitemap(
     templates: &Templates,
     part: Option<usize>,
 ) -> Result<Vec<u8>, Diagnostic> {
-    let mut entries: Vec<(String, Value)> =
+    let mut entries: Vec<SitemapEntry> =
         plan(site, templates).iter().filter_map(|(_, job)| sitemap_entry_of(site, job)).collect();
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    entries.sort_by(|a, b| a.loc.cmp(&b.loc));
     let parts = sitemap_parts(entries.len(), SITEMAP_LIMIT);
     let ctx = match part {
-        Some(n) => {
-            let chunk: Vec<Value> =
-                entries.into_iter().skip(n * SITEMAP_LIMIT).take(SITEMAP_LIMIT).map(|(_, v)| v).collect();
-            Value::from_pairs([("entries", Value::from(chunk))])
-        }
+        Some(n) => SitemapContext::Entries {
+            entries: entries.into_iter().skip(n * SITEMAP_LIMIT).take(SITEMAP_LIMIT).collect(),
+        },
         None if parts > 0 => {
-            let files: Vec<Value> =
-                (1..=parts).map(|n| Value::from(site.permalink(&format!("/sitemap-{n}.xml")))).collect();
-            Value::from_pairs([("index", Value::from(files))])
+            SitemapContext::Index { index: (1..=parts).map(|n| site.permalink(&format!("/sitemap-{n}.xml"))).collect() }
         }
-        None => Value::from_pairs([("entries", entries.into_iter().map(|(_, v)| v).collect::<Value>())]),
+        None => SitemapContext::Entries { entries },
     };
-    templates.render("sitemap.xml", ctx, Some("sitemap.xml")).map(String::into_bytes)
+    templates.render("sitemap.xml", context::value(&ctx), Some("sitemap.xml")).map(String::into_bytes)
 }
 
-#[cfg(test)]
 #[cfg(test)]
 mod sitemap_tests {
     use super::sitemap_parts;

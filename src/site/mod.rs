@@ -13,6 +13,7 @@ use crate::output::{self, Staging};
 use crate::search;
 use crate::templates::Templates;
 
+mod context;
 mod feeds;
 mod links;
 mod load;

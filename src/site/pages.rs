@@ -10,9 +10,9 @@ use crate::model::SiteData;
 use crate::templates::Templates;
 
 use super::LoadedSite;
+use super::context::{self, GeneratedContext};
 use super::plan::Job;
 use super::render::base_context;
-use super::render::set;
 
 /// Breadcrumbs of a municipality's migrant pages: the municipality's own, then the municipality,
 /// then (for a single topic) the pack.
@@ -50,11 +50,9 @@ pub(super) fn render_migrant_local(
 ) -> Result<Vec<u8>, Diagnostic> {
     let path = site.migrant_local_path(guide, municipality, lang).expect("planned");
     let job = Job::MigrantLocal { guide, municipality, lang };
-    let mut ctx = base_context(site, &job, lang, "migrant-local", &path);
-    let node = &site.library.nodes[guide];
-    let fallback = node.is_fallback(lang);
-    set(&mut ctx, "is_fallback", Value::from(fallback));
-    set(&mut ctx, "content_lang", Value::from(site.lang_code(site.content_lang(guide, lang))));
+    let mut base = base_context(site, &job, lang, "migrant-local", &path);
+    base.is_fallback = site.library.nodes[guide].is_fallback(lang);
+    base.content_lang = site.lang_code(site.content_lang(guide, lang)).to_string();
     let page = site.meta_with(
         guide,
         lang,
@@ -68,9 +66,9 @@ pub(super) fn render_migrant_local(
             ("path", Value::from(site.href(&path))),
         ],
     );
-    set(&mut ctx, "page", page);
+    let ctx = GeneratedContext::generated(base, page);
     templates
-        .render("migrant-local.html", Value::from_pairs(ctx), Some("a migrant guide for a municipality"))
+        .render("migrant-local.html", context::value(&ctx), Some("a migrant guide for a municipality"))
         .map(String::into_bytes)
 }
 
@@ -82,7 +80,7 @@ pub(super) fn render_migrant_pack(
     lang: usize,
 ) -> Result<Vec<u8>, Diagnostic> {
     let path = site.migrant_pack_path(municipality, lang).expect("planned");
-    let mut ctx = base_context(site, &Job::MigrantPack { municipality, lang }, lang, "migrant-local", &path);
+    let base = base_context(site, &Job::MigrantPack { municipality, lang }, lang, "migrant-local", &path);
     let mut guides: Vec<NodeId> =
         site.facts.guides.iter().copied().filter(|&g| site.library.nodes[g].paths[lang].is_some()).collect();
     guides.sort_by_key(|&g| {
@@ -112,20 +110,17 @@ pub(super) fn render_migrant_pack(
     let name = site.doc(municipality, lang).map(|d| d.title().to_string()).unwrap_or_default();
     let title =
         site.locales.message(site.lang_code(lang), "guide-pack-title", &[("name", name.into())]).unwrap_or_default();
-    set(
-        &mut ctx,
-        "page",
-        Value::from_pairs([
-            ("title", Value::from(title)),
-            ("path", Value::from(site.href(&path))),
-            ("description", Value::from(())),
-            ("ancestors", municipality_crumbs(site, municipality, lang, false)),
-            ("municipality", site.reference(municipality, lang)),
-            ("topics", topics),
-        ]),
-    );
+    let page = Value::from_pairs([
+        ("title", Value::from(title)),
+        ("path", Value::from(site.href(&path))),
+        ("description", Value::from(())),
+        ("ancestors", municipality_crumbs(site, municipality, lang, false)),
+        ("municipality", site.reference(municipality, lang)),
+        ("topics", topics),
+    ]);
+    let ctx = GeneratedContext::generated(base, page);
     templates
-        .render("migrant-pack.html", Value::from_pairs(ctx), Some("a municipality's migrant pack"))
+        .render("migrant-pack.html", context::value(&ctx), Some("a municipality's migrant pack"))
         .map(String::into_bytes)
 }
 
@@ -139,7 +134,7 @@ pub(super) fn render_map_category(
 ) -> Result<Vec<u8>, Diagnostic> {
     let node = site.map_page().expect("planned with a map page");
     let path = site.map_category_path(category, lang).expect("planned");
-    let mut ctx = base_context(site, &Job::MapCategory { category, lang }, lang, "map", &path);
+    let base = base_context(site, &Job::MapCategory { category, lang }, lang, "map", &path);
     let label = site.label(lang, &category.label_key());
     let title = site
         .locales
@@ -167,9 +162,9 @@ pub(super) fn render_map_category(
             ),
         ],
     );
-    set(&mut ctx, "page", page);
+    let ctx = GeneratedContext::generated(base, page);
     templates
-        .render("map.html", Value::from_pairs(ctx), Some(&format!("the map of category `{}`", category.code())))
+        .render("map.html", context::value(&ctx), Some(&format!("the map of category `{}`", category.code())))
         .map(String::into_bytes)
 }
 

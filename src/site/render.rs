@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use minijinja::Value;
 use rayon::prelude::*;
 
 use crate::content::NodeId;
@@ -13,6 +12,10 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::SiteData;
 
 use super::LoadedSite;
+use super::context::{
+    self, Absent, Base, GeneratedContext, LanguageLink, NodeContext, NotFoundContext, OgImage, PageContext,
+    PaginatorView, RobotsContext, TaxonomyListContext, TaxonomyView, TermContext, TermSummary, TermView,
+};
 use super::feeds::render_feed;
 use super::feeds::render_sitemap;
 use super::pages::cms_inputs;
@@ -62,23 +65,40 @@ where
     diags.into_sorted()
 }
 
-pub(super) fn none() -> Value {
-    Value::from(())
-}
-
-/// The variables every HTML template gets.
-/// The variables every HTML template gets; the language versions come from the job
+/// The variables every HTML page gets; the language versions come from the job
 /// ([`versions`]), so the switcher, `hreflang`, `noindex` and the sitemap agree.
-pub(super) fn base_context(
-    site: &SiteData,
-    job: &Job,
-    lang: usize,
-    kind: &str,
-    site_path: &str,
-) -> Vec<(&'static str, Value)> {
-    let mut ctx = base_variables(site, lang, kind, site_path);
+pub(super) fn base_context(site: &SiteData, job: &Job, lang: usize, kind: &str, site_path: &str) -> Base {
+    let code = site.lang_code(lang);
+    let mut base = Base {
+        lang: code.to_string(),
+        kind: kind.to_string(),
+        config: site.config_view(lang),
+        current_path: site.href(site_path),
+        current_url: site.permalink(site_path),
+        translations: Vec::new(),
+        alternates: Vec::new(),
+        x_default: None,
+        noindex: false,
+        in_sitemap: false,
+        og_locale: versions::og_locale(&site.config.languages[lang].locale),
+        og_locale_alternates: Vec::new(),
+        // The preview image of a shared link: the portal's own, with its text alternative.
+        og_image: site.assets.hashed.get("og/portal.png").map(|hashed| OgImage {
+            url: site.permalink(&format!("/{hashed}")),
+            width: 1200,
+            height: 630,
+            alt: site.label(lang, "og-image-alt"),
+        }),
+        is_fallback: false,
+        search_indexed: false,
+        content_lang: code.to_string(),
+        accessibility_statement: site.facts.statement.and_then(|s| {
+            let n = &site.library.nodes[s];
+            n.paths[lang].as_ref().map(|p| site.permalink(p))
+        }),
+    };
     if let Some(v) = versions::of_job(site, job) {
-        versions::apply(&mut ctx, site, &v);
+        versions::apply(&mut base, site, &v);
     }
     // A municipality's pages, its services and its migrant pages share its preview picture.
     let municipality = match job {
@@ -91,65 +111,15 @@ pub(super) fn base_context(
         && let Some((path, _)) = site.previews.get(&m)
     {
         let name = site.doc(m, lang).map(|d| d.title().to_string()).unwrap_or_default();
-        let alt = site
-            .locales
-            .message(site.lang_code(lang), "og-image-alt-municipality", &[("name", name.into())])
-            .unwrap_or_default();
-        let image = Value::from_pairs([
-            ("url", Value::from(site.permalink(&format!("/{path}")))),
-            ("width", Value::from(crate::templates::preview::WIDTH)),
-            ("height", Value::from(crate::templates::preview::HEIGHT)),
-            ("alt", Value::from(alt)),
-        ]);
-        set(&mut ctx, "og_image", image);
+        let alt = site.locales.message(code, "og-image-alt-municipality", &[("name", name.into())]).unwrap_or_default();
+        base.og_image = Some(OgImage {
+            url: site.permalink(&format!("/{path}")),
+            width: crate::templates::preview::WIDTH,
+            height: crate::templates::preview::HEIGHT,
+            alt,
+        });
     }
-    ctx
-}
-
-pub(super) fn base_variables(site: &SiteData, lang: usize, kind: &str, site_path: &str) -> Vec<(&'static str, Value)> {
-    vec![
-        ("lang", Value::from(site.lang_code(lang))),
-        ("kind", Value::from(kind)),
-        ("config", site.config_view(lang)),
-        ("current_path", Value::from(site.href(site_path))),
-        ("current_url", Value::from(site.permalink(site_path))),
-        ("translations", Value::from(Vec::<Value>::new())),
-        ("alternates", Value::from(Vec::<Value>::new())),
-        ("x_default", none()),
-        ("noindex", Value::from(false)),
-        ("in_sitemap", Value::from(false)),
-        ("og_locale", Value::from(versions::og_locale(&site.config.languages[lang].locale))),
-        ("og_locale_alternates", Value::from(Vec::<Value>::new())),
-        // The preview image of a shared link: the portal's own, with its text alternative.
-        (
-            "og_image",
-            Value::from(site.assets.hashed.get("og/portal.png").map(|hashed| {
-                Value::from_pairs([
-                    ("url", Value::from(site.permalink(&format!("/{hashed}")))),
-                    ("width", Value::from(1200)),
-                    ("height", Value::from(630)),
-                    ("alt", Value::from(site.label(lang, "og-image-alt"))),
-                ])
-            })),
-        ),
-        ("is_fallback", Value::from(false)),
-        // Whether the page goes into the search index: the theme marks its main content then.
-        ("search_indexed", Value::from(false)),
-        ("content_lang", Value::from(site.lang_code(lang))),
-        ("page", none()),
-        ("section", none()),
-        ("paginator", none()),
-        ("taxonomy", none()),
-        ("term", none()),
-        // Every page links the accessibility statement in the reader's language (required by law).
-        (
-            "accessibility_statement",
-            Value::from(site.facts.statement.and_then(|s| {
-                let n = &site.library.nodes[s];
-                n.paths[lang].as_ref().map(|p| site.permalink(p))
-            })),
-        ),
-    ]
+    base
 }
 
 /// Element ids the ministry's template of an accessibility statement requires (v2.0).
@@ -189,15 +159,6 @@ pub(super) fn check_statement_ids(html: &str, doc: &crate::content::Doc, lang: &
         .hint("the ministry's template requires these element ids once each; give the body headings such as ## Procedura {#a11y-procedura}"))
 }
 
-/// Sets a key of the template context made by `base_context`. Every key templates may use is
-/// declared there; setting one that is not is a bug of the generator, never silently dropped.
-pub(super) fn set(ctx: &mut [(&'static str, Value)], key: &str, value: Value) {
-    match ctx.iter_mut().find(|(k, _)| *k == key) {
-        Some(slot) => slot.1 = value,
-        None => panic!("template context key `{key}` is not declared in base_context"),
-    }
-}
-
 pub(super) fn paginator(
     site: &SiteData,
     items: &[NodeId],
@@ -205,24 +166,24 @@ pub(super) fn paginator(
     per_page: usize,
     pager: usize,
     first: &str,
-) -> Value {
+) -> PaginatorView {
     let count = pager_count(items.len(), per_page);
     let slice = if per_page == 0 {
         items
     } else {
         &items[((pager - 1) * per_page).min(items.len())..(pager * per_page).min(items.len())]
     };
-    let link = |i: usize| Value::from(site.href(&pager_path(first, i)));
-    Value::from_pairs([
-        ("pages", slice.iter().map(|&id| site.reference(id, lang)).collect::<Value>()),
-        ("current_index", Value::from(pager)),
-        ("number_pagers", Value::from(count)),
-        ("total_items", Value::from(items.len())),
-        ("first", link(1)),
-        ("last", link(count)),
-        ("previous", if pager > 1 { link(pager - 1) } else { none() }),
-        ("next", if pager < count { link(pager + 1) } else { none() }),
-    ])
+    let link = |i: usize| site.href(&pager_path(first, i));
+    PaginatorView {
+        pages: slice.iter().map(|&id| site.reference(id, lang)).collect(),
+        current_index: pager,
+        number_pagers: count,
+        total_items: items.len(),
+        first: link(1),
+        last: link(count),
+        previous: (pager > 1).then(|| link(pager - 1)),
+        next: (pager < count).then(|| link(pager + 1)),
+    }
 }
 
 pub(super) fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
@@ -236,23 +197,20 @@ pub(super) fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diag
             let path = node.paths[lang].as_deref().expect("planned nodes have a path");
             let (kind_label, template) = node_template(site, templates, id, lang);
             let kind = kind_label.as_str();
-            let mut ctx = base_context(site, job, lang, kind, &pager_path(path, *pager));
-            let fallback = node.is_fallback(lang);
-            set(&mut ctx, "is_fallback", Value::from(fallback));
-            set(&mut ctx, "search_indexed", Value::from(indexed(site, job).is_some()));
-            set(&mut ctx, "content_lang", Value::from(site.lang_code(site.content_lang(id, lang))));
-            set(&mut ctx, if node.is_section { "section" } else { "page" }, site.full(id, lang));
-            if node.is_section
-                && let Some(per_page) = doc.fm.paginate_by.filter(|&n| n > 0)
-            {
-                set(
-                    &mut ctx,
-                    "paginator",
-                    paginator(site, &site.listings.pages[id][lang], lang, per_page, *pager, path),
-                );
-            }
+            let mut base = base_context(site, job, lang, kind, &pager_path(path, *pager));
+            base.is_fallback = node.is_fallback(lang);
+            base.search_indexed = indexed(site, job).is_some();
+            base.content_lang = site.lang_code(site.content_lang(id, lang)).to_string();
+            let full = Some(site.full(id, lang));
+            let (page, section) = if node.is_section { (None, full) } else { (full, None) };
+            let paginator = doc
+                .fm
+                .paginate_by
+                .filter(|&n| n > 0 && node.is_section)
+                .map(|per_page| paginator(site, &site.listings.pages[id][lang], lang, per_page, *pager, path));
+            let ctx: NodeContext = PageContext::new(base, page, section, paginator, Absent, Absent);
             let origin = format!("{} ({})", doc.file.to_string_lossy().replace('\\', "/"), site.lang_code(lang));
-            let html = templates.render(&template, Value::from_pairs(ctx), Some(&origin))?;
+            let html = templates.render(&template, context::value(&ctx), Some(&origin))?;
             if kind == "accessibility-statement" {
                 check_statement_ids(&html, doc, site.lang_code(lang))?;
             }
@@ -260,51 +218,45 @@ pub(super) fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diag
         }
         Job::TaxonomyList { tax, lang } => {
             let taxonomy = &site.listings.taxonomies[*tax];
-            let mut ctx = base_context(site, job, *lang, "taxonomy", &taxonomy.paths[*lang]);
-            set(&mut ctx, "taxonomy", taxonomy_view(site, *tax, *lang));
+            let base = base_context(site, job, *lang, "taxonomy", &taxonomy.paths[*lang]);
+            let ctx: TaxonomyListContext =
+                PageContext::new(base, Absent, Absent, Absent, taxonomy_view(site, *tax, *lang), Absent);
             templates
-                .render("taxonomy_list.html", Value::from_pairs(ctx), Some(&format!("taxonomy `{}`", taxonomy.name)))
+                .render("taxonomy_list.html", context::value(&ctx), Some(&format!("taxonomy `{}`", taxonomy.name)))
                 .map(String::into_bytes)
         }
         Job::Term { tax, lang, term, pager } => {
             let taxonomy = &site.listings.taxonomies[*tax];
             let t = &taxonomy.terms[*lang][*term];
-            let mut ctx = base_context(site, job, *lang, "term", &pager_path(&t.path, *pager));
-            set(&mut ctx, "taxonomy", taxonomy_view(site, *tax, *lang));
-            let all_pages = if taxonomy.paginate_by == 0 {
-                t.pages.iter().map(|&p| site.reference(p, *lang)).collect()
-            } else {
-                none()
+            let base = base_context(site, job, *lang, "term", &pager_path(&t.path, *pager));
+            let paginated = taxonomy.paginate_by > 0;
+            let term = TermView {
+                name: t.name.clone(),
+                slug: t.slug.clone(),
+                path: site.href(&t.path),
+                page_count: t.pages.len(),
+                pages: (!paginated).then(|| t.pages.iter().map(|&p| site.reference(p, *lang)).collect()),
             };
-            set(
-                &mut ctx,
-                "term",
-                Value::from_pairs([
-                    ("name", Value::from(t.name.as_str())),
-                    ("slug", Value::from(t.slug.as_str())),
-                    ("path", Value::from(site.href(&t.path))),
-                    ("page_count", Value::from(t.pages.len())),
-                    ("pages", all_pages),
-                ]),
-            );
-            if taxonomy.paginate_by > 0 {
-                set(&mut ctx, "paginator", paginator(site, &t.pages, *lang, taxonomy.paginate_by, *pager, &t.path));
-            }
+            let paginator = paginated.then(|| paginator(site, &t.pages, *lang, taxonomy.paginate_by, *pager, &t.path));
+            let ctx: TermContext =
+                PageContext::new(base, Absent, Absent, paginator, taxonomy_view(site, *tax, *lang), term);
             templates
                 .render(
                     "taxonomy_single.html",
-                    Value::from_pairs(ctx),
+                    context::value(&ctx),
                     Some(&format!("term `{}` of `{}`", t.name, taxonomy.name)),
                 )
                 .map(String::into_bytes)
         }
         Job::NotFound { lang } => {
             let code = site.lang_code(*lang);
-            let mut ctx = base_context(site, job, *lang, "404", &format!("{}/404.html", site.config.lang_prefix(code)));
-            set(&mut ctx, "noindex", Value::from(true));
-            let homes = language_links(site, *lang, |l| format!("{}/", site.config.lang_prefix(site.lang_code(l))));
-            set(&mut ctx, "translations", homes);
-            templates.render("404.html", Value::from_pairs(ctx), Some("the 404 page")).map(String::into_bytes)
+            let mut base =
+                base_context(site, job, *lang, "404", &format!("{}/404.html", site.config.lang_prefix(code)));
+            base.noindex = true;
+            base.translations =
+                language_links(site, *lang, |l| format!("{}/", site.config.lang_prefix(site.lang_code(l))));
+            let ctx: NotFoundContext = PageContext::new(base, Absent, Absent, Absent, Absent, Absent);
+            templates.render("404.html", context::value(&ctx), Some("the 404 page")).map(String::into_bytes)
         }
         Job::MigrantLocal { guide, municipality, lang } => {
             render_migrant_local(site, templates, *guide, *municipality, *lang)
@@ -312,10 +264,10 @@ pub(super) fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diag
         Job::MigrantPack { municipality, lang } => render_migrant_pack(site, templates, *municipality, *lang),
         Job::Feed { id, lang } => render_feed(site, templates, *id, *lang),
         Job::Completeness { lang } => {
-            let mut ctx = base_context(site, job, *lang, "completeness", &completeness_path(site, *lang));
-            set(&mut ctx, "page", completeness_view(site, *lang));
+            let base = base_context(site, job, *lang, "completeness", &completeness_path(site, *lang));
+            let ctx = GeneratedContext::generated(base, completeness_view(site, *lang));
             templates
-                .render("completeness.html", Value::from_pairs(ctx), Some("the data-completeness report"))
+                .render("completeness.html", context::value(&ctx), Some("the data-completeness report"))
                 .map(String::into_bytes)
         }
         Job::MapGeoJson { lang } => Ok(site.services_geojson(*lang).into_bytes()),
@@ -334,11 +286,7 @@ pub(super) fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diag
         Job::Sitemap { part } => render_sitemap(site, templates, *part),
         Job::Preview { municipality } => render_preview(loaded, *municipality),
         Job::Robots => templates
-            .render(
-                "robots.txt",
-                Value::from_pairs([("sitemap_url", Value::from(site.permalink("/sitemap.xml")))]),
-                None,
-            )
+            .render("robots.txt", context::value(&RobotsContext { sitemap_url: site.permalink("/sitemap.xml") }), None)
             .map(String::into_bytes),
         Job::Cms { file } => Ok(crate::cms::render(file, &cms_inputs(site))),
         Job::Copy { source } => {
@@ -350,38 +298,33 @@ pub(super) fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diag
 }
 
 /// A language switcher offering every configured language, at `path_of(language index)`.
-pub(super) fn language_links(site: &SiteData, lang: usize, path_of: impl Fn(usize) -> String) -> Value {
+pub(super) fn language_links(site: &SiteData, lang: usize, path_of: impl Fn(usize) -> String) -> Vec<LanguageLink> {
     site.config
         .languages
         .iter()
         .enumerate()
-        .map(|(l, language)| {
-            Value::from_pairs([
-                ("lang", Value::from(language.code.as_str())),
-                ("name", Value::from(language.name.as_str())),
-                ("path", Value::from(site.href(&path_of(l)))),
-                ("current", Value::from(l == lang)),
-            ])
+        .map(|(l, language)| LanguageLink {
+            lang: language.code.clone(),
+            name: language.name.clone(),
+            path: site.href(&path_of(l)),
+            current: l == lang,
         })
         .collect()
 }
 
-pub(super) fn taxonomy_view(site: &SiteData, tax: usize, lang: usize) -> Value {
+pub(super) fn taxonomy_view(site: &SiteData, tax: usize, lang: usize) -> TaxonomyView {
     let taxonomy = &site.listings.taxonomies[tax];
-    let terms: Value = taxonomy.terms[lang]
-        .iter()
-        .map(|t| {
-            Value::from_pairs([
-                ("name", Value::from(t.name.as_str())),
-                ("slug", Value::from(t.slug.as_str())),
-                ("path", Value::from(site.href(&t.path))),
-                ("page_count", Value::from(t.pages.len())),
-            ])
-        })
-        .collect();
-    Value::from_pairs([
-        ("name", Value::from(taxonomy.name.as_str())),
-        ("path", Value::from(site.href(&taxonomy.paths[lang]))),
-        ("terms", terms),
-    ])
+    TaxonomyView {
+        name: taxonomy.name.clone(),
+        path: site.href(&taxonomy.paths[lang]),
+        terms: taxonomy.terms[lang]
+            .iter()
+            .map(|t| TermSummary {
+                name: t.name.clone(),
+                slug: t.slug.clone(),
+                path: site.href(&t.path),
+                page_count: t.pages.len(),
+            })
+            .collect(),
+    }
 }

@@ -2,8 +2,7 @@
 //! switcher, the `hreflang` links, `x-default`, the canonical URL, `noindex`, the sitemap's
 //! entries and the Open Graph locales are all derived, so that they cannot disagree.
 
-use minijinja::Value;
-
+use super::context::{Alternate, Base, LanguageLink};
 use super::pages::completeness_path;
 use super::plan::Job;
 use crate::model::SiteData;
@@ -30,7 +29,7 @@ pub struct Versions {
 impl Versions {
     /// The language switcher: the versions that exist (a fallback offers only the real ones),
     /// the current page marked; a later pager marks itself and links the others' lists.
-    pub fn switcher(&self, site: &SiteData) -> Value {
+    pub fn switcher(&self, site: &SiteData) -> Vec<LanguageLink> {
         site.config
             .languages
             .iter()
@@ -38,12 +37,12 @@ impl Versions {
             .filter_map(|(l, language)| {
                 let path = self.paths[l].as_ref()?;
                 let path = if l == self.lang { &self.own_path } else { path };
-                Some(Value::from_pairs([
-                    ("lang", Value::from(language.code.as_str())),
-                    ("name", Value::from(language.name.as_str())),
-                    ("path", Value::from(site.href(path))),
-                    ("current", Value::from(l == self.lang)),
-                ]))
+                Some(LanguageLink {
+                    lang: language.code.clone(),
+                    name: language.name.clone(),
+                    path: site.href(path),
+                    current: l == self.lang,
+                })
             })
             .collect()
     }
@@ -155,16 +154,12 @@ pub fn of_job(site: &SiteData, job: &Job) -> Option<Versions> {
 }
 
 /// Sets the context variables that come from a page's versions.
-pub fn apply(ctx: &mut [(&'static str, Value)], site: &SiteData, versions: &Versions) {
+pub fn apply(base: &mut Base, site: &SiteData, versions: &Versions) {
     let (alternates, x_default) = versions.alternates(site);
-    let alternates: Value = alternates
-        .into_iter()
-        .map(|(lang, url)| Value::from_pairs([("lang", Value::from(lang)), ("url", Value::from(url))]))
-        .collect();
-    super::render::set(ctx, "translations", versions.switcher(site));
-    super::render::set(ctx, "alternates", alternates);
-    super::render::set(ctx, "x_default", Value::from(x_default));
-    super::render::set(ctx, "noindex", Value::from(!versions.indexable));
-    super::render::set(ctx, "in_sitemap", Value::from(versions.indexable && !versions.later_pager));
-    super::render::set(ctx, "og_locale_alternates", Value::from(versions.other_locales(site)));
+    base.translations = versions.switcher(site);
+    base.alternates = alternates.into_iter().map(|(lang, url)| Alternate { lang, url }).collect();
+    base.x_default = x_default;
+    base.noindex = !versions.indexable;
+    base.in_sitemap = versions.indexable && !versions.later_pager;
+    base.og_locale_alternates = versions.other_locales(site);
 }
