@@ -393,7 +393,8 @@ fn answer(stream: TcpStream, dir: &Path, prefix: &str, csp: &str) {
         line.clear();
     }
     let target = request.split_whitespace().nth(1).unwrap_or("/");
-    let path = percent_decode(target.split(['?', '#']).next().unwrap_or(""));
+    // Lenient, like a static host: a malformed escape stays as written, invalid UTF-8 becomes U+FFFD.
+    let path = percent_encoding::percent_decode_str(target.split(['?', '#']).next().unwrap_or("")).decode_utf8_lossy();
     let relative = path.strip_prefix(prefix).filter(|r| !r.split('/').any(|s| s == "..")).map(str::to_string);
     let mut file = relative.as_ref().map(|r| dir.join(r));
     if let Some(f) = &file
@@ -433,26 +434,6 @@ fn answer(stream: TcpStream, dir: &Path, prefix: &str, csp: &str) {
         body.len()
     );
     let _ = stream.write_all(&body);
-}
-
-fn percent_decode(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[test]
