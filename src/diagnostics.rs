@@ -329,29 +329,16 @@ pub fn json_value(items: &[Diagnostic]) -> serde_json::Value {
     })
 }
 
-/// The closest candidate to `word` by edit distance, for "did you mean" hints.
+/// The closest candidate to `word` by edit distance, for "did you mean" hints. The distance is
+/// Damerau-Levenshtein (strsim, over chars): a swap of two neighbouring letters (`titel`) is one
+/// typo, not two.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
-        .map(|c| (edit_distance(word, c), c))
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
         .filter(|&(d, c)| d <= c.chars().count().max(word.chars().count()).div_ceil(3))
         .min()
         .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -387,5 +374,7 @@ mod tests {
     fn suggestions() {
         assert_eq!(did_you_mean("titel", ["title", "date", "weight"]), Some("title"));
         assert_eq!(did_you_mean("xyz", ["title", "date"]), None);
+        // A swap is one edit: a two-letter code swapped is still recognised.
+        assert_eq!(did_you_mean("ne", ["pl", "en", "uk"]), Some("en"));
     }
 }

@@ -110,7 +110,8 @@ fn sources(facts: bool, ids: bool) -> Json {
     let mut table = json!({
         "type": "object", "additionalProperties": false,
         "properties": {
-            "title": string(), "url": {"type": "string", "pattern": "^https?://"}, "seed": string(), "data": string(),
+            "title": string(), "lang": {"type": "string", "description": "the title's language, if not Polish (e.g. en)"},
+            "url": {"type": "string", "pattern": "^https?://"}, "seed": string(), "data": string(),
             "date": {"type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"},
             "approximate": {"type": "boolean"},
         },
@@ -241,9 +242,166 @@ pub fn write_schemas(dir: &Path) -> Result<Vec<String>, String> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
-    use crate::content::front_matter::{parse, split};
+    use crate::content::front_matter::{KindParser, parse, split};
     use crate::schema::Kinds;
+    use crate::schema::kinds::{
+        AccessibilityStatement, Forum, Guide, LocalFacts, Municipality, Office, Seat, Service, Speaker,
+    };
+    use crate::schema::provenance::{SourceRules, SourceTable};
+
+    /// What [`FieldRecorder`] gives up with: the field list serde asked for, or anything else.
+    #[derive(Debug)]
+    enum Recorded {
+        Fields(&'static [&'static str]),
+        Other(String),
+    }
+
+    impl std::fmt::Display for Recorded {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            match self {
+                Recorded::Fields(fields) => write!(f, "fields {fields:?}"),
+                Recorded::Other(message) => f.write_str(message),
+            }
+        }
+    }
+
+    impl std::error::Error for Recorded {}
+
+    impl serde::de::Error for Recorded {
+        fn custom<T: std::fmt::Display>(message: T) -> Self {
+            Recorded::Other(message.to_string())
+        }
+    }
+
+    /// A deserializer with no input: a derived `Deserialize` of a struct hands it the names of
+    /// the struct's fields (`deserialize_struct`'s `fields`, after renames), and it fails with
+    /// them. With `deny_unknown_fields` those are exactly the keys the type accepts.
+    struct FieldRecorder;
+
+    impl<'de> serde::Deserializer<'de> for FieldRecorder {
+        type Error = Recorded;
+
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Recorded> {
+            Err(Recorded::Other("asked for something other than a struct".into()))
+        }
+
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Recorded> {
+            Err(Recorded::Fields(fields))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+            unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+
+    /// The keys the Rust type `T` accepts in its table.
+    fn accepted_keys<T: serde::de::DeserializeOwned>() -> BTreeSet<String> {
+        match T::deserialize(FieldRecorder).err() {
+            Some(Recorded::Fields(fields)) => fields.iter().map(|f| f.to_string()).collect(),
+            other => panic!("{} is not read as a plain struct: {other:?}", std::any::type_name::<T>()),
+        }
+    }
+
+    /// The property names of an object schema.
+    fn properties(schema: &Json) -> BTreeSet<String> {
+        schema["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("no properties in {schema}"))
+            .keys()
+            .cloned()
+            .collect()
+    }
+
+    /// Every table schema (an object with properties) inside `schema`: the `source` field's
+    /// table appears once alone and once as an item of the list.
+    fn tables<'a>(schema: &'a Json, out: &mut Vec<&'a Json>) {
+        match schema {
+            Json::Object(map) if map.contains_key("properties") => out.push(schema),
+            Json::Object(map) => map.values().for_each(|v| tables(v, out)),
+            Json::Array(items) => items.iter().for_each(|v| tables(v, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn json_schema_of_each_kind_has_exactly_the_fields_its_rust_type_accepts() {
+        // (kind, where the table is inside the kind's schema, the keys its Rust type accepts)
+        let cases = [
+            ("municipality", "", accepted_keys::<Municipality>()),
+            ("municipality", "/properties/seat", accepted_keys::<Seat>()),
+            ("municipality", "/properties/office", accepted_keys::<Office>()),
+            ("municipality", "/properties/facts", accepted_keys::<LocalFacts>()),
+            ("service", "", accepted_keys::<Service>()),
+            ("forum", "", accepted_keys::<Forum>()),
+            ("forum", "/properties/speakers/items", accepted_keys::<Speaker>()),
+            ("guide", "", accepted_keys::<Guide>()),
+            ("accessibility_statement", "", accepted_keys::<AccessibilityStatement>()),
+        ];
+        let covered: BTreeSet<&str> = cases.iter().map(|(kind, ..)| *kind).collect();
+        assert_eq!(covered, Kinds.names().iter().copied().collect(), "a kind without a case here");
+        for (kind, pointer, keys) in cases {
+            let schema = kind_schema(kind).unwrap();
+            let table = schema.pointer(pointer).unwrap_or_else(|| panic!("[{kind}] schema has no {pointer}"));
+            assert_eq!(properties(table), keys, "[{kind}]{pointer}: JSON Schema (left) ≠ Rust type (right)");
+        }
+        // A source table is one Rust type for every kind; `facts` and `id` are refused after
+        // parsing where the kind's rules (as `schema::check_sources` is called) do not allow them.
+        for (kind, rules) in [
+            ("municipality", SourceRules::PAGE),
+            ("service", SourceRules::SERVICE),
+            ("forum", SourceRules::PAGE),
+            ("guide", SourceRules::GUIDE),
+        ] {
+            let mut keys = accepted_keys::<SourceTable>();
+            if !rules.facts {
+                keys.remove("facts");
+            }
+            if !rules.ids {
+                keys.remove("id");
+            }
+            let schema = kind_schema(kind).unwrap();
+            let mut found = Vec::new();
+            tables(&schema["properties"]["source"], &mut found);
+            assert!(!found.is_empty(), "[{kind}] source has no table");
+            for table in found {
+                assert_eq!(properties(table), keys, "[{kind}] source table: JSON Schema (left) ≠ SourceTable (right)");
+            }
+        }
+    }
+
+    #[test]
+    fn json_schema_top_level_has_exactly_the_front_matter_keys() {
+        // The keys are private to `content::front_matter`; the hint of a key too far from all
+        // of them for a "did you mean" lists them (a section's: every key), with the kind tables.
+        let text = "+++\ntitle = \"x\"\nqqqqqqqqqqqqqqqq = 1\n+++\n";
+        let file = Path::new("content/_index.md");
+        let problems = parse(file, text, &split(file, text).unwrap(), true, &Kinds).unwrap_err();
+        let hint = problems.iter().find(|d| d.code == "unknown-field").and_then(|d| d.hint.as_deref()).unwrap();
+        let list = hint.strip_prefix("known fields: ").and_then(|h| h.split(';').next());
+        let known: BTreeSet<&str> = list.unwrap_or_else(|| panic!("hint changed: {hint}")).split(", ").collect();
+        let kinds: BTreeSet<&str> = Kinds.names().iter().copied().collect();
+        assert!(kinds.is_subset(&known), "{hint}");
+        for kind in KINDS {
+            let mut expected: BTreeSet<String> = known.difference(&kinds).map(|k| k.to_string()).collect();
+            if kinds.contains(kind) {
+                expected.insert(kind.to_string());
+            }
+            assert_eq!(
+                properties(&front_matter_schema(kind)),
+                expected,
+                "{kind}: JSON Schema (left) ≠ front matter (right)"
+            );
+        }
+    }
 
     #[test]
     fn every_scaffold_parses_with_all_its_fields() {

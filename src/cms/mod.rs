@@ -342,6 +342,7 @@ fn field_label(name: &str) -> &str {
         "outcomes" => "Ustalenia",
         "categories" => "Kategorie usług",
         "needs" => "Potrzebne fakty lokalne",
+        "lang" => "Język tytułu (jeśli nie polski)",
         "url" => "Adres strony (URL)",
         "seed" => "Dokument źródłowy (numer)",
         "data" => "Plik danych",
@@ -401,6 +402,7 @@ fn object_fields(schema: &Json, inputs: &Inputs, path: &str) -> Vec<Json> {
 /// content files are written); anything not listed keeps the schema's order after these.
 const FIELD_ORDER: &[&str] = &[
     "title",
+    "lang",
     "description",
     "category",
     "operator",

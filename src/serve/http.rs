@@ -70,8 +70,10 @@ pub fn resolve_target(target: &str) -> Result<SitePath, Refusal> {
     if lower.contains("%2f") || lower.contains("%5c") {
         return Err(Refusal::Forbidden);
     }
-    let decoded = percent_decode(path).ok_or(Refusal::BadRequest)?;
-    let decoded = String::from_utf8(decoded).map_err(|_| Refusal::BadRequest)?;
+    if !well_formed_escapes(path) {
+        return Err(Refusal::BadRequest);
+    }
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8().map_err(|_| Refusal::BadRequest)?;
     if decoded.chars().any(char::is_control) {
         return Err(Refusal::BadRequest);
     }
@@ -86,22 +88,12 @@ pub fn resolve_target(target: &str) -> Result<SitePath, Refusal> {
     Ok(SitePath { segments, trailing_slash: decoded.ends_with('/') })
 }
 
-fn percent_decode(s: &str) -> Option<Vec<u8>> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    Some(out)
+/// Whether every `%` starts an escape of two hex digits. `percent_encoding` passes a malformed
+/// one (`%zz`, a `%` at the end) through as it is; a request with one is refused instead.
+fn well_formed_escapes(path: &str) -> bool {
+    path.split('%')
+        .skip(1)
+        .all(|rest| rest.as_bytes().get(..2).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)))
 }
 
 /// What a checked path names in the output tree.
@@ -489,7 +481,19 @@ mod tests {
         ] {
             assert_eq!(resolve_target(target), Err(Refusal::Forbidden), "{target}");
         }
-        for target in ["http://example.org/", "etc/passwd", "/%zz", "/%00", "/%ff", "/a\u{7f}", "*"] {
+        for target in [
+            "http://example.org/",
+            "etc/passwd",
+            "/%zz",
+            "/%00",
+            "/%ff",
+            "/a\u{7f}",
+            "*",
+            "/a%",
+            "/a%4",
+            "/%+1",
+            "/%%41",
+        ] {
             assert_eq!(resolve_target(target), Err(Refusal::BadRequest), "{target}");
         }
     }

@@ -267,12 +267,14 @@ impl SiteData {
                 ),
             ),
             ("serves", Value::from(served)),
-            ("json_ld", Value::from_safe_string(self.service_json_ld(node, lang, s))),
+            // A structured value: the theme writes it with `|tojson`, which escapes `<`, `>`, `&` and
+            // `'` as `\u00XX`, so no content can close the script element or open a comment in it.
+            ("json_ld", Value::from(Serde(self.service_json_ld(node, lang, s)))),
         ])
     }
 
-    /// schema.org `GovernmentService` of a service page, as JSON for a `<script type="application/ld+json">`.
-    fn service_json_ld(&self, node: NodeId, lang: usize, s: &Service) -> String {
+    /// schema.org `GovernmentService` of a service page, for a `<script type="application/ld+json">`.
+    fn service_json_ld(&self, node: NodeId, lang: usize, s: &Service) -> serde_json::Value {
         let n = &self.library.nodes[node];
         let title = self.doc(node, lang).map(|d| d.title()).unwrap_or_default();
         let mut provider = json!({
@@ -321,7 +323,7 @@ impl SiteData {
                 .collect();
             ld["hoursAvailable"] = json!(specs);
         }
-        json_for_script(&ld)
+        ld
     }
 
     fn municipality_view(&self, node: NodeId, lang: usize) -> Value {
@@ -627,37 +629,40 @@ impl SiteData {
     }
 }
 
-/// JSON for the inside of an HTML `<script>` element (JSON-LD): `<`, `>` and `&` are written as
-/// `\u003c`, `\u003e`, `\u0026` (and U+2028/U+2029 escaped too), so no value can close the
-/// element, open a comment or a nested `<script>`, whatever a content file says. The result is
-/// still JSON that parses to the same value. Every JSON-LD block goes through this function.
-pub(crate) fn json_for_script(value: &serde_json::Value) -> String {
-    let json = serde_json::to_string(value).unwrap_or_default();
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod json_ld_tests {
-    use super::json_for_script;
+    use minijinja::value::Serde;
+    use minijinja::{Environment, Value, context};
+
+    /// Renders `ld` as the portal theme's `service.html` writes `json_ld` (its `<script>` line,
+    /// with HTML auto-escaping as for every `.html` template) and returns the script's text.
+    fn rendered_by_the_theme(ld: &serde_json::Value) -> String {
+        let theme = include_str!("../../themes/portal/templates/service.html");
+        let line = theme.lines().find(|l| l.contains("application/ld+json")).expect("service.html has JSON-LD");
+        let mut env = Environment::new();
+        env.add_template("service.html", line).unwrap();
+        let json_ld = Value::from(Serde(ld));
+        let html = env
+            .get_template("service.html")
+            .unwrap()
+            .render(context! { page => context! { service => context! { json_ld } } })
+            .unwrap();
+        let script =
+            html.strip_prefix(r#"<script type="application/ld+json">"#).and_then(|h| h.strip_suffix("</script>"));
+        script.unwrap_or_else(|| panic!("not one script element: {html}")).to_string()
+    }
 
     #[test]
     fn json_ld_cannot_close_its_script_element() {
-        let value = serde_json::json!({"name": "</script><!--<script>&amp;\u{2028}"});
-        let out = json_for_script(&value);
-        assert_eq!(out, r#"{"name":"\u003c/script\u003e\u003c!--\u003cscript\u003e\u0026amp;\u2028"}"#);
-        assert!(!out.contains('<') && !out.contains('>') && !out.contains('&'));
-        let back: serde_json::Value = serde_json::from_str(&out).unwrap();
-        assert_eq!(back, value);
+        for name in ["</script><b>&amp;", "<!--<script>", "</SCRIPT >", "it's \u{2028}\"quoted\""] {
+            let value = serde_json::json!({"@type": "GovernmentService", "name": name, "provider": {"name": [name]}});
+            let out = rendered_by_the_theme(&value);
+            assert!(!out.contains('<') && !out.contains('>') && !out.contains('&') && !out.contains('\''), "{out}");
+            // Still JSON, and the same value.
+            let back: serde_json::Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(back, value);
+        }
+        let out = rendered_by_the_theme(&serde_json::json!({"name": "<!--<script>"}));
+        assert_eq!(out, r#"{"name": "\u003c!--\u003cscript\u003e"}"#);
     }
 }

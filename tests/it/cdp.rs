@@ -1,9 +1,11 @@
 //! A small Chrome DevTools Protocol driver for the browser tests: starts Debian's headless
 //! Chromium, talks to one page over the DevTools websocket, and serves a built site over HTTP.
 //!
-//! Written here rather than taken from a driver crate or Playwright because those download their
-//! own browser (which this machine cannot) or need Node.js inside `cargo test`; the handful of
-//! protocol calls the tests need fit in one file.
+//! Written here rather than taken from a driver crate: headless_chrome and chromiumoxide could
+//! drive the same Debian Chromium, but they are heavy to compile (bindings generated for the
+//! whole protocol; chromiumoxide brings an async runtime too), which on a 2-core machine costs
+//! more than the handful of protocol calls the tests need, which fit in one file. Playwright
+//! would need Node.js inside `cargo test`.
 //!
 //! `Browser::launch()` returns `None` (and prints "skipped") when no Chromium is installed,
 //! unless `METROPORTAL_REQUIRE_BROWSER=1` (set by `.ci/run`), which turns that into a failure.
@@ -14,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use base64::prelude::{BASE64_STANDARD, Engine as _};
 use serde_json::{Value, json};
 use tungstenite::{Message, WebSocket};
 
@@ -209,7 +212,6 @@ impl Browser {
     }
 
     /// Polls `condition` (a JavaScript expression) until it is truthy.
-    #[allow(dead_code)] // for the map and search tests
     pub fn wait_for(&mut self, condition: &str, timeout: Duration) {
         let start = Instant::now();
         let check = format!("!!({condition})");
@@ -230,7 +232,6 @@ impl Browser {
     }
 
     /// Makes requests to matching URLs fail (`*` is a wildcard), as if the host were down.
-    #[allow(dead_code)] // for the map and search tests
     pub fn block_urls(&mut self, patterns: &[&str]) {
         self.call("Network.setBlockedURLs", json!({"urls": patterns}));
     }
@@ -252,7 +253,8 @@ impl Browser {
         let clip = json!({"x": 0, "y": 0, "width": size["width"], "height": height, "scale": 1});
         let shot =
             self.call("Page.captureScreenshot", json!({"format": "png", "captureBeyondViewport": true, "clip": clip}));
-        std::fs::write(path, base64_decode(shot["data"].as_str().unwrap())).unwrap();
+        let png = BASE64_STANDARD.decode(shot["data"].as_str().unwrap()).expect("base64 from Chromium");
+        std::fs::write(path, png).unwrap();
     }
 
     /// Presses and releases one key: `Tab`, `Enter`, `Escape`, `ArrowDown`, … or a character.
@@ -287,7 +289,6 @@ impl Browser {
 
     /// Clicks the left mouse button at viewport pixels (`x`, `y`), as a person would: pointer
     /// events with coordinates, which menus and maps listen to.
-    #[allow(dead_code)] // for the editing-interface tests
     pub fn click_at(&mut self, x: f64, y: f64) {
         for kind in ["mouseMoved", "mousePressed", "mouseReleased"] {
             let button = if kind == "mouseMoved" { "none" } else { "left" };
@@ -299,7 +300,6 @@ impl Browser {
     }
 
     /// Types text into the focused element.
-    #[allow(dead_code)] // for the map and search tests
     pub fn type_text(&mut self, text: &str) {
         self.call("Input.insertText", json!({"text": text}));
     }
@@ -332,23 +332,6 @@ fn http_get(port: u16, path: &str) -> String {
     let mut body = vec![0; length];
     reader.read_exact(&mut body).unwrap();
     String::from_utf8(body).unwrap()
-}
-
-fn base64_decode(text: &str) -> Vec<u8> {
-    let value = |c: u8| match c {
-        b'A'..=b'Z' => c - b'A',
-        b'a'..=b'z' => c - b'a' + 26,
-        b'0'..=b'9' => c - b'0' + 52,
-        b'+' => 62,
-        _ => 63,
-    };
-    let digits: Vec<u8> = text.bytes().filter(|&c| c != b'=' && !c.is_ascii_whitespace()).map(value).collect();
-    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
-    for chunk in digits.chunks(4) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &d)| n | (u32::from(d) << (18 - 6 * i)));
-        out.extend_from_slice(&n.to_be_bytes()[1..chunk.len()]);
-    }
-    out
 }
 
 /// The Content-Security-Policy the test server sends: what the theme promises to work under.
@@ -393,7 +376,8 @@ fn answer(stream: TcpStream, dir: &Path, prefix: &str, csp: &str) {
         line.clear();
     }
     let target = request.split_whitespace().nth(1).unwrap_or("/");
-    let path = percent_decode(target.split(['?', '#']).next().unwrap_or(""));
+    // Lenient, like a static host: a malformed escape stays as written, invalid UTF-8 becomes U+FFFD.
+    let path = percent_encoding::percent_decode_str(target.split(['?', '#']).next().unwrap_or("")).decode_utf8_lossy();
     let relative = path.strip_prefix(prefix).filter(|r| !r.split('/').any(|s| s == "..")).map(str::to_string);
     let mut file = relative.as_ref().map(|r| dir.join(r));
     if let Some(f) = &file
@@ -433,31 +417,4 @@ fn answer(stream: TcpStream, dir: &Path, prefix: &str, csp: &str) {
         body.len()
     );
     let _ = stream.write_all(&body);
-}
-
-fn percent_decode(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-#[test]
-fn base64_decodes_padded_and_unpadded_input() {
-    assert_eq!(base64_decode("aGVsbG8="), b"hello");
-    assert_eq!(base64_decode("aGVsbG8h"), b"hello!");
-    assert_eq!(base64_decode("aA=="), b"h");
 }

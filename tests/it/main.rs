@@ -6,6 +6,7 @@ mod browser;
 mod build;
 mod cdp;
 mod check;
+mod cli;
 mod cms;
 mod errors;
 mod facts;

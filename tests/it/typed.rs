@@ -649,7 +649,7 @@ fn a_title_cannot_close_the_json_ld_script() {
     let block = &html[start..end];
     assert!(!block.contains('<') && !block.contains('>') && !block.contains('&'), "{block}");
     assert!(
-        block.contains(r#""name":"MGOPS \u003c/script\u003e\u003c!--\u003cscript\u003e \u0026 \u003cb\u003e""#),
+        block.contains(r#""name": "MGOPS \u003c/script\u003e\u003c!--\u003cscript\u003e \u0026 \u003cb\u003e""#),
         "{block}"
     );
     let json: serde_json::Value = serde_json::from_str(block).unwrap();
