@@ -6,7 +6,8 @@
 
 use std::fmt::Write as _;
 
-use super::map::{Projection, REGION_FILL, REGION_STROKE, num};
+use super::map::draw::{REGION_FILL, REGION_STROKE};
+use super::map::projection::{Projection, num};
 use crate::schema::geo::Boundaries;
 
 /// Size of an Open Graph image, as the platforms recommend.

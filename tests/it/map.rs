@@ -409,16 +409,10 @@ fn the_interactive_map_works_on_the_real_portal_without_tiles() {
 }
 
 /// The whole static map of the fixture, byte for byte (deterministic output): a change to the
-/// projection, the labels or the markup shows up here as a reviewed diff.
+/// projection, the labels or the markup shows up here as a reviewed diff (`cargo insta review`).
 #[test]
 fn the_fixture_map_matches_its_snapshot() {
     let site = located();
     let html = site.read("mapa/index.html");
-    let expected_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/map-located.svg");
-    let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-    if svg(&html) != expected.trim_end() {
-        let new = Path::new(env!("CARGO_TARGET_TMPDIR")).join("map-located.svg.new");
-        std::fs::write(&new, svg(&html)).unwrap();
-        panic!("the map differs from {} (new output: {})", expected_path.display(), new.display());
-    }
+    insta::assert_snapshot!("map-located", svg(&html));
 }
