@@ -55,8 +55,10 @@ pub enum Command {
     /// every language rendered in memory (links, anchors, accessibility), translation coverage
     /// and the review age of services.
     Check {
+        /// Site folder (with config.toml, content/ and themes/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// `human` for people, `json` for CI and tools.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// Check the links as published at this address (overrides base_url from config.toml).
@@ -66,6 +68,7 @@ pub enum Command {
     /// Record that translations match the current text of their Polish source (writes
     /// `source_hash` into their front matter), so `check` stops reporting them as outdated.
     Translated {
+        /// Site folder (with config.toml, content/ and themes/).
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// Translation files (name.LANG.md) whose text is up to date, relative to the current
@@ -80,8 +83,18 @@ pub enum Command {
         /// Path of the file to create.
         path: PathBuf,
     },
+    /// Print what a template gets for one output, as JSON: the template's name and every
+    /// variable of its context. For theme authors: `metroportal context /en/forum/`.
+    Context {
+        /// Site folder (with config.toml, content/ and themes/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Site path of the output, without the base path: `/`, `/en/forum/`, `/sitemap.xml`.
+        path: String,
+    },
     /// Write a JSON Schema of every content kind.
     Schema {
+        /// Folder to write the schemas into [default: schemas].
         #[arg(long)]
         output: Option<PathBuf>,
     },
@@ -188,6 +201,23 @@ pub fn run(cli: Cli) -> i32 {
             Err(message) => {
                 eprintln!("error: {message}");
                 2
+            }
+        },
+        Command::Context { root, path } => match site::load(&root, None, false) {
+            Ok(loaded) => match site::context_at(&loaded, &path) {
+                Ok((template, context)) => {
+                    let json = serde_json::json!({ "template": template, "context": context });
+                    emit(&format!("{}\n", serde_json::to_string_pretty(&json).unwrap_or_default()));
+                    0
+                }
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    2
+                }
+            },
+            Err(diagnostics) => {
+                eprint!("{}", render_human(&diagnostics));
+                1
             }
         },
         Command::Schema { output } => {

@@ -3,7 +3,6 @@
 //! pages.
 
 use crate::content::NodeId;
-use crate::diagnostics::Diagnostic;
 use crate::markdown::{self};
 use crate::model::SiteData;
 use crate::templates::Templates;
@@ -11,14 +10,10 @@ use crate::templates::Templates;
 use super::context::{self, Alternate, FeedContext, FeedEntry, SitemapContext, SitemapEntry};
 use super::plan::Job;
 use super::plan::plan;
+use super::render::Output;
 use super::versions;
 
-pub(super) fn render_feed(
-    site: &SiteData,
-    templates: &Templates,
-    id: NodeId,
-    lang: usize,
-) -> Result<Vec<u8>, Diagnostic> {
+pub(super) fn render_feed(site: &SiteData, id: NodeId, lang: usize) -> Output {
     const FEED_ENTRIES: usize = 30;
     let path = site.library.nodes[id].paths[lang].as_deref().expect("feed sections exist");
     let mut items: Vec<NodeId> =
@@ -61,7 +56,7 @@ pub(super) fn render_feed(
         updated,
         entries,
     };
-    templates.render("atom.xml", context::value(&ctx), Some("the Atom feed")).map(String::into_bytes)
+    Output::template("atom.xml", context::value(&ctx), "the Atom feed")
 }
 
 /// The sitemap protocol's limit of URLs per file.
@@ -92,11 +87,7 @@ pub(super) fn sitemap_entry_of(site: &SiteData, job: &Job) -> Option<SitemapEntr
     })
 }
 
-pub(super) fn render_sitemap(
-    site: &SiteData,
-    templates: &Templates,
-    part: Option<usize>,
-) -> Result<Vec<u8>, Diagnostic> {
+pub(super) fn render_sitemap(site: &SiteData, templates: &Templates, part: Option<usize>) -> Output {
     let mut entries: Vec<SitemapEntry> =
         plan(site, templates).iter().filter_map(|(_, job)| sitemap_entry_of(site, job)).collect();
     entries.sort_by(|a, b| a.loc.cmp(&b.loc));
@@ -110,7 +101,7 @@ pub(super) fn render_sitemap(
         }
         None => SitemapContext::Entries { entries },
     };
-    templates.render("sitemap.xml", context::value(&ctx), Some("sitemap.xml")).map(String::into_bytes)
+    Output::template("sitemap.xml", context::value(&ctx), "sitemap.xml")
 }
 
 #[cfg(test)]

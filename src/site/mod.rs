@@ -25,7 +25,7 @@ mod versions;
 pub use load::load;
 pub use plan::{Job, plan_outputs};
 use plan::{indexed, job_location};
-pub use render::render_outputs;
+pub use render::{context_at, render_outputs};
 
 /// What `metroportal build` was asked to do.
 #[derive(Debug, Clone)]

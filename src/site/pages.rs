@@ -7,12 +7,11 @@ use minijinja::Value;
 use crate::content::NodeId;
 use crate::diagnostics::Diagnostic;
 use crate::model::SiteData;
-use crate::templates::Templates;
 
 use super::LoadedSite;
 use super::context::{self, GeneratedContext};
 use super::plan::Job;
-use super::render::base_context;
+use super::render::{Output, base_context};
 
 /// Breadcrumbs of a municipality's migrant pages: the municipality's own, then the municipality,
 /// then (for a single topic) the pack.
@@ -41,13 +40,7 @@ pub(super) fn municipality_crumbs(site: &SiteData, municipality: NodeId, lang: u
 }
 
 /// A guide with one municipality's facts (`<body data-kind="migrant-local">`).
-pub(super) fn render_migrant_local(
-    site: &SiteData,
-    templates: &Templates,
-    guide: NodeId,
-    municipality: NodeId,
-    lang: usize,
-) -> Result<Vec<u8>, Diagnostic> {
+pub(super) fn render_migrant_local(site: &SiteData, guide: NodeId, municipality: NodeId, lang: usize) -> Output {
     let path = site.migrant_local_path(guide, municipality, lang).expect("planned");
     let job = Job::MigrantLocal { guide, municipality, lang };
     let mut base = base_context(site, &job, lang, "migrant-local", &path);
@@ -67,18 +60,11 @@ pub(super) fn render_migrant_local(
         ],
     );
     let ctx = GeneratedContext::generated(base, page);
-    templates
-        .render("migrant-local.html", context::value(&ctx), Some("a migrant guide for a municipality"))
-        .map(String::into_bytes)
+    Output::template("migrant-local.html", context::value(&ctx), "a migrant guide for a municipality")
 }
 
 /// Every guide of one municipality on one printable page.
-pub(super) fn render_migrant_pack(
-    site: &SiteData,
-    templates: &Templates,
-    municipality: NodeId,
-    lang: usize,
-) -> Result<Vec<u8>, Diagnostic> {
+pub(super) fn render_migrant_pack(site: &SiteData, municipality: NodeId, lang: usize) -> Output {
     let path = site.migrant_pack_path(municipality, lang).expect("planned");
     let base = base_context(site, &Job::MigrantPack { municipality, lang }, lang, "migrant-local", &path);
     let mut guides: Vec<NodeId> =
@@ -119,19 +105,12 @@ pub(super) fn render_migrant_pack(
         ("topics", topics),
     ]);
     let ctx = GeneratedContext::generated(base, page);
-    templates
-        .render("migrant-pack.html", context::value(&ctx), Some("a municipality's migrant pack"))
-        .map(String::into_bytes)
+    Output::template("migrant-pack.html", context::value(&ctx), "a municipality's migrant pack")
 }
 
 /// The map page of one category: the map page's own text with the map, legend and list of
 /// that category (`page.map_category` is `{code, label}`).
-pub(super) fn render_map_category(
-    site: &SiteData,
-    templates: &Templates,
-    category: crate::schema::vocab::Category,
-    lang: usize,
-) -> Result<Vec<u8>, Diagnostic> {
+pub(super) fn render_map_category(site: &SiteData, category: crate::schema::vocab::Category, lang: usize) -> Output {
     let node = site.map_page().expect("planned with a map page");
     let path = site.map_category_path(category, lang).expect("planned");
     let base = base_context(site, &Job::MapCategory { category, lang }, lang, "map", &path);
@@ -163,9 +142,7 @@ pub(super) fn render_map_category(
         ],
     );
     let ctx = GeneratedContext::generated(base, page);
-    templates
-        .render("map.html", context::value(&ctx), Some(&format!("the map of category `{}`", category.code())))
-        .map(String::into_bytes)
+    Output::template("map.html", context::value(&ctx), format!("the map of category `{}`", category.code()))
 }
 
 /// `<lang prefix>/<slug>/` of the completeness report; the slug is the UI string

@@ -6,6 +6,8 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use minijinja::Value;
+
 use crate::content::NodeId;
 use crate::content::listing::{pager_count, pager_path};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
@@ -186,10 +188,63 @@ pub(super) fn paginator(
     }
 }
 
+/// What a job makes: a template rendered with its context, or bytes made without one.
+pub enum Output {
+    Template {
+        name: String,
+        context: Value,
+        /// What the template renders, for its errors (`forum/x.md (en)`).
+        origin: Option<String>,
+    },
+    Bytes(Vec<u8>),
+}
+
+impl Output {
+    pub(super) fn template(name: &str, context: Value, origin: impl Into<String>) -> Output {
+        Output::Template { name: name.to_string(), context, origin: Some(origin.into()) }
+    }
+}
+
+/// Renders one job: its template with its context, and checks what needs the rendered page.
 pub(super) fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diagnostic> {
+    match output_of(loaded, job)? {
+        Output::Bytes(bytes) => Ok(bytes),
+        Output::Template { name, context, origin } => {
+            let html = loaded.templates.render(&name, context, origin.as_deref())?;
+            if let Job::Node { id, lang, .. } = job
+                && node_template(&loaded.site, &loaded.templates, *id, *lang).0 == "accessibility-statement"
+            {
+                let doc = loaded.site.doc(*id, *lang).expect("planned nodes exist");
+                check_statement_ids(&html, doc, loaded.site.lang_code(*lang))?;
+            }
+            Ok(html.into_bytes())
+        }
+    }
+}
+
+/// The template and context of the output at a site path (`/en/forum/`, `/sitemap.xml`), for
+/// `metroportal context`; an error naming the problem when no template makes that output.
+pub fn context_at(loaded: &LoadedSite, site_path: &str) -> Result<(String, Value), String> {
+    let mut wanted = site_path.trim_start_matches('/').to_string();
+    if wanted.is_empty() || wanted.ends_with('/') {
+        wanted.push_str("index.html");
+    }
+    let jobs = super::plan_outputs(loaded).map_err(|_| "the site has errors (run `metroportal check`)".to_string())?;
+    let (_, job) = jobs.iter().find(|(path, _)| *path == wanted).ok_or_else(|| {
+        let near = crate::diagnostics::did_you_mean(&wanted, jobs.iter().map(|(p, _)| p.as_str()));
+        format!("no output at {site_path}{}", near.map(|p| format!(" (did you mean /{p}?)")).unwrap_or_default())
+    })?;
+    match output_of(loaded, job).map_err(|d| d.message)? {
+        Output::Template { name, context, .. } => Ok((name, context)),
+        Output::Bytes(_) => Err(format!("{site_path} is not made by a template")),
+    }
+}
+
+/// What a job makes, before any template runs (`metroportal context` shows these contexts).
+pub fn output_of(loaded: &LoadedSite, job: &Job) -> Result<Output, Diagnostic> {
     let site = &loaded.site;
     let templates = &loaded.templates;
-    match job {
+    Ok(match job {
         Job::Node { id, lang, pager } => {
             let (id, lang) = (*id, *lang);
             let node = &site.library.nodes[id];
@@ -210,20 +265,14 @@ pub(super) fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diag
                 .map(|per_page| paginator(site, &site.listings.pages[id][lang], lang, per_page, *pager, path));
             let ctx: NodeContext = PageContext::new(base, page, section, paginator, Absent, Absent);
             let origin = format!("{} ({})", doc.file.to_string_lossy().replace('\\', "/"), site.lang_code(lang));
-            let html = templates.render(&template, context::value(&ctx), Some(&origin))?;
-            if kind == "accessibility-statement" {
-                check_statement_ids(&html, doc, site.lang_code(lang))?;
-            }
-            Ok(html.into_bytes())
+            Output::template(&template, context::value(&ctx), origin)
         }
         Job::TaxonomyList { tax, lang } => {
             let taxonomy = &site.listings.taxonomies[*tax];
             let base = base_context(site, job, *lang, "taxonomy", &taxonomy.paths[*lang]);
             let ctx: TaxonomyListContext =
                 PageContext::new(base, Absent, Absent, Absent, taxonomy_view(site, *tax, *lang), Absent);
-            templates
-                .render("taxonomy_list.html", context::value(&ctx), Some(&format!("taxonomy `{}`", taxonomy.name)))
-                .map(String::into_bytes)
+            Output::template("taxonomy_list.html", context::value(&ctx), format!("taxonomy `{}`", taxonomy.name))
         }
         Job::Term { tax, lang, term, pager } => {
             let taxonomy = &site.listings.taxonomies[*tax];
@@ -240,13 +289,11 @@ pub(super) fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diag
             let paginator = paginated.then(|| paginator(site, &t.pages, *lang, taxonomy.paginate_by, *pager, &t.path));
             let ctx: TermContext =
                 PageContext::new(base, Absent, Absent, paginator, taxonomy_view(site, *tax, *lang), term);
-            templates
-                .render(
-                    "taxonomy_single.html",
-                    context::value(&ctx),
-                    Some(&format!("term `{}` of `{}`", t.name, taxonomy.name)),
-                )
-                .map(String::into_bytes)
+            Output::template(
+                "taxonomy_single.html",
+                context::value(&ctx),
+                format!("term `{}` of `{}`", t.name, taxonomy.name),
+            )
         }
         Job::NotFound { lang } => {
             let code = site.lang_code(*lang);
@@ -256,45 +303,49 @@ pub(super) fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diag
             base.translations =
                 language_links(site, *lang, |l| format!("{}/", site.config.lang_prefix(site.lang_code(l))));
             let ctx: NotFoundContext = PageContext::new(base, Absent, Absent, Absent, Absent, Absent);
-            templates.render("404.html", context::value(&ctx), Some("the 404 page")).map(String::into_bytes)
+            Output::template("404.html", context::value(&ctx), "the 404 page")
         }
-        Job::MigrantLocal { guide, municipality, lang } => {
-            render_migrant_local(site, templates, *guide, *municipality, *lang)
-        }
-        Job::MigrantPack { municipality, lang } => render_migrant_pack(site, templates, *municipality, *lang),
-        Job::Feed { id, lang } => render_feed(site, templates, *id, *lang),
+        Job::MigrantLocal { guide, municipality, lang } => render_migrant_local(site, *guide, *municipality, *lang),
+        Job::MigrantPack { municipality, lang } => render_migrant_pack(site, *municipality, *lang),
+        Job::Feed { id, lang } => render_feed(site, *id, *lang),
         Job::Completeness { lang } => {
             let base = base_context(site, job, *lang, "completeness", &completeness_path(site, *lang));
             let ctx = GeneratedContext::generated(base, completeness_view(site, *lang));
-            templates
-                .render("completeness.html", context::value(&ctx), Some("the data-completeness report"))
-                .map(String::into_bytes)
+            Output::template("completeness.html", context::value(&ctx), "the data-completeness report")
         }
-        Job::MapGeoJson { lang } => Ok(site.services_geojson(*lang).into_bytes()),
+        Job::MapGeoJson { lang } => Output::Bytes(site.services_geojson(*lang).into_bytes()),
         Job::Boundaries => {
             let path = site.config.data.boundaries.as_deref().unwrap_or_default();
-            std::fs::read(loaded.root.join(path))
-                .map_err(|err| Diagnostic::error("io", format!("cannot read: {err}")).at(Location::file(path)))
+            Output::Bytes(
+                std::fs::read(loaded.root.join(path))
+                    .map_err(|err| Diagnostic::error("io", format!("cannot read: {err}")).at(Location::file(path)))?,
+            )
         }
-        Job::MapCategory { category, lang } => render_map_category(site, templates, *category, *lang),
-        Job::OpenData { format } => Ok(match *format {
-            "json" => site.open_data_json(),
-            "csv" => site.open_data_csv(),
-            _ => site.open_data_geojson(),
-        }
-        .into_bytes()),
+        Job::MapCategory { category, lang } => render_map_category(site, *category, *lang),
+        Job::OpenData { format } => Output::Bytes(
+            match *format {
+                "json" => site.open_data_json(),
+                "csv" => site.open_data_csv(),
+                _ => site.open_data_geojson(),
+            }
+            .into_bytes(),
+        ),
         Job::Sitemap { part } => render_sitemap(site, templates, *part),
-        Job::Preview { municipality } => render_preview(loaded, *municipality),
-        Job::Robots => templates
-            .render("robots.txt", context::value(&RobotsContext { sitemap_url: site.permalink("/sitemap.xml") }), None)
-            .map(String::into_bytes),
-        Job::Cms { file } => Ok(crate::cms::render(file, &cms_inputs(site))),
+        Job::Preview { municipality } => Output::Bytes(render_preview(loaded, *municipality)?),
+        Job::Robots => Output::Template {
+            name: "robots.txt".to_string(),
+            context: context::value(&RobotsContext { sitemap_url: site.permalink("/sitemap.xml") }),
+            origin: None,
+        },
+        Job::Cms { file } => Output::Bytes(crate::cms::render(file, &cms_inputs(site))),
         Job::Copy { source } => {
             let full = if source.is_absolute() { source.clone() } else { loaded.root.join(source) };
-            std::fs::read(&full)
-                .map_err(|err| Diagnostic::error("io", format!("cannot read: {err}")).at(Location::file(source)))
+            Output::Bytes(
+                std::fs::read(&full)
+                    .map_err(|err| Diagnostic::error("io", format!("cannot read: {err}")).at(Location::file(source)))?,
+            )
         }
-    }
+    })
 }
 
 /// A language switcher offering every configured language, at `path_of(language index)`.

@@ -296,3 +296,18 @@ fn a_link_in_a_text_to_another_languages_version_is_a_warning() {
         "link to /portal/aktualnosci/ leads to the `pl` version of a page that exists in `en` at /portal/en/news/"
     );
 }
+
+/// `check --format json` of each valid fixture site, whole: every warning, the page count, the
+/// translation table and the review age are a reviewed change (`cargo insta review`).
+#[test]
+fn check_json_of_each_fixture_site_matches_its_snapshot() {
+    for (name, site) in [
+        ("multilingual", SiteTest::fixture("multilingual")),
+        ("typed", SiteTest::typed()),
+        ("typed-map-located", SiteTest::typed().overlay("map-located")),
+    ] {
+        let run = site.run(&["check", "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{name}: {e}"));
+        insta::assert_snapshot!(format!("check_json__{name}"), serde_json::to_string_pretty(&json).unwrap());
+    }
+}

@@ -8,6 +8,7 @@ mod cdp;
 mod check;
 mod cli;
 mod cms;
+mod contexts;
 mod errors;
 mod facts;
 mod layers;
