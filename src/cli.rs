@@ -15,10 +15,12 @@ use crate::site::{self, BuildError, BuildOptions};
 #[derive(Debug, Parser)]
 #[command(name = "metroportal", version, about)]
 pub struct Cli {
+    /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The commands; their doc comments are their `--help`.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the site into the output folder (replaced atomically; untouched on errors).
@@ -100,7 +102,10 @@ pub enum Command {
     },
 }
 
+/// How `check` prints its report.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+// clap would show variant doc comments as help text; the option's own help describes them.
+#[allow(missing_docs, reason = "clap turns variant docs into help text")]
 pub enum Format {
     Human,
     Json,

@@ -11,7 +11,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 /// The whole `config.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Config {
+pub(crate) struct Config {
     /// Absolute URL of the published site, e.g. `https://example.org/portal`.
     pub base_url: String,
     /// Code of the language served at `/` (its files have no language suffix).
@@ -22,9 +22,10 @@ pub struct Config {
     pub time_zone: crate::dates::TimeZone,
     /// Theme folder name under `themes/`.
     pub theme: String,
-    /// Content paths of sections that get an Atom feed per language, e.g. `"forum"`.
+    /// Content paths of sections that get an Atom feed per language, e.g. `"forum"`, with
+    /// their place in config.toml for the error when no such section exists.
     #[serde(default)]
-    pub feeds: Vec<String>,
+    pub feeds: Vec<toml::Spanned<String>>,
     /// Languages in display order; the first need not be the default.
     pub languages: Vec<LanguageConfig>,
     #[serde(default)]
@@ -54,7 +55,7 @@ fn default_language() -> String {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LanguageConfig {
+pub(crate) struct LanguageConfig {
     /// ISO 639-1 code used in file names (`x.en.md`) and URLs (`/en/`).
     pub code: String,
     /// The language's name in itself (`Українська`), for the language switcher.
@@ -67,7 +68,7 @@ pub struct LanguageConfig {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct TaxonomyConfig {
+pub(crate) struct TaxonomyConfig {
     /// Key in the front matter's `[taxonomies]` table and the URL segment (`/categories/`).
     pub name: String,
     /// Terms per pager on term pages; 0 or absent lists every page on one page.
@@ -77,7 +78,7 @@ pub struct TaxonomyConfig {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MarkdownConfig {
+pub(crate) struct MarkdownConfig {
     /// Curly quotes, dashes and ellipses, with quotes right for each language
     /// (Polish „…”, Ukrainian «…», English “…”). Default: true.
     #[serde(default = "yes")]
@@ -86,7 +87,7 @@ pub struct MarkdownConfig {
 
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub struct DataConfig {
+pub(crate) struct DataConfig {
     /// GeoJSON of the municipalities' boundaries (relative to the site root); required when
     /// there are `[municipality]` pages.
     pub boundaries: Option<String>,
@@ -99,7 +100,7 @@ pub struct DataConfig {
 /// when they fail to load) the map still shows boundaries and services on a plain background.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MapConfig {
+pub(crate) struct MapConfig {
     /// Content file of the map page (e.g. `"mapa.md"`), rendered with `map.html`; a map page per
     /// service category is generated below it.
     pub page: Option<String>,
@@ -132,7 +133,7 @@ impl Default for MapConfig {
 /// `[cms]`: where the editing interface commits (README, "Editing without git").
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CmsConfig {
+pub(crate) struct CmsConfig {
     /// `github` or `gitlab` (Sveltia CMS backends); the local-folder mode works with either.
     #[serde(default = "github")]
     pub backend: String,
@@ -233,7 +234,7 @@ fn nineteen() -> u8 {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ChecksConfig {
+pub(crate) struct ChecksConfig {
     /// A service whose `reviewed` date is older than this many months is reported. Default: 12.
     #[serde(default = "twelve")]
     pub review_max_age_months: u32,
@@ -270,7 +271,7 @@ fn yes() -> bool {
 /// The location of `key = …` inside the `[map]` table of config.toml (the file when absent),
 /// from the TOML parser's spans: a `[map]` in a comment or a `page =` of another table is never
 /// taken for it.
-pub fn map_key_location(text: &str, key: &str) -> Location {
+pub(crate) fn map_key_location(text: &str, key: &str) -> Location {
     let rel = Path::new("config.toml");
     let Ok(root) = toml::de::DeTable::parse(text) else { return Location::file(rel) };
     let map = root.get_ref().iter().find(|(k, _)| k.get_ref() == "map").map(|(_, v)| v);
@@ -330,9 +331,19 @@ impl MapConfig {
 }
 
 impl Config {
+    /// Whether the section with content key `key` (`forum/_index.md`) has a feed.
+    pub(crate) fn has_feed(&self, section_key: &str) -> bool {
+        self.feeds.iter().any(|f| Self::feed_key(f.get_ref()) == section_key)
+    }
+
+    /// The content key of the section a `feeds` entry names: `"forum"` → `forum/_index.md`.
+    pub(crate) fn feed_key(feed: &str) -> String {
+        format!("{}/_index.md", feed.trim_matches('/'))
+    }
+
     /// Reads and validates `<root>/config.toml`. Problems go to `diags`; `None` when the file
     /// cannot be used at all.
-    pub fn load(root: &Path, diags: &Diagnostics) -> Option<Config> {
+    pub(crate) fn load(root: &Path, diags: &Diagnostics) -> Option<Config> {
         let path = root.join("config.toml");
         let rel = Path::new("config.toml");
         let text = match std::fs::read_to_string(&path) {
@@ -447,23 +458,18 @@ impl Config {
         problems
     }
 
-    /// The configured language with this code.
-    pub fn language(&self, code: &str) -> Option<&LanguageConfig> {
-        self.languages.iter().find(|l| l.code == code)
-    }
-
     /// Language codes in display order.
-    pub fn language_codes(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn language_codes(&self) -> impl Iterator<Item = &str> {
         self.languages.iter().map(|l| l.code.as_str())
     }
 
     /// URL prefix of a language: empty for the default language, `/en` for English.
-    pub fn lang_prefix(&self, lang: &str) -> String {
+    pub(crate) fn lang_prefix(&self, lang: &str) -> String {
         if lang == self.default_language { String::new() } else { format!("/{lang}") }
     }
 
     /// The path part of `base_url` without a trailing slash (`""` for a site at the host root).
-    pub fn base_path(&self) -> &str {
+    pub(crate) fn base_path(&self) -> &str {
         let after_scheme = self.base_url.split_once("://").map_or("", |(_, rest)| rest);
         match after_scheme.find('/') {
             Some(i) => after_scheme[i..].trim_end_matches('/'),
@@ -472,12 +478,12 @@ impl Config {
     }
 
     /// `base_url` without a trailing slash.
-    pub fn base_url_trimmed(&self) -> &str {
+    pub(crate) fn base_url_trimmed(&self) -> &str {
         self.base_url.trim_end_matches('/')
     }
 
     /// The absolute URL of a site path (a path that already includes the base path).
-    pub fn absolute(&self, site_path: &str) -> String {
+    pub(crate) fn absolute(&self, site_path: &str) -> String {
         let base = self.base_url_trimmed();
         let host = &base[..base.len() - self.base_path().len()];
         format!("{host}{site_path}")

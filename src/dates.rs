@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 /// A date or date-time from front matter (TOML `2026-05-01` or `2026-05-01T10:00:00+02:00`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ContentDate {
+pub(crate) struct ContentDate {
     pub year: i32,
     pub month: u8,
     pub day: u8,
@@ -16,7 +16,7 @@ pub struct ContentDate {
 
 impl ContentDate {
     /// `2026-05-01` or `2026-05-01T10:00:00+02:00`.
-    pub fn iso(&self) -> String {
+    pub(crate) fn iso(&self) -> String {
         let date = format!("{:04}-{:02}-{:02}", self.year, self.month, self.day);
         match self.time {
             None => date,
@@ -27,7 +27,7 @@ impl ContentDate {
     }
 
     /// RFC 3339 with a time, as Atom and sitemaps want (midnight UTC for a bare date).
-    pub fn rfc3339(&self) -> String {
+    pub(crate) fn rfc3339(&self) -> String {
         match self.time {
             None => format!("{:04}-{:02}-{:02}T00:00:00Z", self.year, self.month, self.day),
             Some(_) => self.iso(),
@@ -35,14 +35,14 @@ impl ContentDate {
     }
 
     /// Seconds since 1970-01-01 UTC, for sorting.
-    pub fn timestamp(&self) -> i64 {
+    pub(crate) fn timestamp(&self) -> i64 {
         let days = days_from_civil(self.year, self.month, self.day);
         let (h, m, s, offset) = self.time.unwrap_or((0, 0, 0, 0));
         days * 86_400 + i64::from(h) * 3600 + i64::from(m) * 60 + i64::from(s) - i64::from(offset) * 60
     }
 
     /// Parses the leading `YYYY-MM-DD` of an ISO string.
-    pub fn parse_ymd(text: &str) -> Option<(i32, u8, u8)> {
+    pub(crate) fn parse_ymd(text: &str) -> Option<(i32, u8, u8)> {
         let b = text.as_bytes();
         if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
             return None;
@@ -52,7 +52,7 @@ impl ContentDate {
 
     /// Today's date in the site's time zone, from the system clock, or from
     /// `SOURCE_DATE_EPOCH` (seconds since 1970, the reproducible-builds convention) when set.
-    pub fn today(zone: TimeZone) -> (i32, u8, u8) {
+    pub(crate) fn today(zone: TimeZone) -> (i32, u8, u8) {
         let epoch = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok());
         let secs = epoch.unwrap_or_else(|| {
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
@@ -68,16 +68,16 @@ impl ContentDate {
 /// 01:00 UTC on the last Sunday of October. Dates before 1996 use the same rule (they are only
 /// ever compared with "today").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum TimeZone {
+pub(crate) enum TimeZone {
     #[default]
     EuropeWarsaw,
     Utc,
 }
 
 impl TimeZone {
-    pub const NAMES: [&'static str; 2] = ["Europe/Warsaw", "UTC"];
+    pub(crate) const NAMES: [&'static str; 2] = ["Europe/Warsaw", "UTC"];
 
-    pub fn parse(name: &str) -> Option<TimeZone> {
+    pub(crate) fn parse(name: &str) -> Option<TimeZone> {
         match name {
             "Europe/Warsaw" => Some(TimeZone::EuropeWarsaw),
             "UTC" | "Etc/UTC" => Some(TimeZone::Utc),
@@ -86,7 +86,7 @@ impl TimeZone {
     }
 
     /// Minutes east of UTC at the instant `secs` (seconds since 1970-01-01 UTC).
-    pub fn offset_minutes(self, secs: i64) -> i32 {
+    pub(crate) fn offset_minutes(self, secs: i64) -> i32 {
         match self {
             TimeZone::Utc => 0,
             TimeZone::EuropeWarsaw => {
@@ -104,7 +104,7 @@ impl TimeZone {
     }
 
     /// The calendar date in this zone at the instant `secs`.
-    pub fn date_at(self, secs: i64) -> (i32, u8, u8) {
+    pub(crate) fn date_at(self, secs: i64) -> (i32, u8, u8) {
         civil_from_days((secs + i64::from(self.offset_minutes(secs)) * 60).div_euclid(86_400))
     }
 }

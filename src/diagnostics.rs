@@ -14,7 +14,7 @@ use serde::Serialize;
 /// How bad a problem is. Errors stop the build before anything is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+pub(crate) enum Severity {
     Error,
     Warning,
 }
@@ -22,7 +22,7 @@ pub enum Severity {
 /// Where a problem is: a file relative to the site root, and a 1-based line and column
 /// (0 when unknown), with the text of that line for the excerpt.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Location {
+pub(crate) struct Location {
     pub file: PathBuf,
     pub line: usize,
     pub column: usize,
@@ -33,12 +33,12 @@ pub struct Location {
 
 impl Location {
     /// A location for a whole file (no line).
-    pub fn file(file: impl Into<PathBuf>) -> Self {
+    pub(crate) fn file(file: impl Into<PathBuf>) -> Self {
         Location { file: file.into(), ..Default::default() }
     }
 
     /// A location from a byte range in `text`, the full contents of `file`.
-    pub fn from_span(file: impl Into<PathBuf>, text: &str, span: std::ops::Range<usize>) -> Self {
+    pub(crate) fn from_span(file: impl Into<PathBuf>, text: &str, span: std::ops::Range<usize>) -> Self {
         let start = floor_char_boundary(text, span.start.min(text.len()));
         let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
@@ -56,7 +56,7 @@ impl Location {
     }
 
     /// A location at a 1-based line of `text` (the whole line underlined).
-    pub fn from_line(file: impl Into<PathBuf>, text: &str, line: usize) -> Self {
+    pub(crate) fn from_line(file: impl Into<PathBuf>, text: &str, line: usize) -> Self {
         let line_text = text.lines().nth(line.saturating_sub(1)).map(str::to_string);
         let width = line_text.as_deref().map_or(1, |l| l.chars().count().max(1));
         Location { file: file.into(), line, column: 1, width, line_text }
@@ -72,7 +72,7 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 
 /// One problem, ready to be rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
+pub(crate) struct Diagnostic {
     pub severity: Severity,
     /// A stable machine-readable code, e.g. `unknown-field`.
     pub code: &'static str,
@@ -85,25 +85,25 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn error(code: &'static str, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Error, code, message: message.into(), hint: None, location: None, lang: None }
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn warning(code: &'static str, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
     }
 
-    pub fn at(mut self, location: Location) -> Self {
+    pub(crate) fn at(mut self, location: Location) -> Self {
         self.location = Some(Box::new(location));
         self
     }
 
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
-    pub fn lang(mut self, lang: impl Into<String>) -> Self {
+    pub(crate) fn lang(mut self, lang: impl Into<String>) -> Self {
         self.lang = Some(lang.into());
         self
     }
@@ -115,30 +115,30 @@ impl Diagnostic {
 
 /// A thread-safe collector: rayon workers push into it, the CLI renders it once.
 #[derive(Debug, Default)]
-pub struct Diagnostics {
+pub(crate) struct Diagnostics {
     items: Mutex<Vec<Diagnostic>>,
 }
 
 impl Diagnostics {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
-    pub fn push(&self, diagnostic: Diagnostic) {
+    pub(crate) fn push(&self, diagnostic: Diagnostic) {
         self.items.lock().expect("diagnostics lock").push(diagnostic);
     }
 
-    pub fn extend(&self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+    pub(crate) fn extend(&self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
         self.items.lock().expect("diagnostics lock").extend(diagnostics);
     }
 
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.items.lock().expect("diagnostics lock").iter().any(|d| d.severity == Severity::Error)
     }
 
     /// All diagnostics, sorted (errors first, then by file and line) and de-duplicated, so that
     /// the report does not depend on the order in which threads finished.
-    pub fn into_sorted(self) -> Vec<Diagnostic> {
+    pub(crate) fn into_sorted(self) -> Vec<Diagnostic> {
         let mut items = self.items.into_inner().expect("diagnostics lock");
         items.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         items.dedup();
@@ -147,7 +147,7 @@ impl Diagnostics {
 }
 
 /// Renders diagnostics for a terminal, ripgrep/rustc style.
-pub fn render_human(items: &[Diagnostic]) -> String {
+pub(crate) fn render_human(items: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in items {
         render_item(&mut out, d);
@@ -158,7 +158,7 @@ pub fn render_human(items: &[Diagnostic]) -> String {
 
 /// The same diagnostics grouped by file (a heading per file, its problems in line order), for
 /// `check`; problems without a file come last.
-pub fn render_grouped(items: &[Diagnostic]) -> String {
+pub(crate) fn render_grouped(items: &[Diagnostic]) -> String {
     let mut sorted: Vec<&Diagnostic> = items.iter().collect();
     sorted.sort_by(|a, b| {
         let file = |d: &Diagnostic| d.location.as_ref().map(|l| l.file.clone());
@@ -186,7 +186,7 @@ pub fn render_grouped(items: &[Diagnostic]) -> String {
 }
 
 /// Counts by severity and code: `2 errors, 5 warnings` and `broken-link 2, heading-skip 5`.
-pub fn render_summary(items: &[Diagnostic]) -> String {
+pub(crate) fn render_summary(items: &[Diagnostic]) -> String {
     let mut out = String::new();
     for severity in [Severity::Error, Severity::Warning] {
         let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
@@ -259,7 +259,7 @@ fn render_totals(out: &mut String, items: &[Diagnostic]) {
 }
 
 /// `file:line:col` with forward slashes, whatever the platform.
-pub fn display_location(loc: &Location) -> String {
+pub(crate) fn display_location(loc: &Location) -> String {
     let file = display_path(&loc.file);
     match (loc.line, loc.column) {
         (0, _) => file,
@@ -269,7 +269,7 @@ pub fn display_location(loc: &Location) -> String {
 }
 
 /// A path as shown to people and in JSON: relative, with `/` separators.
-pub fn display_path(path: &Path) -> String {
+pub(crate) fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
@@ -301,13 +301,8 @@ struct JsonItem<'a> {
     lang: Option<&'a str>,
 }
 
-/// Renders diagnostics as one JSON object `{"errors":[…],"warnings":[…]}`.
-pub fn render_json(items: &[Diagnostic]) -> String {
-    json_value(items).to_string()
-}
-
-/// The object of [`render_json`], for callers that add keys.
-pub fn json_value(items: &[Diagnostic]) -> serde_json::Value {
+/// Diagnostics as one JSON object `{"errors":[…],"warnings":[…]}`, for callers that add keys.
+pub(crate) fn json_value(items: &[Diagnostic]) -> serde_json::Value {
     let to_json = |severity: Severity| -> Vec<JsonItem<'_>> {
         items
             .iter()
@@ -332,7 +327,7 @@ pub fn json_value(items: &[Diagnostic]) -> serde_json::Value {
 /// The closest candidate to `word` by edit distance, for "did you mean" hints. The distance is
 /// Damerau-Levenshtein (strsim, over chars): a swap of two neighbouring letters (`titel`) is one
 /// typo, not two.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(word, c), c))

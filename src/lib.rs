@@ -10,23 +10,29 @@
 //! [`output`] (staging, atomic swap) → [`search`] (Pagefind index of the rendered pages) →
 //! [`site`] (the build: load, links, plan, render, feeds) → [`checks`] (what `check` adds on the
 //! rendered pages) → [`serve`] (the dev server, behind the default `serve` feature) → [`cli`].
+//!
+//! The library's public interface is [`cli`], which the binary runs; everything else is
+//! `pub(crate)` (the `unreachable_pub` lint in Cargo.toml keeps it so).
 
-pub mod checks;
+pub(crate) mod checks;
 pub mod cli;
-pub mod cms;
-pub mod config;
-pub mod content;
-pub mod dates;
-pub mod diagnostics;
-pub mod i18n;
-pub mod markdown;
-pub mod model;
-pub mod output;
-pub mod scaffold;
-pub mod schema;
-pub mod search;
+pub(crate) mod cms;
+pub(crate) mod config;
+pub(crate) mod content;
+pub(crate) mod dates;
+pub(crate) mod diagnostics;
+pub(crate) mod i18n;
+pub(crate) mod markdown;
+pub(crate) mod model;
+pub(crate) mod output;
+pub(crate) mod scaffold;
+pub(crate) mod schema;
+pub(crate) mod search;
 #[cfg(feature = "serve")]
-pub mod serve;
-pub mod site;
-pub mod slug;
-pub mod templates;
+pub(crate) mod serve;
+pub(crate) mod site;
+pub(crate) mod slug;
+pub(crate) mod templates;
+
+#[cfg(test)]
+mod props;

@@ -18,7 +18,7 @@ use crate::slug::slugify;
 
 /// A heading in the table of contents.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Heading {
+pub(crate) struct Heading {
     pub level: u8,
     pub id: String,
     pub title: String,
@@ -27,7 +27,7 @@ pub struct Heading {
 
 /// An `@/` link found in a body.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InternalLink {
+pub(crate) struct InternalLink {
     /// The content path after `@/`, without the anchor: `forum/_index.md`.
     pub target: String,
     pub anchor: Option<String>,
@@ -37,7 +37,7 @@ pub struct InternalLink {
 
 /// A rendered body.
 #[derive(Debug, Clone, Default)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     /// HTML with internal links as markers (see [`resolve_links`]).
     pub html: String,
     pub toc: Vec<Heading>,
@@ -58,7 +58,7 @@ fn options() -> Options {
 }
 
 /// Renders `body`, written in `lang`.
-pub fn render(body: &str, lang: &str, smart_punctuation: bool) -> Rendered {
+pub(crate) fn render(body: &str, lang: &str, smart_punctuation: bool) -> Rendered {
     let mut opts = options();
     if smart_punctuation {
         opts |= Options::ENABLE_SMART_PUNCTUATION;
@@ -258,13 +258,13 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 /// Prefixes every `id` of a rendered body, and the `#fragment` links to them, with `scope-`, so
 /// that several bodies can share one page (the migrant pack puts every guide on one page, and
 /// each guide has its own "Kroki" heading) without duplicate ids.
-pub fn scope_anchors(html: &str, scope: &str) -> String {
+pub(crate) fn scope_anchors(html: &str, scope: &str) -> String {
     html.replace(" id=\"", &format!(" id=\"{scope}-")).replace(" href=\"#", &format!(" href=\"#{scope}-"))
 }
 
 /// Replaces the link markers of a rendered body with the URLs in `urls` (same order as
 /// [`Rendered::links`]).
-pub fn resolve_links(html: &str, urls: &[String]) -> String {
+pub(crate) fn resolve_links(html: &str, urls: &[String]) -> String {
     if urls.is_empty() {
         return html.to_string();
     }

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 
 /// Why a path cannot be written.
 #[derive(Debug, thiserror::Error)]
-pub enum OutputError {
+pub(crate) enum OutputError {
     #[error("`{0}` would be written outside the output folder")]
     Escapes(String),
     #[error("cannot write {path}: {source}")]
@@ -20,7 +20,7 @@ pub enum OutputError {
 }
 
 /// Refuses output folders that would destroy the site's own files.
-pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
+pub(crate) fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
     let abs = |p: &Path| -> PathBuf {
         let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
         normalize(&p)
@@ -55,7 +55,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), String> {
 /// The file that marks a folder as an output of `metroportal`. A build only ever replaces (and
 /// so deletes the files of) a folder that holds it, or an empty one: a folder the user made,
 /// even one with an `index.html`, is never taken over.
-pub const MARKER: &str = ".metroportal-output";
+pub(crate) const MARKER: &str = ".metroportal-output";
 const MARKER_TEXT: &str = "This folder is the output of `metroportal build`; every build replaces it as a whole.\n";
 
 /// Whether `dir` (an existing folder) may be replaced by a build: it is empty or marked.
@@ -88,7 +88,7 @@ fn normalize(path: &Path) -> PathBuf {
 }
 
 /// Checks that `rel` is a plain relative path (no root, no `..`) and returns it as a path.
-pub fn safe_relative(rel: &str) -> Result<PathBuf, OutputError> {
+pub(crate) fn safe_relative(rel: &str) -> Result<PathBuf, OutputError> {
     let rel = rel.trim_start_matches('/');
     let path = Path::new(rel);
     if rel.is_empty() || path.components().any(|c| !matches!(c, Component::Normal(_))) || rel.contains('\\') {
@@ -105,7 +105,7 @@ pub fn safe_relative(rel: &str) -> Result<PathBuf, OutputError> {
 /// thousands of files costs seconds on slow disks). [`Staging::commit`] swaps staging and output
 /// in one atomic rename; a failed or killed build leaves the live output untouched and the
 /// staging folder merely out of date, which the next build corrects file by file.
-pub struct Staging {
+pub(crate) struct Staging {
     output: PathBuf,
     dir: PathBuf,
     /// Held (OS-locked) for the life of the build; closing it releases the lock.
@@ -124,14 +124,14 @@ pub struct Staging {
 
 /// What a commit did, for the build summary.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct WriteStats {
+pub(crate) struct WriteStats {
     pub written: u64,
     pub unchanged: u64,
 }
 
 impl Staging {
     /// Takes the output's lock and prepares the staging folder beside `output`.
-    pub fn begin(output: &Path) -> io::Result<Staging> {
+    pub(crate) fn begin(output: &Path) -> io::Result<Staging> {
         let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent)?;
         let name = output.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
@@ -166,7 +166,7 @@ impl Staging {
     }
 
     /// Writes one file at `rel` (a path inside the output, `/` separated).
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    pub(crate) fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let rel_path = safe_relative(rel)?;
         let target = self.dir.join(&rel_path);
         let io_err = |source| OutputError::Io { path: rel_path.clone(), source };
@@ -224,7 +224,7 @@ impl Staging {
 
     /// Removes what the previous generation had and this build did not write, then swaps the
     /// staging folder and the output in one step. The old output becomes the next staging.
-    pub fn commit(self) -> io::Result<WriteStats> {
+    pub(crate) fn commit(self) -> io::Result<WriteStats> {
         let expected = std::mem::take(&mut *self.expected.lock().expect("expected lock"));
         let mut stale_dirs = Vec::new();
         for entry in walkdir::WalkDir::new(&self.dir).min_depth(1).contents_first(true) {

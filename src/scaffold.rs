@@ -12,14 +12,15 @@ use crate::schema::vocab::{
 };
 
 /// Kinds `new` can scaffold: plain pages and sections, and the typed kinds.
-pub const KINDS: &[&str] = &["page", "section", "municipality", "service", "forum", "guide", "accessibility_statement"];
+pub(crate) const KINDS: &[&str] =
+    &["page", "section", "municipality", "service", "forum", "guide", "accessibility_statement"];
 
 fn codes(list: Vec<&str>) -> String {
     list.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
 }
 
 /// The text of a new file of `kind`, or `None` for an unknown kind.
-pub fn scaffold(kind: &str) -> Option<String> {
+pub(crate) fn scaffold(kind: &str) -> Option<String> {
     let common = "title = \"\"                      # required\n# description = \"\"              # one sentence, used in lists and search results\n";
     let body = match kind {
         "page" => format!(
@@ -68,7 +69,7 @@ pub fn scaffold(kind: &str) -> Option<String> {
 }
 
 /// Writes a scaffold to `path`, refusing to overwrite a file.
-pub fn write_new(kind: &str, path: &Path) -> Result<(), String> {
+pub(crate) fn write_new(kind: &str, path: &Path) -> Result<(), String> {
     let text = scaffold(kind).ok_or_else(|| format!("unknown kind `{kind}`; kinds: {}", KINDS.join(", ")))?;
     if path.extension().is_none_or(|e| e != "md") {
         return Err(format!("{} must end in .md", path.display()));
@@ -201,7 +202,7 @@ fn kind_schema(kind: &str) -> Option<Json> {
 }
 
 /// The JSON Schema of a whole front matter with the table of `kind`.
-pub fn front_matter_schema(kind: &str) -> Json {
+pub(crate) fn front_matter_schema(kind: &str) -> Json {
     let mut properties = json!({
         "title": string(), "description": string(), "date": date(), "updated": date(), "draft": {"type": "boolean"},
         "slug": {"type": "string", "pattern": "^[a-z0-9][a-z0-9._-]*$"}, "weight": {"type": "integer"}, "template": string(),
@@ -228,7 +229,7 @@ pub fn front_matter_schema(kind: &str) -> Json {
 }
 
 /// Writes `<dir>/<kind>.schema.json` for every kind; returns the files written.
-pub fn write_schemas(dir: &Path) -> Result<Vec<String>, String> {
+pub(crate) fn write_schemas(dir: &Path) -> Result<Vec<String>, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut written = Vec::new();
     for kind in KINDS {

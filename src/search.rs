@@ -14,6 +14,11 @@
 //! without their apostrophe, the base forms and other-script spellings of `search.toml` of the
 //! theme, and the Polish, ASCII and transliterated names of the page's municipality.
 
+#![cfg_attr(
+    not(feature = "search"),
+    allow(dead_code, reason = "the keywords and the page shape serve the Pagefind engine only")
+)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -22,15 +27,15 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::SiteData;
 
 /// The theme file with the search vocabulary (`themes/<theme>/search.toml`).
-pub const VOCABULARY_FILE: &str = "search.toml";
+pub(crate) const VOCABULARY_FILE: &str = "search.toml";
 
 /// Folder of Pagefind's bundle inside the output; the bundle itself is in a subfolder named by
 /// the hash of Pagefind's browser code (see [`bundle_dir`]).
-pub const BUNDLE_ROOT: &str = "pagefind";
+pub(crate) const BUNDLE_ROOT: &str = "pagefind";
 
 /// Per-language search vocabulary of the theme.
 #[derive(Debug, Default, Clone)]
-pub struct Vocabulary {
+pub(crate) struct Vocabulary {
     langs: BTreeMap<String, LangVocabulary>,
 }
 
@@ -52,7 +57,7 @@ const MIN_STEM_CHARS: usize = 3;
 impl Vocabulary {
     /// Reads `<theme>/search.toml` if it exists; reports syntax errors, unknown keys and unknown
     /// languages at their line.
-    pub fn load(root: &Path, theme_dir: &Path, langs: &[String], diags: &Diagnostics) -> Vocabulary {
+    pub(crate) fn load(root: &Path, theme_dir: &Path, langs: &[String], diags: &Diagnostics) -> Vocabulary {
         let path = theme_dir.join(VOCABULARY_FILE);
         let Ok(text) = std::fs::read_to_string(&path) else {
             return Vocabulary::default();
@@ -145,7 +150,7 @@ fn stem(form: &str) -> String {
 
 /// One rendered page handed to the index.
 #[derive(Debug, Clone)]
-pub struct Page {
+pub(crate) struct Page {
     /// Site path without the base path (`/uk/gminy/wieliczka/`): the URL Pagefind stores.
     pub path: String,
     pub node: NodeId,
@@ -154,7 +159,7 @@ pub struct Page {
 }
 
 /// Whether a rendered page asks to be indexed: its theme marked the main content.
-pub fn wants_index(html: &str) -> bool {
+pub(crate) fn wants_index(html: &str) -> bool {
     html.contains(" data-pagefind-body")
 }
 
@@ -216,7 +221,7 @@ fn municipality_of(site: &SiteData, node: NodeId) -> Option<NodeId> {
 }
 
 /// The search-only keywords of a page, lower-cased, sorted and without duplicates.
-pub fn keywords(site: &SiteData, vocabulary: &Vocabulary, page: &Page) -> Vec<String> {
+pub(crate) fn keywords(site: &SiteData, vocabulary: &Vocabulary, page: &Page) -> Vec<String> {
     let code = site.lang_code(page.lang);
     let text = indexed_text(&page.html);
     let mut out: BTreeSet<String> = BTreeSet::new();
@@ -238,7 +243,7 @@ pub fn keywords(site: &SiteData, vocabulary: &Vocabulary, page: &Page) -> Vec<St
         let local = site.doc(m, page.lang).map(|d| d.title().to_string()).unwrap_or_default();
         // The one form per language each municipality and its seat have (`names = { uk = … }`),
         // so that "Величка" finds a Wieliczka page in every language.
-        let mut forms = vec![polish.clone(), local];
+        let mut forms = vec![polish, local];
         if let Some(municipality) =
             site.doc(m, site.default_lang()).and_then(crate::schema::kind_of::<crate::schema::kinds::Municipality>)
         {
@@ -292,14 +297,12 @@ pub fn keywords(site: &SiteData, vocabulary: &Vocabulary, page: &Page) -> Vec<St
 
 /// Block elements after which Pagefind's text extraction adds no space: without one, a label
 /// and its value (`<dt>Adres</dt><dd>ul. …</dd>`) run together in excerpts (`Adresul. …`).
-#[cfg_attr(not(feature = "search"), allow(dead_code))]
 const BLOCK_ENDS: &[&str] =
     &["</dt>", "</dd>", "</th>", "</td>", "</li>", "</p>", "</div>", "</h1>", "</h2>", "</h3>", "</h4>"];
 
 /// The page as Pagefind reads it: the published HTML with a space after block elements, and the
 /// keywords as a metadata field on an empty element at the start of `<body>` (outside the
 /// indexed body, so excerpts never show them). The published page itself is not changed.
-#[cfg_attr(not(feature = "search"), allow(dead_code))]
 fn for_pagefind(html: &str, keywords: &[String]) -> String {
     let mut out = String::with_capacity(html.len() + 64);
     let mut rest = html;
@@ -332,7 +335,7 @@ fn for_pagefind(html: &str, keywords: &[String]) -> String {
 
 /// What the index step did, for the build summary and tests.
 #[derive(Debug, Default, Clone)]
-pub struct IndexSummary {
+pub(crate) struct IndexSummary {
     /// Indexed pages per language code.
     pub pages: BTreeMap<String, usize>,
     pub files: usize,
@@ -376,7 +379,7 @@ mod engine {
     /// keep the fixed names Pagefind's JavaScript loads them by (`pagefind-worker.js`,
     /// `wasm.pl.pagefind`, …), and may be cached for long; only `pagefind-entry.json` changes
     /// with the content (Pagefind fetches it with a cache-busting query).
-    pub fn bundle_dir() -> Option<&'static str> {
+    pub(crate) fn bundle_dir() -> Option<&'static str> {
         static DIR: OnceLock<Option<String>> = OnceLock::new();
         DIR.get_or_init(|| {
             let files = runtime().ok()?.block_on(async {
@@ -400,7 +403,7 @@ mod engine {
 
     /// Indexes `pages` (any order: they are sorted by path, so the index is deterministic) and
     /// writes the bundle into the staging folder.
-    pub fn write_index(
+    pub(crate) fn write_index(
         site: &SiteData,
         vocabulary: &Vocabulary,
         mut pages: Vec<Page>,
@@ -436,17 +439,17 @@ mod engine {
 }
 
 #[cfg(feature = "search")]
-pub use engine::{bundle_dir, write_index};
+pub(crate) use engine::{bundle_dir, write_index};
 
 /// Without the `search` feature there is no bundle: search pages say search is unavailable.
 #[cfg(not(feature = "search"))]
-pub fn bundle_dir() -> Option<&'static str> {
+pub(crate) fn bundle_dir() -> Option<&'static str> {
     None
 }
 
 /// Without the `search` feature, nothing is indexed.
 #[cfg(not(feature = "search"))]
-pub fn write_index(
+pub(crate) fn write_index(
     _site: &SiteData,
     _vocabulary: &Vocabulary,
     _pages: Vec<Page>,

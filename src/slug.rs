@@ -4,7 +4,7 @@
 //! included, through deunicode (Łódź → lodz).
 
 /// A URL slug of `text` in language `lang`: lower-case ASCII letters, digits and single hyphens.
-pub fn slugify(text: &str, lang: &str) -> String {
+pub(crate) fn slugify(text: &str, lang: &str) -> String {
     let latin = if lang == "uk" { ukrainian_to_latin(text) } else { text.to_string() };
     let ascii = deunicode::deunicode(&latin);
     let mut slug = String::with_capacity(ascii.len());
@@ -27,7 +27,7 @@ pub fn slugify(text: &str, lang: &str) -> String {
 
 /// Transliterates Ukrainian Cyrillic to Latin by the 2010 national system. Letters outside the
 /// Ukrainian alphabet are left for deunicode.
-pub fn ukrainian_to_latin(text: &str) -> String {
+pub(crate) fn ukrainian_to_latin(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() * 2);
     for (i, &c) in chars.iter().enumerate() {

@@ -21,7 +21,7 @@ use html5ever::tokenizer::{
 
 /// What one page contains and what is wrong with it.
 #[derive(Debug, Default)]
-pub struct Scan {
+pub(crate) struct Scan {
     /// `lang` of `<html>`: `None` when the attribute is absent (or there is no `<html>` tag).
     pub html_lang: Option<String>,
     /// Every element id, in document order (duplicates included).
@@ -33,7 +33,7 @@ pub struct Scan {
 
 /// A URL in an attribute.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
+pub(crate) struct Link {
     /// The attribute value with character references decoded.
     pub url: String,
     /// `a href`, `img src`, `link href`, …
@@ -43,7 +43,7 @@ pub struct Link {
 
 /// An accessibility problem of the page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
+pub(crate) struct Finding {
     pub code: &'static str,
     pub error: bool,
     pub message: String,
@@ -78,7 +78,7 @@ const URL_ATTRS: &[(&str, &str)] = &[
 ];
 
 /// Scans one page.
-pub fn scan(html: &str) -> Scan {
+pub(crate) fn scan(html: &str) -> Scan {
     let sink = Sink::default();
     let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
     let input = BufferQueue::default();

@@ -7,7 +7,7 @@ use url::Url;
 
 /// A URL of a page, resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     /// Another host, or a scheme such as `mailto:` and `tel:`.
     External,
     /// A path of the site (after the base path, starting with `/`), and the decoded fragment.
@@ -21,7 +21,7 @@ pub enum Target {
 
 /// The site's address, for resolving the URLs of its pages.
 #[derive(Debug, Clone)]
-pub struct SiteUrl {
+pub(crate) struct SiteUrl {
     base: Url,
     /// The base path without a trailing slash: `/portal`, or `` at the host's root.
     base_path: String,
@@ -29,7 +29,7 @@ pub struct SiteUrl {
 
 impl SiteUrl {
     /// `base_url` from the configuration (`https://example.org/portal/`).
-    pub fn new(base_url: &str) -> Result<SiteUrl, String> {
+    pub(crate) fn new(base_url: &str) -> Result<SiteUrl, String> {
         let with_slash = format!("{}/", base_url.trim_end_matches('/'));
         let base = Url::parse(&with_slash).map_err(|err| format!("base_url `{base_url}` is not a URL: {err}"))?;
         let base_path = base.path().trim_end_matches('/').to_string();
@@ -37,7 +37,7 @@ impl SiteUrl {
     }
 
     /// Resolves `url`, found on the page at `page` (its path with the base path, `/portal/en/x/`).
-    pub fn resolve(&self, page: &str, url: &str) -> Target {
+    pub(crate) fn resolve(&self, page: &str, url: &str) -> Target {
         let page = match self.base.join(page) {
             Ok(page) => page,
             Err(err) => return Target::Malformed(err.to_string()),
@@ -76,7 +76,7 @@ fn decode(text: &str) -> String {
 
 /// The output file a site path is served from (`/en/x/` → `en/x/index.html`; `/en/x` also
 /// finds `en/x/index.html`, as static servers redirect to the folder), if it exists.
-pub fn output_file(path: &str, exists: impl Fn(&str) -> bool) -> Option<String> {
+pub(crate) fn output_file(path: &str, exists: impl Fn(&str) -> bool) -> Option<String> {
     let rel = path.trim_start_matches('/');
     if rel.is_empty() || rel.ends_with('/') {
         let index = format!("{rel}index.html");

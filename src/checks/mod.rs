@@ -19,9 +19,9 @@
 //! language's version of a page, outdated or unstamped
 //! translations, and everything the build itself reports as a warning.
 
-pub mod html;
-pub mod links;
-pub mod translations;
+pub(crate) mod html;
+pub(crate) mod links;
+pub(crate) mod translations;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -38,7 +38,7 @@ use links::{SiteUrl, Target};
 
 /// What `check` found.
 #[derive(Debug)]
-pub struct Report {
+pub(crate) struct Report {
     /// Every problem, errors first, sorted by file and line.
     pub diagnostics: Vec<Diagnostic>,
     /// HTML pages rendered and checked.
@@ -49,7 +49,7 @@ pub struct Report {
 
 /// How current the facts of the services are.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Review {
+pub(crate) struct Review {
     pub services: usize,
     /// Reviewed within `max_age_months`.
     pub recent: usize,
@@ -61,7 +61,7 @@ pub struct Review {
 }
 
 /// Runs every check on a loaded site.
-pub fn run(loaded: &LoadedSite) -> Report {
+pub(crate) fn run(loaded: &LoadedSite) -> Report {
     let site = &loaded.site;
     let mut diagnostics = loaded.warnings.clone();
     let translations = translations::coverage(site, &mut diagnostics);

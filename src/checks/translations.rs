@@ -41,7 +41,7 @@ const NOT_TRANSLATED: &[&str] = &[
 /// The hash a translation of the file whose whole text is `text` records: BLAKE3 of the
 /// normalized front matter (parsed TOML without [`NOT_TRANSLATED`] keys, so comments, key order
 /// and spacing do not count) and the body (line endings and trailing spaces do not count).
-pub fn source_hash(text: &str) -> Result<String, String> {
+pub(crate) fn source_hash(text: &str) -> Result<String, String> {
     let split = front_matter::split(Path::new(""), text).map_err(|d| d.message)?;
     let mut table: toml::Table =
         toml::from_str(split.toml).map_err(|err| format!("invalid TOML: {}", err.message()))?;
@@ -60,7 +60,7 @@ pub fn source_hash(text: &str) -> Result<String, String> {
 
 /// The state of one translation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum State {
+pub(crate) enum State {
     Translated,
     Outdated,
     /// The translation has no `source_hash`: nobody recorded what it was translated from.
@@ -71,7 +71,7 @@ pub enum State {
 
 /// One cell of the table: a section in a language.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
-pub struct Row {
+pub(crate) struct Row {
     /// The top-level folder under content/ (`gminy/`), or `/` for the files at the top.
     pub section: String,
     pub lang: String,
@@ -84,7 +84,7 @@ pub struct Row {
 }
 
 /// Counts every translation and reports outdated and unstamped ones as warnings.
-pub fn coverage(site: &SiteData, warnings: &mut Vec<Diagnostic>) -> Vec<Row> {
+pub(crate) fn coverage(site: &SiteData, warnings: &mut Vec<Diagnostic>) -> Vec<Row> {
     let library = &site.library;
     let default = library.default_lang;
     let mut rows: BTreeMap<(String, usize), Row> = BTreeMap::new();
@@ -170,7 +170,7 @@ fn translation_state(
 }
 
 /// The table for a terminal: one line per section, a column group per language.
-pub fn render_table(rows: &[Row]) -> String {
+pub(crate) fn render_table(rows: &[Row]) -> String {
     if rows.is_empty() {
         return String::new();
     }
@@ -220,7 +220,7 @@ fn cell(row: &Row) -> String {
 /// Records in the translation `file` that it matches the current text of its source: writes
 /// `source_hash = "…"` into its front matter (replacing an older one). `languages` are the
 /// configured codes, `default` the source language. Returns the hash.
-pub fn stamp(file: &Path, languages: &[String], default: &str) -> Result<String, String> {
+pub(crate) fn stamp(file: &Path, languages: &[String], default: &str) -> Result<String, String> {
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let Some(stem) = name.strip_suffix(".md") else {
         return Err(format!("{}: not a Markdown content file", file.display()));

@@ -40,7 +40,7 @@ const LEAFLET_CSS: &[u8] = include_bytes!("../../themes/portal/static/vendor/lea
 /// The web fonts Sveltia's styles name by their jsDelivr address, and the vendored copies
 /// (Fontsource packages from the npm registry, see `src/cms/vendor/README.md`) written under
 /// `admin/fonts/` instead. Without the icon font every button shows its icon's name.
-pub const FONTS: &[(&str, &str, &[u8])] = &[
+pub(crate) const FONTS: &[(&str, &str, &[u8])] = &[
     (
         "https://cdn.jsdelivr.net/fontsource/fonts/source-sans-3:vf@5.3.0/latin-wght-normal.woff2",
         "fonts/source-sans-3-latin-wght-normal.woff2",
@@ -77,7 +77,7 @@ const LOCALES: &[(&str, &[u8])] = &[
 /// changes made to it; a test checks that each string occurs in the script exactly once, so an
 /// update that moves them cannot go unnoticed.
 /// Made once per process (`serve` rebuilds often; the script is 2.7 MB).
-pub fn sveltia_script() -> &'static [u8] {
+pub(crate) fn sveltia_script() -> &'static [u8] {
     static SCRIPT: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
     SCRIPT.get_or_init(|| {
         let mut script = String::from_utf8_lossy(SVELTIA_JS).into_owned();
@@ -89,7 +89,7 @@ pub fn sveltia_script() -> &'static [u8] {
 }
 
 /// The files written under `admin/`, relative to the output folder.
-pub const FILES: &[&str] = &[
+pub(crate) const FILES: &[&str] = &[
     "admin/index.html",
     "admin/config.yml",
     "admin/sveltia-cms.js",
@@ -117,23 +117,23 @@ pub const FILES: &[&str] = &[
 /// What the form accepts in `opening_hours`: the characters of the OpenStreetMap syntax, starting
 /// with a day, `PH`, `24/7` or a time. The build's parser (`schema/opening_hours.rs`) has the
 /// last word and reports anything else at its line.
-pub const OPENING_HOURS_PATTERN: &str =
+pub(crate) const OPENING_HOURS_PATTERN: &str =
     r#"^(Mo|Tu|We|Th|Fr|Sa|Su|PH|SH|24/7|[0-2][0-9]:[0-5][0-9]|[A-Z][a-z]{2} )[A-Za-z0-9 :,;+/\[\]"-]*$"#;
 
 /// The owner written as `backend.repo` while `[cms] repo` is not set: Sveltia CMS requires an
 /// `owner/name` even for its local-folder mode, which never contacts the repository. GitHub and
 /// GitLab names cannot contain `_` at the start, so this can never name somebody's repository.
-pub const LOCAL_ONLY_OWNER: &str = "_local";
+pub(crate) const LOCAL_ONLY_OWNER: &str = "_local";
 
 /// Front-matter keys that the forms leave alone (edited in git only): free-form tables and the
 /// template override. Everything else in the schema has a form field (the drift test checks it).
-pub const NOT_IN_FORMS: &[&str] = &["extra", "taxonomies", "template"];
+pub(crate) const NOT_IN_FORMS: &[&str] = &["extra", "taxonomies", "template"];
 
 /// The label of a UI string in the default language, if it has one.
-pub type Label<'a> = Box<dyn Fn(&str) -> Option<String> + 'a>;
+pub(crate) type Label<'a> = Box<dyn Fn(&str) -> Option<String> + 'a>;
 
 /// A municipality as its service collection needs it.
-pub struct MunicipalityFolder {
+pub(crate) struct MunicipalityFolder {
     /// The folder name under `content/gminy/`.
     pub folder: String,
     /// The Polish name.
@@ -143,7 +143,7 @@ pub struct MunicipalityFolder {
 }
 
 /// What the configuration needs from the site besides the schema.
-pub struct Inputs<'a> {
+pub(crate) struct Inputs<'a> {
     pub config: &'a Config,
     pub cms: &'a CmsConfig,
     /// Each municipality's folder under `content/gminy/`.
@@ -157,7 +157,7 @@ pub struct Inputs<'a> {
 }
 
 /// The bytes of one of [`FILES`].
-pub fn render(file: &str, inputs: &Inputs) -> Vec<u8> {
+pub(crate) fn render(file: &str, inputs: &Inputs) -> Vec<u8> {
     match file {
         "admin/index.html" => index_html(inputs.config, inputs.cms).into_bytes(),
         "admin/config.yml" => config_yml(inputs).into_bytes(),
@@ -187,13 +187,13 @@ pub fn render(file: &str, inputs: &Inputs) -> Vec<u8> {
 /// Sends the one module Sveltia imports from another host (the exact URL its vendored version
 /// builds: `https://unpkg.com/immutable@<its dependency's version>/dist/immutable.es.js`) to the
 /// vendored copy, so the script runs unmodified. A test checks the URL against the script.
-pub const IMPORT_MAP: &str =
+pub(crate) const IMPORT_MAP: &str =
     r#"{"imports":{"https://unpkg.com/immutable@5.1.9/dist/immutable.es.js":"./vendor/immutable.es.js"}}"#;
 
 /// The CSP hash of [`IMPORT_MAP`], the page's only inline script (`'sha256-…'` in `script-src`).
 /// The browser test loads `/admin/` under a policy with it and fails, showing the right hash,
 /// if the two disagree.
-pub const IMPORT_MAP_HASH: &str = "'sha256-9fUa0Pld0Kb1K672jtm5/aXwc1Xtqav2v5jaGbCn8Js='";
+pub(crate) const IMPORT_MAP_HASH: &str = "'sha256-9fUa0Pld0Kb1K672jtm5/aXwc1Xtqav2v5jaGbCn8Js='";
 
 /// The hosts a backend talks to from the browser (its API), for `connect-src`.
 fn backend_hosts(cms: &CmsConfig) -> String {
@@ -213,7 +213,7 @@ fn backend_hosts(cms: &CmsConfig) -> String {
 /// backend's API and map tiles: Sveltia's update check, status page and web fonts are refused
 /// (it falls back to system fonts). Svelte adds styles as `<style>` elements, the app uses
 /// `blob:` workers and `data:` images.
-pub fn admin_policy(cms: &CmsConfig) -> String {
+pub(crate) fn admin_policy(cms: &CmsConfig) -> String {
     format!(
         "default-src 'self'; img-src 'self' data: blob: https:; connect-src 'self' blob: data: {}; \
          script-src 'self' 'wasm-unsafe-eval' {IMPORT_MAP_HASH}; style-src 'self' 'unsafe-inline'; \
@@ -226,7 +226,7 @@ pub fn admin_policy(cms: &CmsConfig) -> String {
 /// What the build assumes for each optional switch left out of a file, by key path
 /// (`draft`, `service.source.approximate`, `municipality.seat.verified`), from the schema of
 /// every kind: the writer (toml-writer.js) does not add a switch the form sends at its default.
-pub fn switch_defaults() -> std::collections::BTreeMap<String, bool> {
+pub(crate) fn switch_defaults() -> std::collections::BTreeMap<String, bool> {
     /// Every object of the schema at `path`: its properties, and what `items` (a list's
     /// elements) and `anyOf` (the shapes a value may take, as `source` has) lead to.
     fn walk(schema: &Json, path: &str, out: &mut std::collections::BTreeMap<String, bool>) {
@@ -623,7 +623,7 @@ fn files_collection(name: &str, label: &str, kind: &str, files: &[(String, Strin
 }
 
 /// The whole configuration (JSON, which is YAML), with a comment saying where it comes from.
-pub fn config_yml(inputs: &Inputs) -> String {
+pub(crate) fn config_yml(inputs: &Inputs) -> String {
     let config = inputs.config;
     let cms = inputs.cms;
     let mut collections = Vec::new();

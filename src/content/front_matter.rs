@@ -28,14 +28,14 @@ const COMMON_KEYS: &[&str] = &[
     "source_hash",
 ];
 /// Length of `source_hash` (hex digits of a BLAKE3 hash).
-pub const SOURCE_HASH_LEN: usize = 12;
+pub(crate) const SOURCE_HASH_LEN: usize = 12;
 /// Keys only sections (`_index.md`) accept.
 const SECTION_KEYS: &[&str] = &["sort_by", "paginate_by"];
 
 /// How a section orders its pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
-pub enum SortBy {
+pub(crate) enum SortBy {
     /// Newest first.
     Date,
     /// Lowest weight first.
@@ -50,7 +50,7 @@ pub enum SortBy {
 /// A typed table of a content kind (`[service]`, `[municipality]`, …), parsed by the schema.
 /// Content does not know the kinds' types; the schema downcasts `data`.
 #[derive(Clone)]
-pub struct KindTable {
+pub(crate) struct KindTable {
     pub name: String,
     pub data: std::sync::Arc<dyn std::any::Any + Send + Sync>,
     /// Byte range of the table's key in the whole file.
@@ -68,14 +68,14 @@ impl std::fmt::Debug for KindTable {
 
 /// A problem in a kind table, at a byte range of the front-matter TOML.
 #[derive(Debug, Clone)]
-pub struct FieldProblem {
+pub(crate) struct FieldProblem {
     pub message: String,
     pub span: Range<usize>,
     pub hint: Option<String>,
 }
 
 /// Parses the tables of the content kinds; implemented by the schema.
-pub trait KindParser: Sync {
+pub(crate) trait KindParser: Sync {
     /// Table names that are content kinds.
     fn names(&self) -> &[&'static str];
     fn parse(
@@ -85,9 +85,11 @@ pub trait KindParser: Sync {
     ) -> Result<std::sync::Arc<dyn std::any::Any + Send + Sync>, Vec<FieldProblem>>;
 }
 
-/// No content kinds (plain pages only).
-pub struct NoKinds;
+/// No content kinds (plain pages only), for the parser's own tests.
+#[cfg(test)]
+pub(crate) struct NoKinds;
 
+#[cfg(test)]
 impl KindParser for NoKinds {
     fn names(&self) -> &[&'static str] {
         &[]
@@ -103,7 +105,7 @@ impl KindParser for NoKinds {
 
 /// A value with the location of its key in the file, for errors found after parsing.
 #[derive(Debug, Clone)]
-pub struct Located<T> {
+pub(crate) struct Located<T> {
     pub value: T,
     /// Byte range in the whole file.
     pub span: Range<usize>,
@@ -111,7 +113,7 @@ pub struct Located<T> {
 
 /// The typed front matter of one file.
 #[derive(Debug, Clone, Default)]
-pub struct FrontMatter {
+pub(crate) struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
     pub date: Option<ContentDate>,
@@ -135,7 +137,7 @@ pub struct FrontMatter {
 
 /// A file split into its front matter and body.
 #[derive(Debug)]
-pub struct Split<'a> {
+pub(crate) struct Split<'a> {
     /// The TOML text between the `+++` lines.
     pub toml: &'a str,
     /// Byte offset of `toml` in the file.
@@ -145,7 +147,7 @@ pub struct Split<'a> {
 }
 
 /// Finds the `+++` block at the top of `text`.
-pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+pub(crate) fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &text[start..];
     let first_line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
@@ -172,7 +174,7 @@ pub fn split<'a>(file: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
 }
 
 /// Parses the front matter of `file` (whose full text is `text`). Returns every problem found.
-pub fn parse(
+pub(crate) fn parse(
     file: &Path,
     text: &str,
     split: &Split<'_>,
@@ -275,7 +277,7 @@ pub fn parse(
                                 data,
                                 span: shift(span, offset),
                                 toml_offset: offset,
-                            })
+                            });
                         }
                         Err(list) => problems.extend(list.into_iter().map(|p| {
                             let d =
@@ -341,7 +343,7 @@ fn field_problem(at: &dyn Fn(Range<usize>) -> Location, name: &str, message: Str
 /// A serde/TOML error message in an editor's words (`expected f64` → `expected a number`), and
 /// a hint that says what a valid value looks like. Used for every front-matter field, typed
 /// kinds included, so that no content error comes without one.
-pub fn explain_serde(message: &str) -> (String, Option<String>) {
+pub(crate) fn explain_serde(message: &str) -> (String, Option<String>) {
     let message = message.trim_end().replace("invalid type: ", "").replace("unknown variant", "unknown value");
     let expected = message.rsplit_once("expected ").map_or("", |(_, e)| e);
     let number = ["f64", "f32"].iter().any(|t| expected.starts_with(t));

@@ -13,7 +13,7 @@ use crate::slug::slugify;
 
 /// One term of a taxonomy in one language.
 #[derive(Debug, Clone)]
-pub struct Term {
+pub(crate) struct Term {
     pub name: String,
     pub slug: String,
     /// Site path of the term's first pager, e.g. `/en/categories/health/`.
@@ -24,7 +24,7 @@ pub struct Term {
 
 /// A taxonomy declared in `config.toml`, with its terms in every language.
 #[derive(Debug, Clone)]
-pub struct Taxonomy {
+pub(crate) struct Taxonomy {
     pub name: String,
     pub paginate_by: usize,
     /// Site path of the term list per language.
@@ -35,7 +35,7 @@ pub struct Taxonomy {
 
 /// Orders and groupings of the whole site.
 #[derive(Debug, Default)]
-pub struct Listings {
+pub(crate) struct Listings {
     /// `[section][lang]` → child pages that exist in `lang`, in listing order.
     pub pages: Vec<Vec<Vec<NodeId>>>,
     /// `[section][lang]` → child sections, by weight then title.
@@ -46,7 +46,7 @@ pub struct Listings {
 }
 
 /// Computes every listing. Unknown taxonomy names are reported.
-pub fn build(library: &Library, config: &Config, locales: &Locales, diags: &Diagnostics) -> Listings {
+pub(crate) fn build(library: &Library, config: &Config, locales: &Locales, diags: &Diagnostics) -> Listings {
     let n = library.nodes.len();
     let langs = library.langs.len();
     let mut listings = Listings {
@@ -175,12 +175,12 @@ fn build_taxonomies(library: &Library, config: &Config, locales: &Locales, diags
 }
 
 /// Number of pagers needed for `total` items, `per_page` each (at least one).
-pub fn pager_count(total: usize, per_page: usize) -> usize {
+pub(crate) fn pager_count(total: usize, per_page: usize) -> usize {
     if per_page == 0 { 1 } else { total.div_ceil(per_page).max(1) }
 }
 
 /// Site path of pager `index` (1-based) of a list whose first pager is at `first`.
-pub fn pager_path(first: &str, index: usize) -> String {
+pub(crate) fn pager_path(first: &str, index: usize) -> String {
     if index <= 1 { first.to_string() } else { format!("{first}page/{index}/") }
 }
 

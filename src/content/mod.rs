@@ -4,8 +4,8 @@
 //!
 //! Nothing here knows about templates or output; problems go to [`Diagnostics`].
 
-pub mod front_matter;
-pub mod listing;
+pub(crate) mod front_matter;
+pub(crate) mod listing;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -19,11 +19,11 @@ use crate::slug::slugify;
 use front_matter::{FrontMatter, KindParser};
 
 /// Index of a node in [`Library::nodes`].
-pub type NodeId = usize;
+pub(crate) type NodeId = usize;
 
 /// One language version of a page or section: one Markdown file.
 #[derive(Debug)]
-pub struct Doc {
+pub(crate) struct Doc {
     /// Path relative to the site root, e.g. `content/forum/x.en.md`.
     pub file: PathBuf,
     /// The whole file, kept to point diagnostics at lines.
@@ -33,18 +33,18 @@ pub struct Doc {
 }
 
 impl Doc {
-    pub fn body(&self) -> &str {
+    pub(crate) fn body(&self) -> &str {
         &self.text[self.body_offset..]
     }
 
-    pub fn title(&self) -> &str {
+    pub(crate) fn title(&self) -> &str {
         self.fm.title.as_deref().unwrap_or_default()
     }
 }
 
 /// A page or section in every language it exists in.
 #[derive(Debug)]
-pub struct Node {
+pub(crate) struct Node {
     /// The content path that `@/` links use: `forum/x.md`, `forum/_index.md`, `_index.md`,
     /// `forum/meeting/index.md` (a page bundle).
     pub key: String,
@@ -66,24 +66,24 @@ pub struct Node {
 
 impl Node {
     /// The document shown in language `lang`: its own version, or the default-language one.
-    pub fn doc_for(&self, lang: usize, default: usize) -> Option<&Doc> {
+    pub(crate) fn doc_for(&self, lang: usize, default: usize) -> Option<&Doc> {
         self.docs[lang].as_ref().or(self.docs[default].as_ref())
     }
 
     /// Whether `lang` shows the default-language text because no translation exists.
-    pub fn is_fallback(&self, lang: usize) -> bool {
+    pub(crate) fn is_fallback(&self, lang: usize) -> bool {
         self.docs[lang].is_none()
     }
 
     /// Any existing version, for error locations.
-    pub fn any_doc(&self) -> &Doc {
+    pub(crate) fn any_doc(&self) -> &Doc {
         self.docs.iter().flatten().next().expect("a node has at least one document")
     }
 }
 
 /// Every page and section of the site.
 #[derive(Debug)]
-pub struct Library {
+pub(crate) struct Library {
     pub nodes: Vec<Node>,
     pub by_key: HashMap<String, NodeId>,
     /// The home section (`content/_index.md`).
@@ -94,12 +94,12 @@ pub struct Library {
 }
 
 impl Library {
-    pub fn lang_index(&self, code: &str) -> Option<usize> {
+    pub(crate) fn lang_index(&self, code: &str) -> Option<usize> {
         self.langs.iter().position(|l| l == code)
     }
 
     /// The node an `@/` path names (`forum/x.md`, also accepting `forum/x.en.md`).
-    pub fn resolve_key(&self, path: &str) -> Option<NodeId> {
+    pub(crate) fn resolve_key(&self, path: &str) -> Option<NodeId> {
         let path = path.trim_start_matches('/');
         if let Some(&id) = self.by_key.get(path) {
             return Some(id);
@@ -119,7 +119,7 @@ struct ParsedFile {
 }
 
 /// Loads `<root>/content`. Returns `None` when there were errors (all reported).
-pub fn load(
+pub(crate) fn load(
     root: &Path,
     config: &Config,
     drafts: bool,

@@ -18,7 +18,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 
 /// How long a formatted date is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DateStyle {
+pub(crate) enum DateStyle {
     /// `1 maja 2026`
     Long,
     /// `1 maj 2026` or `1 May 2026`, as the locale's medium form
@@ -30,7 +30,7 @@ pub enum DateStyle {
 }
 
 impl DateStyle {
-    pub fn parse(name: &str) -> Option<DateStyle> {
+    pub(crate) fn parse(name: &str) -> Option<DateStyle> {
         Some(match name {
             "long" => DateStyle::Long,
             "medium" => DateStyle::Medium,
@@ -52,14 +52,14 @@ struct LanguageData {
 
 /// Everything language-specific the templates need, for every configured language.
 /// `Send + Sync`, so rayon workers share one instance.
-pub struct Locales {
+pub(crate) struct Locales {
     languages: HashMap<String, LanguageData>,
 }
 
 impl Locales {
     /// Loads `<theme_dir>/i18n/<lang>.ftl` for every configured language. Syntax errors and
     /// missing files go to `diags` with their line.
-    pub fn load(root: &Path, theme_dir: &Path, config: &Config, diags: &Diagnostics) -> Option<Locales> {
+    pub(crate) fn load(root: &Path, theme_dir: &Path, config: &Config, diags: &Diagnostics) -> Option<Locales> {
         let mut languages = HashMap::new();
         let mut ok = true;
         for lang in &config.languages {
@@ -162,7 +162,7 @@ impl Locales {
 
     /// Formats the UI string `key` in `lang`. `count` selects the plural form (CLDR rules of
     /// the language) and is available to the message as `$count`.
-    pub fn message(&self, lang: &str, key: &str, args: &[(&str, FluentValue<'_>)]) -> Result<String, String> {
+    pub(crate) fn message(&self, lang: &str, key: &str, args: &[(&str, FluentValue<'_>)]) -> Result<String, String> {
         let data = self.languages.get(lang).ok_or_else(|| format!("no UI strings for language `{lang}`"))?;
         let message =
             data.bundle.get_message(key).ok_or_else(|| format!("UI string `{key}` is missing in {lang}.ftl"))?;
@@ -179,13 +179,13 @@ impl Locales {
         }
     }
 
-    /// Whether `lang` has the UI string `key`.
-    pub fn has_message(&self, lang: &str, key: &str) -> bool {
-        self.languages.get(lang).is_some_and(|d| d.bundle.has_message(key))
-    }
-
     /// `2026-05-01` → `1 maja 2026` (pl), `1 травня 2026 р.` (uk), `1 May 2026` (en).
-    pub fn format_date(&self, lang: &str, (year, month, day): (i32, u8, u8), style: DateStyle) -> Option<String> {
+    pub(crate) fn format_date(
+        &self,
+        lang: &str,
+        (year, month, day): (i32, u8, u8),
+        style: DateStyle,
+    ) -> Option<String> {
         let data = self.languages.get(lang)?;
         let date = Date::try_new_gregorian(year, month, day).ok()?;
         Some(match style {
@@ -197,7 +197,7 @@ impl Locales {
     }
 
     /// Compares two strings in the collation order of `lang` (Polish: S < Ś < T).
-    pub fn compare(&self, lang: &str, a: &str, b: &str) -> std::cmp::Ordering {
+    pub(crate) fn compare(&self, lang: &str, a: &str, b: &str) -> std::cmp::Ordering {
         match self.languages.get(lang) {
             Some(data) => data.collator.compare(a, b).then_with(|| a.cmp(b)),
             None => a.cmp(b),

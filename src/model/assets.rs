@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// Theme static files with content hashes in their names.
 #[derive(Debug, Default, Clone)]
-pub struct Assets {
+pub(crate) struct Assets {
     /// Path under `static/` (`css/site.css`) → output path (`css/site.1a2b3c4d5e.css`).
     pub hashed: BTreeMap<String, String>,
     /// Output path → source file (relative to the site root).
@@ -16,7 +16,7 @@ pub struct Assets {
 
 impl Assets {
     /// Collects `<theme>/static/**` (fingerprinted) and `<root>/static/**` (copied as they are).
-    pub fn collect(theme_dir: &Path, root: &Path) -> io::Result<Assets> {
+    pub(crate) fn collect(theme_dir: &Path, root: &Path) -> io::Result<Assets> {
         let mut assets = Assets::default();
         let theme_static = theme_dir.join("static");
         // Sources are kept relative to the site root, like content files.

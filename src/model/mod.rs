@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use minijinja::Value;
 
-pub use assets::Assets;
+pub(crate) use assets::Assets;
 
 use crate::config::Config;
 use crate::content::listing::Listings;
@@ -20,7 +20,7 @@ use crate::schema::Facts;
 use crate::schema::geo::Boundaries;
 
 /// Everything the render phase reads.
-pub struct SiteData {
+pub(crate) struct SiteData {
     pub config: Config,
     pub library: Library,
     pub listings: Listings,
@@ -46,7 +46,7 @@ pub struct SiteData {
 
 /// Template values shared by all pages: see [`SiteData::views`].
 #[derive(Default)]
-pub struct ViewCache {
+pub(crate) struct ViewCache {
     /// `[node][lang]` light reference of a page (none where it does not exist in `lang`).
     pub refs: Vec<Vec<Option<Value>>>,
     /// `[node][lang]` page or section map without its content, made when first asked for.
@@ -56,7 +56,7 @@ pub struct ViewCache {
 }
 
 /// The loaded and validated parts of a site, before its views are made.
-pub struct SiteParts {
+pub(crate) struct SiteParts {
     pub config: Config,
     pub library: Library,
     pub listings: Listings,
@@ -71,7 +71,7 @@ pub struct SiteParts {
 
 impl SiteData {
     /// The model of `parts`, with empty views.
-    pub fn new(parts: SiteParts) -> SiteData {
+    pub(crate) fn new(parts: SiteParts) -> SiteData {
         let SiteParts {
             config,
             library,
@@ -100,30 +100,30 @@ impl SiteData {
         }
     }
 
-    pub fn default_lang(&self) -> usize {
+    pub(crate) fn default_lang(&self) -> usize {
         self.library.default_lang
     }
 
-    pub fn lang_code(&self, lang: usize) -> &str {
+    pub(crate) fn lang_code(&self, lang: usize) -> &str {
         &self.library.langs[lang]
     }
 
     /// A site path with the base path in front: `/en/` → `/portal/en/`.
-    pub fn href(&self, site_path: &str) -> String {
+    pub(crate) fn href(&self, site_path: &str) -> String {
         format!("{}{site_path}", self.config.base_path())
     }
 
-    pub fn permalink(&self, site_path: &str) -> String {
+    pub(crate) fn permalink(&self, site_path: &str) -> String {
         self.config.absolute(&self.href(site_path))
     }
 
     /// The document shown for `node` in `lang`.
-    pub fn doc(&self, node: NodeId, lang: usize) -> Option<&Doc> {
+    pub(crate) fn doc(&self, node: NodeId, lang: usize) -> Option<&Doc> {
         self.library.nodes[node].doc_for(lang, self.default_lang())
     }
 
     /// The language of the text shown for `node` in `lang`.
-    pub fn content_lang(&self, node: NodeId, lang: usize) -> usize {
+    pub(crate) fn content_lang(&self, node: NodeId, lang: usize) -> usize {
         if self.library.nodes[node].is_fallback(lang) { self.default_lang() } else { lang }
     }
 }

@@ -19,7 +19,7 @@ type Ring = Vec<(f64, f64)>;
 
 /// Why a boundary file cannot be used: message plus 1-based line and column in the file when known.
 #[derive(Debug, Clone, PartialEq)]
-pub struct GeoError {
+pub(crate) struct GeoError {
     pub message: String,
     /// 1-based; 0 when unknown.
     pub line: usize,
@@ -40,7 +40,7 @@ impl fmt::Display for GeoError {
 impl std::error::Error for GeoError {}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BBox {
+pub(crate) struct BBox {
     pub min_lon: f64,
     pub min_lat: f64,
     pub max_lon: f64,
@@ -49,13 +49,13 @@ pub struct BBox {
 
 impl BBox {
     /// Whether the point lies inside the box or on its border.
-    pub fn contains(&self, lat: f64, lon: f64) -> bool {
+    pub(crate) fn contains(&self, lat: f64, lon: f64) -> bool {
         (self.min_lat - EPS..=self.max_lat + EPS).contains(&lat)
             && (self.min_lon - EPS..=self.max_lon + EPS).contains(&lon)
     }
 
     /// The smallest box holding both.
-    pub fn union(self, other: BBox) -> BBox {
+    pub(crate) fn union(self, other: BBox) -> BBox {
         BBox {
             min_lon: self.min_lon.min(other.min_lon),
             min_lat: self.min_lat.min(other.min_lat),
@@ -73,7 +73,7 @@ impl BBox {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Boundary {
+pub(crate) struct Boundary {
     pub teryt: String,
     pub name: String,
     /// polygons, each a list of rings (first exterior, then holes), each ring a list of (lon, lat)
@@ -87,7 +87,7 @@ pub struct Boundary {
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Boundaries {
+pub(crate) struct Boundaries {
     pub features: Vec<Boundary>,
     /// the file's top-level "metadata" object (sources, licence), if any
     pub metadata: Option<Value>,
@@ -97,7 +97,7 @@ impl Boundaries {
     /// Parses a GeoJSON FeatureCollection of Polygon/MultiPolygon features whose TERYT comes from `properties.teryt` or the feature `id`.
     ///
     /// Every bad feature is reported, each error at the line of its feature when that can be found.
-    pub fn parse(text: &str) -> Result<Boundaries, Vec<GeoError>> {
+    pub(crate) fn parse(text: &str) -> Result<Boundaries, Vec<GeoError>> {
         let root: Value = serde_json::from_str(text).map_err(|e| vec![json_error(text, &e)])?;
         let top = |message: String| vec![GeoError { message, line: 0, column: 0 }];
         let Some(obj) = root.as_object() else { return Err(top("the top level must be a JSON object".into())) };
@@ -130,7 +130,7 @@ impl Boundaries {
         errors.is_empty().then(|| Boundaries { features: out, metadata: obj.get("metadata").cloned() }).ok_or(errors)
     }
 
-    pub fn get(&self, teryt: &str) -> Option<&Boundary> {
+    pub(crate) fn get(&self, teryt: &str) -> Option<&Boundary> {
         self.features.iter().find(|b| b.teryt == teryt)
     }
 
@@ -138,20 +138,21 @@ impl Boundaries {
     ///
     /// A point strictly inside a boundary wins; a point on a shared border goes to the first
     /// boundary in file order that has it on its edge.
-    pub fn locate(&self, lat: f64, lon: f64) -> Option<&str> {
+    #[cfg(test)]
+    pub(crate) fn locate(&self, lat: f64, lon: f64) -> Option<&str> {
         let find = |wanted| self.features.iter().find(|b| b.classify(lat, lon) == wanted);
         find(Some(true)).or_else(|| find(None)).map(|b| b.teryt.as_str())
     }
 
     /// The bounding box of all features, `None` when there are none.
-    pub fn bbox(&self) -> Option<BBox> {
+    pub(crate) fn bbox(&self) -> Option<BBox> {
         self.features.iter().map(|b| b.bbox).reduce(BBox::union)
     }
 }
 
 impl Boundary {
     /// Point-in-polygon (even-odd per polygon, holes excluded). Points exactly on an edge count as inside (shared borders: a seat point lies on the Biskupice/Wieliczka line).
-    pub fn contains(&self, lat: f64, lon: f64) -> bool {
+    pub(crate) fn contains(&self, lat: f64, lon: f64) -> bool {
         self.classify(lat, lon) != Some(false)
     }
 
@@ -159,7 +160,7 @@ impl Boundary {
     ///
     /// Uses an equirectangular projection centred on the point (error well under 1 % at the
     /// scale of a metropolitan area). Infinite when the boundary has no edges.
-    pub fn distance_to_edge_m(&self, lat: f64, lon: f64) -> f64 {
+    pub(crate) fn distance_to_edge_m(&self, lat: f64, lon: f64) -> f64 {
         let k = lat.to_radians().cos();
         let project =
             |(x, y): (f64, f64)| ((x - lon).to_radians() * k * EARTH_RADIUS_M, (y - lat).to_radians() * EARTH_RADIUS_M);
@@ -180,7 +181,7 @@ impl Boundary {
     /// runs between even-odd crossings, returns the one farthest from any edge: roughly the pole
     /// of inaccessibility, so unlike a centroid it never lands in a hole, a bay or a small island.
     /// Falls back to the first vertex (on the edge) for slivers the lines miss.
-    pub fn label_point(&self) -> (f64, f64) {
+    pub(crate) fn label_point(&self) -> (f64, f64) {
         *self.label.get_or_init(|| self.find_label_point())
     }
 

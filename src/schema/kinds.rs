@@ -16,13 +16,13 @@ use super::vocab::{
 /// A string or a list of strings (`source = "…"` or `source = ["…", "…"]`).
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(untagged)]
-pub enum OneOrMany {
+pub(crate) enum OneOrMany {
     One(String),
     Many(Vec<String>),
 }
 
 impl OneOrMany {
-    pub fn items(&self) -> Vec<&str> {
+    pub(crate) fn items(&self) -> Vec<&str> {
         match self {
             OneOrMany::One(s) => vec![s.as_str()],
             OneOrMany::Many(v) => v.iter().map(String::as_str).collect(),
@@ -47,7 +47,7 @@ fn coordinates<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Spanned<
 /// `[municipality]` on `content/gminy/<slug>/_index.md`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Municipality {
+pub(crate) struct Municipality {
     /// 7-digit TERYT code; must match a feature of the boundary file.
     pub teryt: Spanned<String>,
     #[serde(rename = "type")]
@@ -71,7 +71,7 @@ pub struct Municipality {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Seat {
+pub(crate) struct Seat {
     pub name: String,
     /// `[latitude, longitude]` of the seat locality (not the town hall).
     #[serde(default, deserialize_with = "coordinates")]
@@ -90,7 +90,7 @@ fn yes() -> bool {
 
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub struct Office {
+pub(crate) struct Office {
     pub name: Option<String>,
     pub address: Option<Spanned<String>>,
     pub phone: Option<Spanned<OneOrMany>>,
@@ -101,7 +101,7 @@ pub struct Office {
 /// Local facts: each a reference to a `[service]` page (`"@/gminy/krakow/mops.md"`).
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct LocalFacts {
+pub(crate) struct LocalFacts {
     pub ops: Option<Spanned<String>>,
     pub migrant_point: Option<Spanned<String>>,
     pub legalisation_office: Option<Spanned<String>>,
@@ -110,7 +110,7 @@ pub struct LocalFacts {
 }
 
 impl LocalFacts {
-    pub fn get(&self, fact: LocalFact) -> Option<&Spanned<String>> {
+    pub(crate) fn get(&self, fact: LocalFact) -> Option<&Spanned<String>> {
         match fact {
             LocalFact::Ops => self.ops.as_ref(),
             LocalFact::MigrantPoint => self.migrant_point.as_ref(),
@@ -124,7 +124,7 @@ impl LocalFacts {
 /// `[service]` on a page inside a municipality's folder.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Service {
+pub(crate) struct Service {
     pub category: Spanned<Category>,
     /// Who runs it (official Polish name), when it is not the service itself.
     pub provider: Option<String>,
@@ -143,6 +143,7 @@ pub struct Service {
     pub audiences: Vec<Audience>,
     pub wheelchair: Option<Wheelchair>,
     #[serde(default)]
+    #[allow(dead_code, reason = "accepted and checked against the vocabulary; no page shows it yet")]
     pub strategic_areas: Vec<StrategicArea>,
     /// TERYT of the municipality, when given: must be the folder's municipality.
     pub teryt: Option<Spanned<String>>,
@@ -163,7 +164,7 @@ pub struct Service {
 /// `[forum]` on a page in `content/forum/`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Forum {
+pub(crate) struct Forum {
     pub forum: ForumName,
     /// The exact day, when known.
     pub date: Option<Spanned<Datetime>>,
@@ -178,6 +179,7 @@ pub struct Forum {
     #[serde(default)]
     pub outcomes: Vec<String>,
     #[serde(default)]
+    #[allow(dead_code, reason = "accepted and checked against the vocabulary; no page shows it yet")]
     pub strategic_areas: Vec<StrategicArea>,
     #[serde(default)]
     pub categories: Vec<Category>,
@@ -186,7 +188,7 @@ pub struct Forum {
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Speaker {
+pub(crate) struct Speaker {
     pub name: String,
     pub role: Option<String>,
     pub organisation: Option<String>,
@@ -195,11 +197,12 @@ pub struct Speaker {
 /// `[guide]` on a page in `content/migranci/`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Guide {
+pub(crate) struct Guide {
     /// Local facts the text shows, by `{{ fact }}` placeholders.
     #[serde(default)]
     pub needs: Vec<Spanned<LocalFact>>,
     #[serde(default)]
+    #[allow(dead_code, reason = "accepted and checked against the vocabulary; no page shows it yet")]
     pub strategic_areas: Vec<StrategicArea>,
     /// The sources of the guide's rules, each with an `id` the text cites (`{{ cite:id }}`).
     pub source: Spanned<Sources>,
@@ -208,7 +211,7 @@ pub struct Guide {
 /// `[accessibility_statement]`: the statement required of Polish public bodies.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AccessibilityStatement {
+pub(crate) struct AccessibilityStatement {
     /// The public body (podmiot publiczny).
     pub entity: String,
     pub status: ComplianceStatus,

@@ -4,11 +4,11 @@
 //! boundary, TERYT codes against the boundary file, references between pages, local facts the
 //! migrant guides need).
 
-pub mod geo;
-pub mod kinds;
-pub mod opening_hours;
-pub mod provenance;
-pub mod vocab;
+pub(crate) mod geo;
+pub(crate) mod kinds;
+pub(crate) mod opening_hours;
+pub(crate) mod provenance;
+pub(crate) mod vocab;
 
 use std::any::Any;
 use std::collections::BTreeMap;
@@ -22,7 +22,6 @@ use toml::de::{DeValue, ValueDeserializer};
 
 use crate::content::front_matter::{FieldProblem, KindParser};
 use crate::content::{Doc, Library, NodeId};
-use crate::dates::ContentDate;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use geo::Boundaries;
 use kinds::{AccessibilityStatement, Forum, Guide, Municipality, OneOrMany, Service};
@@ -30,10 +29,10 @@ use provenance::{Registry, ResolvedSource, SourceRules, Sources};
 use vocab::{LocalFact, ServiceFact};
 
 /// Names of the kind tables, as written in front matter.
-pub const KIND_NAMES: &[&str] = &["municipality", "service", "forum", "guide", "accessibility_statement"];
+pub(crate) const KIND_NAMES: &[&str] = &["municipality", "service", "forum", "guide", "accessibility_statement"];
 
 /// The parser of the kind tables, handed to content loading.
-pub struct Kinds;
+pub(crate) struct Kinds;
 
 impl KindParser for Kinds {
     fn names(&self) -> &[&'static str] {
@@ -149,23 +148,23 @@ fn field_path(table: &Spanned<DeValue<'_>>, span: &Range<usize>) -> Option<Strin
 }
 
 /// The kind table of a document, downcast.
-pub fn kind_of<T: 'static>(doc: &Doc) -> Option<&T> {
+pub(crate) fn kind_of<T: 'static>(doc: &Doc) -> Option<&T> {
     doc.fm.kind.as_ref().and_then(|k| k.data.downcast_ref::<T>())
 }
 
 /// The name of a document's kind (`service`, …), if it has one.
-pub fn kind_name(doc: &Doc) -> Option<&str> {
+pub(crate) fn kind_name(doc: &Doc) -> Option<&str> {
     doc.fm.kind.as_ref().map(|k| k.name.as_str())
 }
 
 /// Date of a TOML datetime value, when it has one.
-pub fn ymd(dt: &toml::value::Datetime) -> Option<(i32, u8, u8)> {
+pub(crate) fn ymd(dt: &toml::value::Datetime) -> Option<(i32, u8, u8)> {
     dt.date.map(|d| (i32::from(d.year), d.month, d.day))
 }
 
 /// What validation found out, for rendering.
 #[derive(Debug, Default)]
-pub struct Facts {
+pub(crate) struct Facts {
     /// Municipality section → its service pages (in file order).
     pub services_of: BTreeMap<NodeId, Vec<NodeId>>,
     /// Service page → its municipality section.
@@ -193,22 +192,26 @@ pub struct Facts {
 
 impl Facts {
     /// The sources of a node's typed table: a translation's own (forum pages), else the Polish ones.
-    pub fn sources_of(&self, node: NodeId, lang: usize, default: usize) -> &[ResolvedSource] {
+    pub(crate) fn sources_of(&self, node: NodeId, lang: usize, default: usize) -> &[ResolvedSource] {
         self.sources.get(&(node, lang)).or_else(|| self.sources.get(&(node, default))).map_or(&[], Vec::as_slice)
     }
 
     /// The newest date among the sources backing `fact`, and whether it is an estimate.
-    pub fn fact_date(&self, sources: &[ResolvedSource], fact: ServiceFact) -> Option<(provenance::PartialDate, bool)> {
+    pub(crate) fn fact_date(
+        &self,
+        sources: &[ResolvedSource],
+        fact: ServiceFact,
+    ) -> Option<(provenance::PartialDate, bool)> {
         sources.iter().filter(|s| s.backs(fact)).filter_map(|s| s.date.map(|d| (d, s.approximate))).max()
     }
 
     /// Whether a fact's newest source is older than the stale limit.
-    pub fn is_stale(&self, date: provenance::PartialDate) -> bool {
+    pub(crate) fn is_stale(&self, date: provenance::PartialDate) -> bool {
         provenance::months_between(date.latest_day(), self.today) > self.stale_after_months
     }
 
     /// Services listed on a municipality's page: its own, then those of others that serve it.
-    pub fn services_for(&self, municipality: NodeId) -> Vec<NodeId> {
+    pub(crate) fn services_for(&self, municipality: NodeId) -> Vec<NodeId> {
         let mut out = self.services_of.get(&municipality).cloned().unwrap_or_default();
         for (&service, served) in &self.serves {
             if served.contains(&municipality) {
@@ -222,7 +225,7 @@ impl Facts {
 /// The state of one local fact of one municipality, for the data-completeness report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum FactState {
+pub(crate) enum FactState {
     /// Sourced, verified and reviewed within the allowed age.
     Present,
     /// The service exists but its facts are not verified on an official page.
@@ -233,7 +236,11 @@ pub enum FactState {
 }
 
 /// Municipality × local fact: what an editor still has to do.
-pub fn completeness(library: &Library, facts: &Facts, policy: &Policy) -> Vec<(NodeId, Vec<(LocalFact, FactState)>)> {
+pub(crate) fn completeness(
+    library: &Library,
+    facts: &Facts,
+    policy: &Policy,
+) -> Vec<(NodeId, Vec<(LocalFact, FactState)>)> {
     let default = library.default_lang;
     facts
         .municipalities
@@ -269,7 +276,7 @@ pub fn completeness(library: &Library, facts: &Facts, policy: &Policy) -> Vec<(N
 }
 
 /// Settings of the checks.
-pub struct Policy {
+pub(crate) struct Policy {
     /// A service not reviewed for longer than this many months is reported.
     pub review_max_age_months: u32,
     /// A fact whose source is older than this is shown with its date.
@@ -279,7 +286,12 @@ pub struct Policy {
 }
 
 /// Loads the registry of source documents (`[data] sources`) and lists the data folder.
-pub fn load_registry(root: &Path, sources: Option<&str>, _boundaries: Option<&str>, diags: &Diagnostics) -> Registry {
+pub(crate) fn load_registry(
+    root: &Path,
+    sources: Option<&str>,
+    _boundaries: Option<&str>,
+    diags: &Diagnostics,
+) -> Registry {
     let data_dir = root.join("content").join("dane");
     let path = sources.map(|s| root.join(s));
     match Registry::load(path.as_deref(), &data_dir) {
@@ -313,7 +325,7 @@ fn kind_location(doc: &Doc) -> Location {
 }
 
 /// Validates every typed page, alone and against the others. Errors and warnings go to `diags`.
-pub fn validate(
+pub(crate) fn validate(
     library: &Library,
     boundaries: Option<&Boundaries>,
     registry: Registry,
@@ -758,7 +770,7 @@ fn check_statement(doc: &Doc, statement: &AccessibilityStatement, policy: &Polic
 
 /// What a `{{ … }}` in a guide's text is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Placeholder {
+pub(crate) enum Placeholder {
     /// `{{ ops }}`: a local fact (the name may still be unknown; validation says so).
     Fact(String),
     /// `{{ cite:udsc-ukr }}`: a citation of one of the guide's sources.
@@ -768,7 +780,7 @@ pub enum Placeholder {
 }
 
 /// Every `{{ … }}` in a body, with its byte range in the body.
-pub fn placeholders(body: &str) -> Vec<(Placeholder, Range<usize>)> {
+pub(crate) fn placeholders(body: &str) -> Vec<(Placeholder, Range<usize>)> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(start) = body[from..].find("{{").map(|i| from + i) {
@@ -789,7 +801,7 @@ pub fn placeholders(body: &str) -> Vec<(Placeholder, Range<usize>)> {
 }
 
 /// The `##` sections of a Markdown body (outside code fences): (heading line start, end).
-pub fn h2_sections(body: &str) -> Vec<Range<usize>> {
+pub(crate) fn h2_sections(body: &str) -> Vec<Range<usize>> {
     let mut starts = Vec::new();
     let mut in_fence = false;
     let mut pos = 0;
@@ -1049,7 +1061,7 @@ fn check_names(library: &Library, m: NodeId, municipality: &Municipality, diags:
 }
 
 /// Loads the boundary file named in config (relative to the site root).
-pub fn load_boundaries(root: &Path, path: &str, diags: &Diagnostics) -> Option<Boundaries> {
+pub(crate) fn load_boundaries(root: &Path, path: &str, diags: &Diagnostics) -> Option<Boundaries> {
     let full = root.join(path);
     let text = match std::fs::read_to_string(&full) {
         Ok(text) => text,
@@ -1075,11 +1087,6 @@ pub fn load_boundaries(root: &Path, path: &str, diags: &Diagnostics) -> Option<B
             None
         }
     }
-}
-
-/// The reviewed date as a content date, for templates.
-pub fn content_date(dt: &toml::value::Datetime) -> Option<ContentDate> {
-    ymd(dt).map(|(year, month, day)| ContentDate { year, month, day, time: None })
 }
 
 #[cfg(test)]

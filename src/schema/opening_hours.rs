@@ -36,7 +36,7 @@ const RULES_HINT: &str = "separate rules with `;`, e.g. `Mo-Fr 08:00-16:00; Sa 0
 
 /// A parse error: what is wrong and where (byte range in the input string).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseError {
+pub(crate) struct ParseError {
     pub message: String,
     pub span: Range<usize>,
     pub hint: Option<String>,
@@ -63,7 +63,7 @@ impl std::error::Error for ParseError {}
 
 /// Parsed opening hours. `days[0]` is Monday; each day's intervals are sorted and disjoint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct OpeningHours {
+pub(crate) struct OpeningHours {
     pub days: [Vec<Interval>; 7],
     pub public_holidays: Holidays,
     pub always_open: bool,
@@ -73,14 +73,14 @@ pub struct OpeningHours {
 /// Open from `start` to `end`, in minutes from midnight of the day it belongs to. `end` is at
 /// most 1440 unless the interval crosses midnight, then `end - 1440` is the next day's closing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Interval {
+pub(crate) struct Interval {
     pub start: u16,
     pub end: u16,
 }
 
 /// Hours on public holidays. `Unspecified` means no `PH` rule: regular weekday hours apply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub enum Holidays {
+pub(crate) enum Holidays {
     Unspecified,
     Closed,
     Open(Vec<Interval>),
@@ -88,7 +88,7 @@ pub enum Holidays {
 
 impl Interval {
     /// `08:00–16:00` (en dash); a midnight-crossing interval shows its clock time, `22:00–02:00`.
-    pub fn format(&self) -> String {
+    pub(crate) fn format(&self) -> String {
         let end = if self.end > DAY { self.end - DAY } else { self.end };
         format!("{}–{}", clock(self.start), clock(end))
     }
@@ -106,7 +106,7 @@ impl OpeningHours {
     /// Rows for a weekly table: consecutive weekdays with identical hours grouped:
     /// (first_day_index, last_day_index, intervals); closed days have empty intervals.
     /// Sunday and Monday are not joined across the week's end.
-    pub fn weekly_rows(&self) -> Vec<(usize, usize, Vec<Interval>)> {
+    pub(crate) fn weekly_rows(&self) -> Vec<(usize, usize, Vec<Interval>)> {
         let mut rows: Vec<(usize, usize, Vec<Interval>)> = Vec::new();
         for (day, intervals) in self.days.iter().enumerate() {
             match rows.last_mut() {
@@ -124,7 +124,7 @@ impl OpeningHours {
     /// Days need not be consecutive to share an entry; open public holidays join as
     /// `"PublicHolidays"` (a schema.org `DayOfWeek`); closed days are left out. Midnight closes
     /// as `"23:59"`, the convention search engines document for "open until the end of the day".
-    pub fn schema_org(&self) -> Vec<(Vec<&'static str>, String, String)> {
+    pub(crate) fn schema_org(&self) -> Vec<(Vec<&'static str>, String, String)> {
         let holidays = match &self.public_holidays {
             Holidays::Open(intervals) => Some((intervals.as_slice(), "PublicHolidays")),
             _ => None,
@@ -146,7 +146,7 @@ impl OpeningHours {
 }
 
 /// Parses an OSM `opening_hours` value; see the module documentation for what is supported.
-pub fn parse(input: &str) -> Result<OpeningHours, ParseError> {
+pub(crate) fn parse(input: &str) -> Result<OpeningHours, ParseError> {
     if input.trim().is_empty() {
         return Err(ParseError::new("opening hours are empty", 0..input.len())
             .hint("write e.g. `Mo-Fr 08:00-16:00`, or leave the field out"));

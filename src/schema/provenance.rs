@@ -20,13 +20,13 @@ use super::vocab::ServiceFact;
 /// The `source` field: one source or a list. Each listed source keeps its own location, so a
 /// problem is reported at its line; a single source is reported at the field.
 #[derive(Debug, Clone, Default)]
-pub struct Sources {
+pub(crate) struct Sources {
     pub items: Vec<(SourceEntry, Option<Range<usize>>)>,
 }
 
 /// One source as written.
 #[derive(Debug, Clone)]
-pub enum SourceEntry {
+pub(crate) enum SourceEntry {
     /// `"https://…"`, `"seed:004"` or `"data:file"`.
     Short(String),
     Full(SourceTable),
@@ -35,7 +35,7 @@ pub enum SourceEntry {
 /// A source written as a table.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SourceTable {
+pub(crate) struct SourceTable {
     /// The name a guide's text cites it by (`{{ cite:id }}`).
     pub id: Option<String>,
     pub title: Option<String>,
@@ -102,7 +102,7 @@ impl<'de> Deserialize<'de> for Sources {
 
 /// A date as precise as the source gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct PartialDate {
+pub(crate) struct PartialDate {
     pub year: i32,
     pub month: Option<u8>,
     pub day: Option<u8>,
@@ -110,7 +110,7 @@ pub struct PartialDate {
 
 impl PartialDate {
     /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a real calendar day).
-    pub fn parse(text: &str) -> Option<PartialDate> {
+    pub(crate) fn parse(text: &str) -> Option<PartialDate> {
         let parts: Vec<&str> = text.split('-').collect();
         fn number(s: &str, len: usize) -> Option<&str> {
             (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then_some(s)
@@ -136,18 +136,18 @@ impl PartialDate {
 
     /// The last day the date can mean: "2022" is true until 2022-12-31. Ages are measured from
     /// it, so a fact is called old only when it surely is.
-    pub fn latest_day(self) -> (i32, u8, u8) {
+    pub(crate) fn latest_day(self) -> (i32, u8, u8) {
         let month = self.month.unwrap_or(12);
         (self.year, month, self.day.unwrap_or(days_in_month(self.year, month)))
     }
 
     /// The first day the date can mean, for "in the future" checks.
-    pub fn earliest_day(self) -> (i32, u8, u8) {
+    pub(crate) fn earliest_day(self) -> (i32, u8, u8) {
         (self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
     }
 
     /// `2023-05` as written, for machine-readable outputs.
-    pub fn iso(self) -> String {
+    pub(crate) fn iso(self) -> String {
         match (self.month, self.day) {
             (Some(m), Some(d)) => format!("{:04}-{m:02}-{d:02}", self.year),
             (Some(m), None) => format!("{:04}-{m:02}", self.year),
@@ -166,7 +166,7 @@ fn days_in_month(year: i32, month: u8) -> u8 {
 }
 
 /// Whole months from `from` to `to` (0 when `to` is earlier).
-pub fn months_between((y1, m1, d1): (i32, u8, u8), (y2, m2, d2): (i32, u8, u8)) -> u32 {
+pub(crate) fn months_between((y1, m1, d1): (i32, u8, u8), (y2, m2, d2): (i32, u8, u8)) -> u32 {
     let months = (y2 - y1) * 12 + i32::from(m2) - i32::from(m1) - i32::from(d2 < d1);
     months.max(0) as u32
 }
@@ -174,7 +174,7 @@ pub fn months_between((y1, m1, d1): (i32, u8, u8), (y2, m2, d2): (i32, u8, u8)) 
 /// A source document the portal cites as `seed:NNN` (from `content/dane/zrodla.toml`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SeedDocument {
+pub(crate) struct SeedDocument {
     pub title: String,
     pub publisher: Option<String>,
     pub date: Option<String>,
@@ -190,7 +190,7 @@ struct RegistryFile {
 
 /// The documents sources can refer to: seeds by number, data files by name.
 #[derive(Debug, Clone, Default)]
-pub struct Registry {
+pub(crate) struct Registry {
     pub seeds: BTreeMap<String, SeedDocument>,
     /// Files under the data folder (`content/dane/`), published under `/dane/`.
     pub data_files: Vec<String>,
@@ -199,7 +199,7 @@ pub struct Registry {
 impl Registry {
     /// Reads the seed registry and lists the data folder. `Err` carries a message and the byte
     /// range in the registry file, for a diagnostic.
-    pub fn load(registry: Option<&Path>, data_dir: &Path) -> Result<Registry, (String, Option<Range<usize>>)> {
+    pub(crate) fn load(registry: Option<&Path>, data_dir: &Path) -> Result<Registry, (String, Option<Range<usize>>)> {
         let mut data_files: Vec<String> = std::fs::read_dir(data_dir)
             .map(|dir| {
                 dir.filter_map(|e| e.ok())
@@ -234,7 +234,7 @@ impl Registry {
 }
 
 /// Why `text` is not an absolute http(s) URL a reader can open, if it is not.
-pub fn web_url_problem(text: &str) -> Option<&'static str> {
+pub(crate) fn web_url_problem(text: &str) -> Option<&'static str> {
     if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Some("it contains a space or a line break");
     }
@@ -248,7 +248,7 @@ pub fn web_url_problem(text: &str) -> Option<&'static str> {
 /// Where a resolved source points.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum SourceKind {
+pub(crate) enum SourceKind {
     Url,
     Seed,
     Data,
@@ -256,7 +256,7 @@ pub enum SourceKind {
 
 /// A source as readers see it: a title, where to check it, and the date the fact was true.
 #[derive(Debug, Clone, Serialize)]
-pub struct ResolvedSource {
+pub(crate) struct ResolvedSource {
     pub kind: SourceKind,
     pub id: Option<String>,
     pub title: String,
@@ -273,14 +273,14 @@ pub struct ResolvedSource {
 
 impl ResolvedSource {
     /// Whether this source backs `fact` (a source that names no facts backs all).
-    pub fn backs(&self, fact: ServiceFact) -> bool {
+    pub(crate) fn backs(&self, fact: ServiceFact) -> bool {
         self.facts.is_empty() || self.facts.contains(&fact)
     }
 }
 
 /// A problem with one source, with the location to report it at.
 #[derive(Debug, Clone)]
-pub struct SourceProblem {
+pub(crate) struct SourceProblem {
     pub code: &'static str,
     pub message: String,
     pub hint: String,
@@ -291,7 +291,7 @@ pub struct SourceProblem {
 
 /// What a kind allows in its sources.
 #[derive(Debug, Clone, Copy)]
-pub struct SourceRules {
+pub(crate) struct SourceRules {
     /// `facts = […]` is allowed (services).
     pub facts: bool,
     /// Every source needs an `id` (guides, whose text cites them).
@@ -300,16 +300,16 @@ pub struct SourceRules {
 
 impl SourceRules {
     /// Municipality and forum pages: sources of the whole page.
-    pub const PAGE: SourceRules = SourceRules { facts: false, ids: false };
+    pub(crate) const PAGE: SourceRules = SourceRules { facts: false, ids: false };
     /// Services: a source may name the facts it backs.
-    pub const SERVICE: SourceRules = SourceRules { facts: true, ids: false };
+    pub(crate) const SERVICE: SourceRules = SourceRules { facts: true, ids: false };
     /// Guides: every source has an id that the text cites.
-    pub const GUIDE: SourceRules = SourceRules { facts: false, ids: true };
+    pub(crate) const GUIDE: SourceRules = SourceRules { facts: false, ids: true };
 }
 
 /// Resolves every source against the registry. Problems are returned, never panicked on; a
 /// source with a problem is left out of the result.
-pub fn resolve(
+pub(crate) fn resolve(
     sources: &Sources,
     registry: &Registry,
     rules: SourceRules,

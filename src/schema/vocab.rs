@@ -8,32 +8,34 @@ macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $prefix:literal, { $($(#[$vmeta:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        pub enum $name {
+        pub(crate) enum $name {
             $($(#[$vmeta])* #[serde(rename = $code)] $variant),+
         }
 
         impl $name {
             /// Every term, in the order of the vocabulary.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub(crate) const ALL: &'static [$name] = &[$($name::$variant),+];
             /// The prefix of the terms' UI strings.
-            pub const PREFIX: &'static str = $prefix;
+            pub(crate) const PREFIX: &'static str = $prefix;
 
             /// The code written in front matter.
-            pub fn code(self) -> &'static str {
+            pub(crate) fn code(self) -> &'static str {
                 match self { $($name::$variant => $code),+ }
             }
 
             /// The key of the term's label in the Fluent files.
-            pub fn label_key(self) -> String {
+            pub(crate) fn label_key(self) -> String {
                 format!("{}-{}", $prefix, self.code())
             }
 
-            pub fn from_code(code: &str) -> Option<$name> {
+            /// The term of a code, for codes written inside text (`{{fact:...}}`).
+            #[allow(dead_code, reason = "made for every vocabulary; only some look codes up")]
+            pub(crate) fn from_code(code: &str) -> Option<$name> {
                 match code { $($code => Some($name::$variant),)+ _ => None }
             }
 
             /// Every code, for hints and JSON Schema enums.
-            pub fn codes() -> Vec<&'static str> {
+            pub(crate) fn codes() -> Vec<&'static str> {
                 Self::ALL.iter().map(|v| v.code()).collect()
             }
         }
@@ -188,12 +190,13 @@ vocabulary!(
 
 impl ServiceFact {
     /// The contact facts whose absence the generator reports (from the fields left out).
-    pub const CONTACT: &'static [ServiceFact] =
+    pub(crate) const CONTACT: &'static [ServiceFact] =
         &[ServiceFact::Address, ServiceFact::Phone, ServiceFact::Email, ServiceFact::Website, ServiceFact::Hours];
 }
 
 /// Every vocabulary's UI-string keys, for the check that the theme labels them all.
-pub fn all_label_keys() -> Vec<String> {
+#[cfg(test)]
+pub(crate) fn all_label_keys() -> Vec<String> {
     let mut keys = Vec::new();
     keys.extend(Category::ALL.iter().map(|v| v.label_key()));
     keys.extend(StrategicArea::ALL.iter().map(|v| v.label_key()));

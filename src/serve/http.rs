@@ -18,7 +18,7 @@ use super::{Shared, overlay};
 
 /// Where the server's own files live; no site path can start with it (the output never has
 /// a folder named like this, and the build refuses nothing here, so it is checked first).
-pub const PREFIX: &str = "/__metroportal/";
+pub(super) const PREFIX: &str = "/__metroportal/";
 const LIVERELOAD_JS: &str = include_str!("client/livereload.js");
 const OVERLAY_CSS: &str = include_str!("client/overlay.css");
 
@@ -35,7 +35,7 @@ static OPEN_CONNECTIONS: AtomicUsize = AtomicUsize::new(0);
 
 /// Why a request path is refused before the filesystem is consulted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
+pub(super) enum Refusal {
     /// Not a path at all (no leading `/`, bad percent-encoding, control characters): 400.
     BadRequest,
     /// A path that tries to leave the tree (`..`, encoded separators, `//`, `\`): 403.
@@ -44,7 +44,7 @@ pub enum Refusal {
 
 /// A request path checked and decoded: its segments, and whether it ended with `/`.
 #[derive(Debug, PartialEq, Eq)]
-pub struct SitePath {
+pub(super) struct SitePath {
     pub segments: Vec<String>,
     pub trailing_slash: bool,
 }
@@ -55,7 +55,7 @@ pub struct SitePath {
 /// path to some servers); backslashes and encoded separators (`%2f`, `%5c`) in any case, which
 /// would let a `..` hide inside one segment; `.` and `..` segments, also when percent-encoded
 /// (`%2e%2e`); NUL and control characters.
-pub fn resolve_target(target: &str) -> Result<SitePath, Refusal> {
+pub(super) fn resolve_target(target: &str) -> Result<SitePath, Refusal> {
     let path = target.split(['?', '#']).next().unwrap_or("");
     if !path.bytes().all(|b| (0x21..0x7f).contains(&b)) {
         return Err(Refusal::BadRequest);
@@ -98,7 +98,7 @@ fn well_formed_escapes(path: &str) -> bool {
 
 /// What a checked path names in the output tree.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Lookup {
+pub(super) enum Lookup {
     File(PathBuf),
     /// A folder asked for without the trailing slash: redirect so relative links work.
     AddSlash,
@@ -109,7 +109,7 @@ pub enum Lookup {
 
 /// Finds the file a checked path names under `root` (canonical). Every candidate is
 /// canonicalized and must still be inside `root`, so symlinks cannot lead out of the tree.
-pub fn lookup(root: &Path, path: &SitePath) -> Lookup {
+pub(super) fn lookup(root: &Path, path: &SitePath) -> Lookup {
     let mut candidate = root.to_path_buf();
     candidate.extend(&path.segments);
     let Ok(real) = candidate.canonicalize() else { return Lookup::NotFound };
@@ -135,14 +135,14 @@ pub fn lookup(root: &Path, path: &SitePath) -> Lookup {
 
 /// The `404.html` for a missing path: the one of its language folder (`/en/…` →
 /// `en/404.html`) when there is one, else the site's root `404.html`.
-pub fn not_found_page(root: &Path, path: &SitePath) -> Option<PathBuf> {
+pub(super) fn not_found_page(root: &Path, path: &SitePath) -> Option<PathBuf> {
     let first = path.segments.first().filter(|_| path.segments.len() > 1 || path.trailing_slash);
     let candidates = first.map(|lang| root.join(lang).join("404.html")).into_iter().chain([root.join("404.html")]);
     candidates.filter_map(|p| p.canonicalize().ok()).find(|p| p.starts_with(root) && p.is_file())
 }
 
 /// The Content-Type of a file of the built site, by its name.
-pub fn content_type(path: &Path) -> &'static str {
+pub(super) fn content_type(path: &Path) -> &'static str {
     let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     if name == "atom.xml" {
         return "application/atom+xml; charset=utf-8";
@@ -176,7 +176,7 @@ pub fn content_type(path: &Path) -> &'static str {
 
 /// Adds the live-reload script to an HTML page: before `</head>`, else before `</body>`,
 /// else at the end. `build` tells the script which build it was served from.
-pub fn inject_reload_script(html: &[u8], build: u64) -> Vec<u8> {
+pub(super) fn inject_reload_script(html: &[u8], build: u64) -> Vec<u8> {
     let tag = format!("<script src=\"{PREFIX}livereload.js?build={build}\" defer></script>");
     let at = find_ascii_ci(html, b"</head>").or_else(|| find_ascii_ci(html, b"</body>")).unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + tag.len());
@@ -308,7 +308,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Result<Option<R
 }
 
 /// Serves one connection until it closes, goes idle or asks for the event stream.
-pub fn handle_connection(stream: TcpStream, shared: &Shared) {
+pub(super) fn handle_connection(stream: TcpStream, shared: &Shared) {
     if OPEN_CONNECTIONS.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
         let mut stream = stream;
         let _ = write_response(&mut stream, &Response::text(503, "too many connections"), false, false);

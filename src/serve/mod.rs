@@ -24,7 +24,7 @@ use crate::site::{self, BuildError, BuildOptions, SearchIndex};
 
 /// What `metroportal serve` was asked to do.
 #[derive(Debug, Clone)]
-pub struct ServeOptions {
+pub(crate) struct ServeOptions {
     pub root: PathBuf,
     pub bind: String,
     pub port: u16,
@@ -32,7 +32,7 @@ pub struct ServeOptions {
 
 /// The build state the server and the event streams share.
 #[derive(Debug, Clone, Default)]
-pub struct State {
+pub(crate) struct State {
     /// Number of the last successful build (0: none yet). Pages carry it; a client whose page
     /// has another number reloads.
     pub good: u64,
@@ -50,7 +50,7 @@ impl State {
 }
 
 /// What the threads share.
-pub struct Shared {
+pub(crate) struct Shared {
     /// The served tree (canonical). Rebuilds swap its contents, never its path.
     pub output: PathBuf,
     state: Mutex<State>,
@@ -75,7 +75,7 @@ impl Shared {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    pub fn snapshot(&self) -> State {
+    pub(crate) fn snapshot(&self) -> State {
         self.lock().clone()
     }
 
@@ -93,7 +93,7 @@ impl Shared {
 
     /// Waits until the attempt number differs from `seen` (or `timeout` passes, or the server
     /// stops); returns the current attempt and the event to send, if there is news.
-    pub fn wait_for_change(&self, seen: Option<u64>, timeout: Duration) -> (u64, Option<String>) {
+    pub(crate) fn wait_for_change(&self, seen: Option<u64>, timeout: Duration) -> (u64, Option<String>) {
         let state = self.lock();
         let (state, _) = self
             .changed
@@ -103,13 +103,13 @@ impl Shared {
         (state.attempt, news)
     }
 
-    pub fn is_stopping(&self) -> bool {
+    pub(crate) fn is_stopping(&self) -> bool {
         self.stopping.load(Ordering::SeqCst)
     }
 }
 
 /// Runs the dev server until Ctrl-C; returns the exit code (2 when it cannot start).
-pub fn run(options: ServeOptions) -> i32 {
+pub(crate) fn run(options: ServeOptions) -> i32 {
     // Before any thread exists, so that every thread inherits the mask and only the signal
     // thread receives SIGINT/SIGTERM (a handler could do almost nothing safely).
     let signals = signals::block();
@@ -363,10 +363,10 @@ impl Builder {
 
 /// SIGINT and SIGTERM, received by one thread with `sigwait` instead of a handler.
 mod signals {
-    pub type Set = libc::sigset_t;
+    pub(super) type Set = libc::sigset_t;
 
     /// Blocks SIGINT and SIGTERM in the calling thread (and the threads it starts later).
-    pub fn block() -> Set {
+    pub(super) fn block() -> Set {
         // SAFETY: the set is initialised by sigemptyset before use; pthread_sigmask only reads it.
         unsafe {
             let mut set: Set = std::mem::zeroed();
@@ -379,14 +379,14 @@ mod signals {
     }
 
     /// Waits for one of the blocked signals and returns it.
-    pub fn wait(set: &Set) -> i32 {
+    pub(super) fn wait(set: &Set) -> i32 {
         let mut signal = 0;
         // SAFETY: `set` was built by `block`; `signal` is a valid out-pointer.
         unsafe { libc::sigwait(set, &mut signal) };
         signal
     }
 
-    pub fn name(signal: i32) -> &'static str {
+    pub(super) fn name(signal: i32) -> &'static str {
         match signal {
             libc::SIGINT => "Ctrl-C",
             libc::SIGTERM => "SIGTERM",

@@ -13,7 +13,7 @@ use crate::diagnostics::{Diagnostic, Severity, display_location, render_human};
 
 /// The whole overlay page for the current state (an "all good" page when the last build
 /// succeeded, so a bookmarked overlay recovers too).
-pub fn page(state: &State) -> String {
+pub(super) fn page(state: &State) -> String {
     let mut out = String::new();
     let title = if state.failure.is_some() { "Build failed" } else { "Build succeeded" };
     let _ = write!(

@@ -13,7 +13,7 @@ use notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
 /// Folders under the site root whose changes mean a rebuild; `config.toml` is the one file.
-pub const WATCHED_DIRS: [&str; 3] = ["content", "themes", "static"];
+pub(super) const WATCHED_DIRS: [&str; 3] = ["content", "themes", "static"];
 const CONFIG: &str = "config.toml";
 
 /// Quiet time after the last event of a path before the batch is sent. Editors write a file
@@ -23,10 +23,10 @@ const TICK: Duration = Duration::from_millis(5);
 
 /// What the rebuild thread receives: changed paths relative to the root (empty when notify
 /// lost track and asks for a rescan: rebuild anyway).
-pub type Batch = Vec<PathBuf>;
+pub(super) type Batch = Vec<PathBuf>;
 
 /// The running watcher; dropping it stops watching.
-pub struct Watcher {
+pub(super) struct Watcher {
     root: PathBuf,
     debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
     watched: BTreeSet<PathBuf>,
@@ -36,7 +36,7 @@ pub struct Watcher {
 
 impl Watcher {
     /// Starts watching `root` (canonical) and sends every relevant batch to `tx`.
-    pub fn start(root: &Path, tx: Sender<Batch>) -> notify::Result<Watcher> {
+    pub(super) fn start(root: &Path, tx: Sender<Batch>) -> notify::Result<Watcher> {
         let filter_root = root.to_path_buf();
         let data: Arc<Mutex<Vec<PathBuf>>> = Arc::default();
         let filter_data = data.clone();
@@ -76,7 +76,7 @@ impl Watcher {
 
     /// Watches the source folders that exist now and were not watched yet (created, or deleted
     /// and created again, since the last batch).
-    pub fn refresh(&mut self) -> notify::Result<()> {
+    pub(super) fn refresh(&mut self) -> notify::Result<()> {
         for dir in WATCHED_DIRS {
             let path = self.root.join(dir);
             if path.is_dir() {
@@ -136,7 +136,7 @@ fn data_files(root: &Path) -> Vec<PathBuf> {
 /// A changed path relative to the root, if the build reads it: something under `content/`,
 /// `themes/` or `static/`, `config.toml`, or one of the `data` files. Editor scratch files
 /// (`.file.swp`, `file~`, vim's `4913` probe) are not.
-pub fn relevant(root: &Path, path: &Path, data: &[PathBuf]) -> Option<PathBuf> {
+pub(super) fn relevant(root: &Path, path: &Path, data: &[PathBuf]) -> Option<PathBuf> {
     let rel = path.strip_prefix(root).ok()?;
     if data.iter().any(|d| d == rel) {
         return Some(rel.to_path_buf());

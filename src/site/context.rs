@@ -84,13 +84,13 @@ pub(crate) type NotFoundContext = PageContext<Absent, Absent, Absent, Absent, Ab
 pub(crate) type GeneratedContext = PageContext<Value, Absent, Absent, Absent, Absent>;
 
 impl<P, S, G, T, M> PageContext<P, S, G, T, M> {
-    pub fn new(base: Base, page: P, section: S, paginator: G, taxonomy: T, term: M) -> Self {
+    pub(super) fn new(base: Base, page: P, section: S, paginator: G, taxonomy: T, term: M) -> Self {
         PageContext { base, page, section, paginator, taxonomy, term }
     }
 }
 
 impl GeneratedContext {
-    pub fn generated(base: Base, page: Value) -> Self {
+    pub(super) fn generated(base: Base, page: Value) -> Self {
         PageContext::new(base, page, Absent, Absent, Absent, Absent)
     }
 }

@@ -22,7 +22,7 @@ use super::links::resolve_links;
 use super::{LoadedSite, Timer};
 
 /// Loads and checks everything without writing: the common part of `build`, `check` and `serve`.
-pub fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<LoadedSite, Vec<Diagnostic>> {
+pub(crate) fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<LoadedSite, Vec<Diagnostic>> {
     let diags = Diagnostics::new();
     let mut timer = Timer::new();
     let fail = |diags: Diagnostics| Err(diags.into_sorted());
@@ -139,13 +139,9 @@ pub fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<LoadedS
 pub(super) fn check_feeds(config: &Config, library: &Library, root: &Path, diags: &Diagnostics) {
     let text = std::fs::read_to_string(root.join("config.toml")).unwrap_or_default();
     for feed in &config.feeds {
-        let key = format!("{}/_index.md", feed.trim_matches('/'));
+        let key = Config::feed_key(feed.get_ref());
         if !library.by_key.contains_key(&key) {
-            let needle = format!("\"{feed}\"");
-            let location = match text.find(&needle) {
-                Some(i) => Location::from_span("config.toml", &text, i..i + needle.len()),
-                None => Location::file("config.toml"),
-            };
+            let location = Location::from_span("config.toml", &text, feed.span());
             diags.push(
                 Diagnostic::error("feed-section-missing", format!("feeds: there is no section content/{key}"))
                     .at(location)

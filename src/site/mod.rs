@@ -22,14 +22,14 @@ mod plan;
 mod render;
 mod versions;
 
-pub use load::load;
-pub use plan::{Job, plan_outputs};
+pub(crate) use load::load;
+pub(crate) use plan::{Job, plan_outputs};
 use plan::{indexed, job_location};
-pub use render::{context_at, render_outputs};
+pub(crate) use render::{context_at, render_outputs};
 
 /// What `metroportal build` was asked to do.
 #[derive(Debug, Clone)]
-pub struct BuildOptions {
+pub(crate) struct BuildOptions {
     pub root: PathBuf,
     pub output: PathBuf,
     pub base_url: Option<String>,
@@ -41,7 +41,7 @@ pub struct BuildOptions {
 
 /// What a build does about the search index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SearchIndex {
+pub(crate) enum SearchIndex {
     /// Index every page again (`build`).
     Write,
     /// Carry the previous output's index over unchanged, when there is one: the dev server's
@@ -52,7 +52,7 @@ pub enum SearchIndex {
 
 /// Why a build did not complete.
 #[derive(Debug)]
-pub enum BuildError {
+pub(crate) enum BuildError {
     /// The content has errors (exit code 1); every diagnostic, warnings included.
     Content(Vec<Diagnostic>),
     /// Usage or internal error (exit code 2).
@@ -61,7 +61,7 @@ pub enum BuildError {
 
 /// What a successful build did.
 #[derive(Debug)]
-pub struct BuildSummary {
+pub(crate) struct BuildSummary {
     pub warnings: Vec<Diagnostic>,
     /// HTML pages rendered (all languages, pagers and fallbacks included).
     pub pages: usize,
@@ -73,7 +73,7 @@ pub struct BuildSummary {
 }
 
 /// A loaded, validated site, ready to render.
-pub struct LoadedSite {
+pub(crate) struct LoadedSite {
     pub site: Arc<SiteData>,
     pub templates: Templates,
     /// The theme's search vocabulary (`search.toml`): keywords added to the index.
@@ -103,7 +103,7 @@ impl Timer {
 }
 
 /// Builds the site into `options.output`.
-pub fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
+pub(crate) fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
     let previous_index = options.output.join(search::BUNDLE_ROOT);
     let keep_index = options.search_index == SearchIndex::KeepPrevious && previous_index.is_dir();
     output::check_output_dir(&options.root, &options.output).map_err(BuildError::Internal)?;

@@ -19,7 +19,7 @@ use super::pages::completeness_path;
 
 /// One file of the output: what produces it.
 #[derive(Debug)]
-pub enum Job {
+pub(crate) enum Job {
     /// The data-completeness report for editors (municipality × local fact).
     Completeness {
         lang: usize,
@@ -95,7 +95,7 @@ pub enum Job {
 /// Every output file of the site (path relative to the output folder, and what produces it);
 /// an error for each path two outputs would share. `build` writes these; `check` renders them
 /// in memory.
-pub fn plan_outputs(loaded: &LoadedSite) -> Result<Vec<(String, Job)>, Vec<Diagnostic>> {
+pub(crate) fn plan_outputs(loaded: &LoadedSite) -> Result<Vec<(String, Job)>, Vec<Diagnostic>> {
     let site = &loaded.site;
     let jobs = plan(site, &loaded.templates);
     let mut outputs: BTreeMap<&str, usize> = BTreeMap::new();
@@ -126,7 +126,6 @@ pub fn plan_outputs(loaded: &LoadedSite) -> Result<Vec<(String, Job)>, Vec<Diagn
 pub(super) fn plan(site: &SiteData, templates: &Templates) -> Vec<(String, Job)> {
     let mut jobs = Vec::new();
     let out = |site_path: &str, file: &str| format!("{}{file}", site_path.trim_start_matches('/'));
-    let is_feed = |key: &str| site.config.feeds.iter().any(|f| format!("{}/_index.md", f.trim_matches('/')) == key);
     let boundaries_source = site.config.data.boundaries.as_deref().map(PathBuf::from);
     for (id, node) in site.library.nodes.iter().enumerate() {
         for (lang, path) in node.paths.iter().enumerate() {
@@ -135,7 +134,7 @@ pub(super) fn plan(site: &SiteData, templates: &Templates) -> Vec<(String, Job)>
             for pager in 1..=pagers {
                 jobs.push((out(&pager_path(path, pager), "index.html"), Job::Node { id, lang, pager }));
             }
-            if node.is_section && is_feed(&node.key) {
+            if node.is_section && site.config.has_feed(&node.key) {
                 jobs.push((out(path, "atom.xml"), Job::Feed { id, lang }));
             }
             for (source, inner) in &node.assets {
@@ -294,7 +293,7 @@ pub(super) fn node_template(site: &SiteData, templates: &Templates, id: NodeId, 
 
 impl Job {
     /// The template that renders this output, if a template does.
-    pub fn template(&self, loaded: &LoadedSite) -> Option<String> {
+    pub(crate) fn template(&self, loaded: &LoadedSite) -> Option<String> {
         let name = match self {
             Job::Node { id, lang, .. } => return Some(node_template(&loaded.site, &loaded.templates, *id, *lang).1),
             Job::Completeness { .. } => "completeness.html",
@@ -320,7 +319,7 @@ impl Job {
     }
 
     /// The language of the output, for outputs that have one.
-    pub fn lang(&self) -> Option<usize> {
+    pub(crate) fn lang(&self) -> Option<usize> {
         match self {
             Job::Node { lang, .. }
             | Job::Completeness { lang }

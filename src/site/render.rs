@@ -36,7 +36,7 @@ use super::versions;
 /// with it). With `copies == false`, files copied as they are (static assets, co-located files)
 /// are skipped: `check` needs only what is generated. Returns the problems, sorted; a template
 /// mistake fails every page that uses it, so each one is reported once.
-pub fn render_outputs<F>(loaded: &LoadedSite, jobs: &[(String, Job)], copies: bool, sink: F) -> Vec<Diagnostic>
+pub(crate) fn render_outputs<F>(loaded: &LoadedSite, jobs: &[(String, Job)], copies: bool, sink: F) -> Vec<Diagnostic>
 where
     F: Fn(&str, &Job, Vec<u8>) -> Option<Diagnostic> + Sync,
 {
@@ -189,7 +189,7 @@ pub(super) fn paginator(
 }
 
 /// What a job makes: a template rendered with its context, or bytes made without one.
-pub enum Output {
+pub(super) enum Output {
     Template {
         name: String,
         context: Value,
@@ -224,7 +224,7 @@ pub(super) fn render_job(loaded: &LoadedSite, job: &Job) -> Result<Vec<u8>, Diag
 
 /// The template and context of the output at a site path (`/en/forum/`, `/sitemap.xml`), for
 /// `metroportal context`; an error naming the problem when no template makes that output.
-pub fn context_at(loaded: &LoadedSite, site_path: &str) -> Result<(String, Value), String> {
+pub(crate) fn context_at(loaded: &LoadedSite, site_path: &str) -> Result<(String, Value), String> {
     let mut wanted = site_path.trim_start_matches('/').to_string();
     if wanted.is_empty() || wanted.ends_with('/') {
         wanted.push_str("index.html");
@@ -241,7 +241,7 @@ pub fn context_at(loaded: &LoadedSite, site_path: &str) -> Result<(String, Value
 }
 
 /// What a job makes, before any template runs (`metroportal context` shows these contexts).
-pub fn output_of(loaded: &LoadedSite, job: &Job) -> Result<Output, Diagnostic> {
+pub(super) fn output_of(loaded: &LoadedSite, job: &Job) -> Result<Output, Diagnostic> {
     let site = &loaded.site;
     let templates = &loaded.templates;
     Ok(match job {

@@ -11,7 +11,7 @@ use crate::model::SiteData;
 /// (a fallback, rendered from the Polish text, is not a version), and whether this page itself
 /// is indexable.
 #[derive(Debug, Clone)]
-pub struct Versions {
+pub(super) struct Versions {
     /// The language of the page being rendered.
     pub lang: usize,
     /// Site path per language, `None` where the page has no version of its own.
@@ -29,7 +29,7 @@ pub struct Versions {
 impl Versions {
     /// The language switcher: the versions that exist (a fallback offers only the real ones),
     /// the current page marked; a later pager marks itself and links the others' lists.
-    pub fn switcher(&self, site: &SiteData) -> Vec<LanguageLink> {
+    pub(super) fn switcher(&self, site: &SiteData) -> Vec<LanguageLink> {
         site.config
             .languages
             .iter()
@@ -49,7 +49,7 @@ impl Versions {
 
     /// `hreflang` alternates (every indexable version, this one included) and `x-default` (the
     /// Polish version). Empty for a page that is not indexable or has no other version.
-    pub fn alternates(&self, site: &SiteData) -> (Vec<(String, String)>, Option<String>) {
+    pub(super) fn alternates(&self, site: &SiteData) -> (Vec<(String, String)>, Option<String>) {
         if !self.indexable || self.later_pager {
             return (Vec::new(), None);
         }
@@ -67,7 +67,7 @@ impl Versions {
     }
 
     /// The locales of the other versions, for `og:locale:alternate` (`en_GB`, `uk_UA`).
-    pub fn other_locales(&self, site: &SiteData) -> Vec<String> {
+    pub(super) fn other_locales(&self, site: &SiteData) -> Vec<String> {
         if !self.indexable || self.later_pager {
             return Vec::new();
         }
@@ -81,13 +81,13 @@ impl Versions {
 }
 
 /// `pl-PL` → `pl_PL`, as Open Graph writes locales.
-pub fn og_locale(locale: &str) -> String {
+pub(super) fn og_locale(locale: &str) -> String {
     locale.replace('-', "_")
 }
 
 /// The versions of a page job; `None` for outputs that are not HTML pages of the site (feeds,
 /// data, the sitemap) and for 404 pages, which are no page's version.
-pub fn of_job(site: &SiteData, job: &Job) -> Option<Versions> {
+pub(super) fn of_job(site: &SiteData, job: &Job) -> Option<Versions> {
     let langs = site.library.langs.len();
     let all = |path_of: &dyn Fn(usize) -> Option<String>| (0..langs).map(path_of).collect::<Vec<_>>();
     match job {
@@ -154,7 +154,7 @@ pub fn of_job(site: &SiteData, job: &Job) -> Option<Versions> {
 }
 
 /// Sets the context variables that come from a page's versions.
-pub fn apply(base: &mut Base, site: &SiteData, versions: &Versions) {
+pub(super) fn apply(base: &mut Base, site: &SiteData, versions: &Versions) {
     let (alternates, x_default) = versions.alternates(site);
     base.translations = versions.switcher(site);
     base.alternates = alternates.into_iter().map(|(lang, url)| Alternate { lang, url }).collect();

@@ -24,6 +24,27 @@ fn phones(s: &Service) -> Value {
     )
 }
 
+/// The municipal office's contact, as the municipality page shows it.
+fn office_view(office: &crate::schema::kinds::Office) -> Value {
+    let text = |v: &Option<toml::Spanned<String>>| Value::from(v.as_ref().map(|v| v.get_ref().clone()));
+    Value::from_pairs([
+        ("name", Value::from(office.name.clone())),
+        ("address", text(&office.address)),
+        (
+            "phones",
+            Value::from(
+                office
+                    .phone
+                    .as_ref()
+                    .map(|p| p.get_ref().items().into_iter().map(str::to_string).collect::<Vec<_>>())
+                    .unwrap_or_default(),
+            ),
+        ),
+        ("email", text(&office.email)),
+        ("website", text(&office.website)),
+    ])
+}
+
 impl SiteData {
     fn category(&self, lang: usize, s: &Service) -> Value {
         let category = s.category.get_ref();
@@ -31,7 +52,7 @@ impl SiteData {
     }
 
     /// The UI string `key` in `lang` (the key itself if the theme lacks it; `check` reports that).
-    pub fn label(&self, lang: usize, key: &str) -> String {
+    pub(crate) fn label(&self, lang: usize, key: &str) -> String {
         self.locales.message(self.lang_code(lang), key, &[]).unwrap_or_else(|_| key.to_string())
     }
 
@@ -40,7 +61,7 @@ impl SiteData {
     }
 
     /// The kind-specific map of a node in `lang` (`service`, `municipality`, …), if it has a kind.
-    pub fn kind_view(&self, node: NodeId, lang: usize) -> Option<(&'static str, Value)> {
+    pub(crate) fn kind_view(&self, node: NodeId, lang: usize) -> Option<(&'static str, Value)> {
         let default = self.default_lang();
         let doc = self.library.nodes[node].docs[default].as_ref()?;
         let name = doc.fm.kind.as_ref()?.name.as_str();
@@ -55,7 +76,7 @@ impl SiteData {
     }
 
     /// "maj 2023", "9 maja 2024", "2014" in `lang`, with "ok." before an estimate.
-    pub fn partial_date_text(&self, lang: usize, date: PartialDate, approximate: bool) -> String {
+    pub(crate) fn partial_date_text(&self, lang: usize, date: PartialDate, approximate: bool) -> String {
         let code = self.lang_code(lang);
         let year = date.year.to_string();
         let text = match (date.month, date.day) {
@@ -81,7 +102,7 @@ impl SiteData {
     }
 
     /// The sources of a typed page, as readers see them: numbered, titled, linked, dated.
-    pub fn sources_view(&self, node: NodeId, lang: usize) -> Value {
+    pub(crate) fn sources_view(&self, node: NodeId, lang: usize) -> Value {
         let sources = self.facts.sources_of(node, lang, self.default_lang());
         sources.iter().enumerate().map(|(i, s)| self.source_view(lang, i + 1, s)).collect()
     }
@@ -129,7 +150,7 @@ impl SiteData {
     }
 
     /// The contact facts a service lacks, as `{code, label}` in the reader's language.
-    pub fn missing_facts(&self, s: &Service) -> Vec<ServiceFact> {
+    pub(crate) fn missing_facts(&self, s: &Service) -> Vec<ServiceFact> {
         ServiceFact::CONTACT
             .iter()
             .copied()
@@ -145,7 +166,7 @@ impl SiteData {
     }
 
     /// The contact facts of a service whose newest source is older than the stale limit.
-    pub fn old_facts(&self, node: NodeId, s: &Service) -> Vec<(ServiceFact, PartialDate)> {
+    pub(crate) fn old_facts(&self, node: NodeId, s: &Service) -> Vec<(ServiceFact, PartialDate)> {
         let missing = self.missing_facts(s);
         let sources = self.facts.sources_of(node, self.default_lang(), self.default_lang());
         ServiceFact::CONTACT
@@ -158,13 +179,13 @@ impl SiteData {
             .collect()
     }
 
-    pub fn service(&self, node: NodeId) -> Option<&Service> {
+    pub(crate) fn service(&self, node: NodeId) -> Option<&Service> {
         kind_of::<Service>(self.library.nodes[node].docs[self.default_lang()].as_ref()?)
     }
 
     /// The weekly opening hours in `lang`: `(days, hours, closed)` rows such as
     /// `("poniedziałek–piątek", "07:30–15:30", false)`.
-    pub fn hours_rows(&self, lang: usize, parsed: &opening_hours::OpeningHours) -> Vec<(String, String, bool)> {
+    pub(crate) fn hours_rows(&self, lang: usize, parsed: &opening_hours::OpeningHours) -> Vec<(String, String, bool)> {
         parsed
             .weekly_rows()
             .into_iter()
@@ -215,7 +236,7 @@ impl SiteData {
                 ("always_open", Value::from(parsed.always_open)),
                 ("rows", Value::from(rows)),
                 ("public_holidays", Value::from(holidays)),
-                ("comments", Value::from(parsed.comments.clone())),
+                ("comments", Value::from(parsed.comments)),
             ])
         });
         let municipality = self.facts.municipality_of.get(&node).map(|&m| self.reference(m, lang));
@@ -390,6 +411,7 @@ impl SiteData {
             ),
             ("area_km2", Value::from(area)),
             ("website", Value::from(m.website.as_ref().map(|w| w.get_ref().as_str()))),
+            ("office", Value::from(m.office.as_ref().map(office_view))),
             ("service_count", Value::from(services.len())),
             ("services_by_category", Value::from(groups)),
             ("facts", Value::from(facts)),
@@ -401,7 +423,7 @@ impl SiteData {
     }
 
     /// A service in a list: its reference plus category and contact facts.
-    pub fn service_card(&self, node: NodeId, lang: usize) -> Value {
+    pub(crate) fn service_card(&self, node: NodeId, lang: usize) -> Value {
         let Some(s) = self.service(node) else { return self.reference(node, lang) };
         Value::from_pairs([
             ("title", Value::from(self.doc(node, lang).map(|d| d.title()).unwrap_or_default())),
@@ -496,7 +518,7 @@ impl SiteData {
     }
 
     /// Site path of the migrant pack of a municipality: `<municipality>/<migrant section slug>/`.
-    pub fn migrant_pack_path(&self, municipality: NodeId, lang: usize) -> Option<String> {
+    pub(crate) fn migrant_pack_path(&self, municipality: NodeId, lang: usize) -> Option<String> {
         let guide = *self.facts.guides.first()?;
         let section = self.library.nodes[guide].parent?;
         let section_slug =
@@ -505,7 +527,7 @@ impl SiteData {
     }
 
     /// Site path of a guide rendered for one municipality.
-    pub fn migrant_local_path(&self, guide: NodeId, municipality: NodeId, lang: usize) -> Option<String> {
+    pub(crate) fn migrant_local_path(&self, guide: NodeId, municipality: NodeId, lang: usize) -> Option<String> {
         let slug =
             self.library.nodes[guide].paths[lang].as_ref()?.trim_end_matches('/').rsplit('/').next()?.to_string();
         Some(format!("{}{slug}/", self.migrant_pack_path(municipality, lang)?))
@@ -514,13 +536,13 @@ impl SiteData {
     /// The guide's HTML in `lang` with each `{{ fact }}` replaced: by the municipality's service
     /// (linked, with address and phone), by an honest "not yet provided" when the municipality
     /// lacks it, or, with no municipality, by the fact's generic name.
-    pub fn guide_html(&self, guide: NodeId, municipality: Option<NodeId>, lang: usize) -> String {
+    pub(crate) fn guide_html(&self, guide: NodeId, municipality: Option<NodeId>, lang: usize) -> String {
         let content_lang = self.content_lang(guide, lang);
         let Some(rendered) = &self.rendered[guide][content_lang] else { return String::new() };
         let mut html = crate::markdown::resolve_links(&rendered.html, &self.link_urls[guide][lang]);
         let escape = super::escape_html;
         let sources = self.facts.sources_of(guide, lang, self.default_lang());
-        for (token, _) in crate::schema::placeholders(&html.clone()) {
+        for (token, _) in crate::schema::placeholders(&html) {
             let (name, replacement) = match token {
                 Placeholder::Cite(id) => {
                     let Some(n) = sources.iter().position(|s| s.id.as_deref() == Some(id.as_str())) else { continue };
@@ -612,7 +634,7 @@ impl SiteData {
     }
 
     /// Local facts a guide needs, for one municipality: `{fact, service card or none}`.
-    pub fn guide_local_facts(&self, guide: NodeId, municipality: NodeId, lang: usize) -> Value {
+    pub(crate) fn guide_local_facts(&self, guide: NodeId, municipality: NodeId, lang: usize) -> Value {
         let Some(g) = self.guide(guide) else { return Value::from(Vec::<Value>::new()) };
         g.needs
             .iter()

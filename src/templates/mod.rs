@@ -4,10 +4,10 @@
 //! errors become diagnostics naming the template file and line.
 
 mod kinds;
-pub mod map;
-pub mod open_data;
-pub mod preview;
-pub mod views;
+pub(crate) mod map;
+pub(crate) mod open_data;
+pub(crate) mod preview;
+pub(crate) mod views;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -28,7 +28,7 @@ const BUILTIN: &[(&str, &str)] = &[
 ];
 
 /// The compiled templates of a theme.
-pub struct Templates {
+pub(crate) struct Templates {
     env: Environment<'static>,
     /// Templates folder relative to the site root, for diagnostics.
     dir: PathBuf,
@@ -37,7 +37,7 @@ pub struct Templates {
 
 impl Templates {
     /// Compiles every template of `<theme_dir>/templates` (all syntax errors are reported).
-    pub fn load(root: &Path, theme_dir: &Path, site: Arc<SiteData>, diags: &Diagnostics) -> Option<Templates> {
+    pub(crate) fn load(root: &Path, theme_dir: &Path, site: Arc<SiteData>, diags: &Diagnostics) -> Option<Templates> {
         let dir = theme_dir.join("templates");
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -90,13 +90,13 @@ impl Templates {
         ok.then_some(Templates { env, dir, root: root.to_path_buf() })
     }
 
-    pub fn has(&self, name: &str) -> bool {
+    pub(crate) fn has(&self, name: &str) -> bool {
         self.env.get_template(name).is_ok()
     }
 
     /// Renders `name` with `context`; errors name the template and line, and `origin` (the
     /// content file being rendered) goes into the hint.
-    pub fn render(&self, name: &str, context: Value, origin: Option<&str>) -> Result<String, Diagnostic> {
+    pub(crate) fn render(&self, name: &str, context: Value, origin: Option<&str>) -> Result<String, Diagnostic> {
         self.env
             .get_template(name)
             .and_then(|t| t.render(context))
@@ -293,7 +293,7 @@ fn register_functions(env: &mut Environment<'static>, site: Arc<SiteData>) {
 }
 
 /// Text for HTML, SVG and XML written outside the template engine: `& < > " '` escaped.
-pub fn escape_html(text: &str) -> String {
+pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

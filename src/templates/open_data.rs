@@ -9,9 +9,9 @@ use crate::schema::kind_of;
 use crate::schema::kinds::{Municipality, Service};
 
 /// Output paths of the open-data files.
-pub const JSON_PATH: &str = "dane/uslugi.json";
-pub const CSV_PATH: &str = "dane/uslugi.csv";
-pub const GEOJSON_PATH: &str = "dane/uslugi.geojson";
+pub(crate) const JSON_PATH: &str = "dane/uslugi.json";
+pub(crate) const CSV_PATH: &str = "dane/uslugi.csv";
+pub(crate) const GEOJSON_PATH: &str = "dane/uslugi.geojson";
 
 const CSV_COLUMNS: &[&str] = &[
     "id",
@@ -104,7 +104,7 @@ impl SiteData {
     }
 
     /// `{"generated_from": …, "services": [...]}`, pretty-printed for people who open it.
-    pub fn open_data_json(&self) -> String {
+    pub(crate) fn open_data_json(&self) -> String {
         let services: Vec<Json> =
             self.services_in_order().into_iter().filter_map(|(s, m)| self.service_record(s, m)).collect();
         let doc = json!({
@@ -120,7 +120,7 @@ impl SiteData {
 
     /// One row per service; lists joined with ` | `; RFC 4180 quoting; UTF-8 with a byte-order
     /// mark, so that spreadsheets open Polish and Ukrainian text correctly.
-    pub fn open_data_csv(&self) -> String {
+    pub(crate) fn open_data_csv(&self) -> String {
         let mut out = String::from("\u{feff}") + &CSV_COLUMNS.join(",") + "\r\n";
         for (s, m) in self.services_in_order() {
             let Some(record) = self.service_record(s, m) else { continue };
@@ -153,7 +153,7 @@ impl SiteData {
 
     /// A FeatureCollection of services; a service without coordinates has `"geometry": null`
     /// (it is listed, not placed).
-    pub fn open_data_geojson(&self) -> String {
+    pub(crate) fn open_data_geojson(&self) -> String {
         let features: Vec<Json> = self
             .services_in_order()
             .into_iter()

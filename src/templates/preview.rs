@@ -11,15 +11,15 @@ use super::map::projection::{Projection, num};
 use crate::schema::geo::Boundaries;
 
 /// Size of an Open Graph image, as the platforms recommend.
-pub const WIDTH: u32 = 1200;
-pub const HEIGHT: u32 = 630;
+pub(crate) const WIDTH: u32 = 1200;
+pub(crate) const HEIGHT: u32 = 630;
 
 /// Changes whenever the drawing below changes, so that old fingerprints are not reused.
 const DRAWING_VERSION: &str = "preview-1";
 
 /// What one picture shows.
 #[derive(Debug, Clone)]
-pub struct Preview<'a> {
+pub(crate) struct Preview<'a> {
     /// The municipality to highlight (TERYT).
     pub teryt: &'a str,
     /// Its name, large.
@@ -35,7 +35,7 @@ fn esc(s: &str) -> String {
 }
 
 /// The picture as SVG text (deterministic: the same inputs give the same bytes).
-pub fn svg(boundaries: &Boundaries, preview: &Preview) -> String {
+pub(crate) fn svg(boundaries: &Boundaries, preview: &Preview) -> String {
     let mut out = String::with_capacity(32 * 1024);
     let _ = write!(
         out,
@@ -109,7 +109,7 @@ fn split_name(name: &str) -> Vec<String> {
 }
 
 /// The output path of a picture: `og/<slug>.<fingerprint of what it is drawn from>.png`.
-pub fn file_name(slug: &str, svg: &str) -> String {
+pub(crate) fn file_name(slug: &str, svg: &str) -> String {
     let mut hasher = blake3::Hasher::new();
     hasher.update(DRAWING_VERSION.as_bytes());
     hasher.update(svg.as_bytes());
@@ -118,7 +118,7 @@ pub fn file_name(slug: &str, svg: &str) -> String {
 
 /// PNG bytes of the picture; `Err` with a message when it cannot be drawn.
 #[cfg(feature = "previews")]
-pub fn rasterize(svg: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn rasterize(svg: &str) -> Result<Vec<u8>, String> {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex, OnceLock};
 

@@ -53,7 +53,7 @@ struct TermLink {
 
 /// Makes the views every page shares (references, the config view, preview pictures) once,
 /// before rendering starts.
-pub fn prepare(site: &mut SiteData) {
+pub(crate) fn prepare(site: &mut SiteData) {
     let langs = site.library.langs.len();
     let nodes = site.library.nodes.len();
     site.views.meta = (0..nodes).map(|_| (0..langs).map(|_| OnceLock::new()).collect()).collect();
@@ -136,11 +136,11 @@ impl SiteData {
     }
 
     /// The light reference of a node in a language (none if it does not exist there).
-    pub fn reference(&self, node: NodeId, lang: usize) -> Value {
+    pub(crate) fn reference(&self, node: NodeId, lang: usize) -> Value {
         self.views.refs[node][lang].clone().unwrap_or(Value::from(()))
     }
 
-    pub fn config_view(&self, lang: usize) -> Value {
+    pub(crate) fn config_view(&self, lang: usize) -> Value {
         self.views.config[lang].clone()
     }
 
@@ -149,7 +149,7 @@ impl SiteData {
     }
 
     /// The page or section map without `content` (what `get_page`/`get_section` return), cached.
-    pub fn meta(&self, node: NodeId, lang: usize) -> Value {
+    pub(crate) fn meta(&self, node: NodeId, lang: usize) -> Value {
         self.views.meta[node][lang].get_or_init(|| Value::from_pairs(self.meta_pairs(node, lang))).clone()
     }
 
@@ -211,9 +211,7 @@ impl SiteData {
             pairs.push(("subsections", self.refs_of(&self.listings.subsections[id][lang], lang)));
             let feed = self
                 .config
-                .feeds
-                .iter()
-                .any(|f| format!("{}/_index.md", f.trim_matches('/')) == node.key)
+                .has_feed(&node.key)
                 .then(|| node.paths[lang].as_ref().map(|p| self.href(&format!("{p}atom.xml"))))
                 .flatten();
             pairs.push(("feed", Value::from(feed)));
@@ -227,7 +225,7 @@ impl SiteData {
 
     /// The full map of a page or section, with its HTML content resolved for `lang`. Reuses the
     /// cached meta map, so the pagers of a long section do not rebuild its page list each time.
-    pub fn full(&self, node: NodeId, lang: usize) -> Value {
+    pub(crate) fn full(&self, node: NodeId, lang: usize) -> Value {
         let content_lang = self.content_lang(node, lang);
         let content = if self.facts.guides.contains(&node) {
             // A guide's own page names each local fact generically.
@@ -251,7 +249,7 @@ impl SiteData {
 
     /// The cached meta map of a node with entries added or replaced (`content`, or the
     /// breadcrumbs of a municipality-local guide).
-    pub fn meta_with(&self, node: NodeId, lang: usize, extra: Vec<(&'static str, Value)>) -> Value {
+    pub(crate) fn meta_with(&self, node: NodeId, lang: usize, extra: Vec<(&'static str, Value)>) -> Value {
         let meta = self.meta(node, lang);
         let mut pairs: Vec<(Value, Value)> = meta
             .try_iter()

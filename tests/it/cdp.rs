@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 use tungstenite::{Message, WebSocket};
 
 /// Where Chromium is: `$CHROMIUM`, else the Debian paths.
-pub fn chromium() -> Option<PathBuf> {
+pub(crate) fn chromium() -> Option<PathBuf> {
     let candidates =
         [std::env::var("CHROMIUM").ok(), Some("/usr/bin/chromium".into()), Some("/usr/bin/chromium-browser".into())];
     let found = candidates.into_iter().flatten().map(PathBuf::from).find(|p| p.exists());
@@ -37,14 +37,14 @@ pub fn chromium() -> Option<PathBuf> {
 
 /// A message the page logged, or a resource that failed to load.
 #[derive(Debug, Clone)]
-pub struct LogEntry {
+pub(crate) struct LogEntry {
     /// `javascript`, `console`, `network`, …: the DevTools log source.
     pub source: String,
     pub text: String,
     pub url: String,
 }
 
-pub struct Browser {
+pub(crate) struct Browser {
     child: Child,
     socket: WebSocket<TcpStream>,
     next_id: u64,
@@ -57,7 +57,7 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Browser {
     /// Starts a headless Chromium with an empty profile and attaches to its first tab.
-    pub fn launch() -> Option<Browser> {
+    pub(crate) fn launch() -> Option<Browser> {
         let binary = chromium()?;
         let profile = tempfile::tempdir().unwrap();
         let mut child = Command::new(&binary)
@@ -121,7 +121,7 @@ impl Browser {
     }
 
     /// Sends one command and waits for its answer, recording the events that arrive meanwhile.
-    pub fn call(&mut self, method: &str, params: Value) -> Value {
+    pub(crate) fn call(&mut self, method: &str, params: Value) -> Value {
         self.next_id += 1;
         let id = self.next_id;
         let message = json!({"id": id, "method": method, "params": params}).to_string();
@@ -183,7 +183,7 @@ impl Browser {
     }
 
     /// Loads `url` and waits for its load event.
-    pub fn navigate(&mut self, url: &str) {
+    pub(crate) fn navigate(&mut self, url: &str) {
         self.loaded = false;
         let result = self.call("Page.navigate", json!({"url": url}));
         if let Some(error) = result.get("errorText") {
@@ -199,7 +199,7 @@ impl Browser {
 
     /// Evaluates a JavaScript expression in the page (awaiting a promise) and returns its value
     /// as JSON. An exception fails the test with its message.
-    pub fn eval(&mut self, expression: &str) -> Value {
+    pub(crate) fn eval(&mut self, expression: &str) -> Value {
         let result = self.call(
             "Runtime.evaluate",
             json!({"expression": expression, "awaitPromise": true, "returnByValue": true, "userGesture": true}),
@@ -212,7 +212,7 @@ impl Browser {
     }
 
     /// Polls `condition` (a JavaScript expression) until it is truthy.
-    pub fn wait_for(&mut self, condition: &str, timeout: Duration) {
+    pub(crate) fn wait_for(&mut self, condition: &str, timeout: Duration) {
         let start = Instant::now();
         let check = format!("!!({condition})");
         while self.eval(&check) != Value::Bool(true) {
@@ -222,22 +222,22 @@ impl Browser {
     }
 
     /// `console.error` calls, uncaught exceptions and other non-network errors since launch.
-    pub fn console_errors(&self) -> Vec<String> {
+    pub(crate) fn console_errors(&self) -> Vec<String> {
         self.log.iter().filter(|e| e.source != "network").map(|e| format!("{} {}", e.text, e.url)).collect()
     }
 
     /// Resources that failed to load (blocked, refused, 4xx/5xx) since launch.
-    pub fn network_errors(&self) -> Vec<String> {
+    pub(crate) fn network_errors(&self) -> Vec<String> {
         self.log.iter().filter(|e| e.source == "network").map(|e| format!("{} {}", e.text, e.url)).collect()
     }
 
     /// Makes requests to matching URLs fail (`*` is a wildcard), as if the host were down.
-    pub fn block_urls(&mut self, patterns: &[&str]) {
+    pub(crate) fn block_urls(&mut self, patterns: &[&str]) {
         self.call("Network.setBlockedURLs", json!({"urls": patterns}));
     }
 
     /// Emulates a window `width`×`height` CSS pixels (a phone below 600 px).
-    pub fn set_viewport(&mut self, width: u32, height: u32) {
+    pub(crate) fn set_viewport(&mut self, width: u32, height: u32) {
         self.call(
             "Emulation.setDeviceMetricsOverride",
             json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600}),
@@ -246,7 +246,7 @@ impl Browser {
 
     /// Writes a PNG of the top of the page, at most `max_height` CSS pixels of it (beyond the
     /// viewport if need be).
-    pub fn screenshot_png(&mut self, path: &Path, max_height: f64) {
+    pub(crate) fn screenshot_png(&mut self, path: &Path, max_height: f64) {
         let metrics = self.call("Page.getLayoutMetrics", json!({}));
         let size = &metrics["cssContentSize"];
         let height = size["height"].as_f64().unwrap().min(max_height);
@@ -258,7 +258,7 @@ impl Browser {
     }
 
     /// Presses and releases one key: `Tab`, `Enter`, `Escape`, `ArrowDown`, … or a character.
-    pub fn press_key(&mut self, key: &str) {
+    pub(crate) fn press_key(&mut self, key: &str) {
         let code = match key {
             "Tab" => 9,
             "Enter" => 13,
@@ -289,7 +289,7 @@ impl Browser {
 
     /// Clicks the left mouse button at viewport pixels (`x`, `y`), as a person would: pointer
     /// events with coordinates, which menus and maps listen to.
-    pub fn click_at(&mut self, x: f64, y: f64) {
+    pub(crate) fn click_at(&mut self, x: f64, y: f64) {
         for kind in ["mouseMoved", "mousePressed", "mouseReleased"] {
             let button = if kind == "mouseMoved" { "none" } else { "left" };
             self.call(
@@ -300,7 +300,7 @@ impl Browser {
     }
 
     /// Types text into the focused element.
-    pub fn type_text(&mut self, text: &str) {
+    pub(crate) fn type_text(&mut self, text: &str) {
         self.call("Input.insertText", json!({"text": text}));
     }
 }
@@ -335,7 +335,7 @@ fn http_get(port: u16, path: &str) -> String {
 }
 
 /// The Content-Security-Policy the test server sends: what the theme promises to work under.
-pub const CSP: &str = "default-src 'self'; img-src 'self' data: https:; connect-src 'self'; \
+pub(crate) const CSP: &str = "default-src 'self'; img-src 'self' data: https:; connect-src 'self'; \
     script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; object-src 'none'; base-uri 'self'";
 
 /// Serves the built site in `dir` at `http://127.0.0.1:PORT{base_path}` from a background thread,
@@ -344,13 +344,13 @@ pub const CSP: &str = "default-src 'self'; img-src 'self' data: https:; connect-
 /// [`CSP`] (WebAssembly allowed for the search index), so an inline script or style in the theme
 /// shows up as a console error. Returns the site's
 /// base URL (ending in `/`).
-pub fn serve_dir(dir: &Path, base_path: &str) -> String {
+pub(crate) fn serve_dir(dir: &Path, base_path: &str) -> String {
     serve_dir_with_csp(dir, base_path, CSP)
 }
 
 /// [`serve_dir`] with another Content-Security-Policy (the vendored CMS under `/admin/` needs
 /// more than the theme: see the README, "Editing without git").
-pub fn serve_dir_with_csp(dir: &Path, base_path: &str, csp: &'static str) -> String {
+pub(crate) fn serve_dir_with_csp(dir: &Path, base_path: &str, csp: &'static str) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let dir = dir.to_path_buf();

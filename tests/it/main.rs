@@ -14,7 +14,6 @@ mod facts;
 mod layers;
 mod map;
 mod output;
-mod props;
 mod search;
 mod seo;
 mod serve;

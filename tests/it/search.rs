@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::support::SiteTest;
 
 /// The typed fixture with the portal theme and a search page in three languages.
-pub fn typed_with_search() -> SiteTest {
+pub(crate) fn typed_with_search() -> SiteTest {
     let site = SiteTest::typed();
     for (file, title, slug) in [
         ("szukaj.md", "Szukaj", None),
@@ -29,7 +29,7 @@ pub fn typed_with_search() -> SiteTest {
 }
 
 /// The folder of the Pagefind bundle (`public/pagefind/<hash>/`).
-pub fn bundle(public: &Path) -> PathBuf {
+pub(crate) fn bundle(public: &Path) -> PathBuf {
     let root = public.join("pagefind");
     let dirs: Vec<PathBuf> = std::fs::read_dir(&root)
         .unwrap_or_else(|e| panic!("no {}: {e}", root.display()))
@@ -43,7 +43,7 @@ pub fn bundle(public: &Path) -> PathBuf {
 
 /// Every indexed page as (language, URL), with repeats, read from the index's fragment files
 /// (gzip, then a `pagefind_dcd` signature, then JSON), and the page counts of the entry file.
-pub fn indexed_pages(public: &Path) -> (Vec<(String, String)>, BTreeMap<String, u64>) {
+pub(crate) fn indexed_pages(public: &Path) -> (Vec<(String, String)>, BTreeMap<String, u64>) {
     let dir = bundle(public);
     let entry: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("pagefind-entry.json")).unwrap()).unwrap();
@@ -75,7 +75,7 @@ fn lang_of(url: &str) -> String {
 
 /// The pages that must be indexed, read from the output: every HTML page that is not a
 /// fallback (`noindex`), not a later pager, and of a kind with content of its own.
-pub fn expected_pages(public: &Path) -> BTreeSet<(String, String)> {
+pub(crate) fn expected_pages(public: &Path) -> BTreeSet<(String, String)> {
     let mut expected = BTreeSet::new();
     for entry in walkdir::WalkDir::new(public).into_iter().flatten() {
         let rel = entry.path().strip_prefix(public).unwrap().to_string_lossy().replace('\\', "/");
@@ -97,7 +97,7 @@ pub fn expected_pages(public: &Path) -> BTreeSet<(String, String)> {
 }
 
 /// Asserts that the index of `public` holds each expected page exactly once and nothing else.
-pub fn assert_index_complete(public: &Path) {
+pub(crate) fn assert_index_complete(public: &Path) {
     let (pages, counts) = indexed_pages(public);
     let mut seen = BTreeSet::new();
     for page in &pages {

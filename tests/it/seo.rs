@@ -166,10 +166,10 @@ fn hreflang_links_are_reciprocal_canonical_is_the_page_and_the_switcher_matches(
             match pages.get(target) {
                 None => problems.push(format!("{url}: hreflang {lang} → {target} does not exist")),
                 Some(other) if other.noindex() => {
-                    problems.push(format!("{url}: hreflang {lang} → {target} is noindex"))
+                    problems.push(format!("{url}: hreflang {lang} → {target} is noindex"));
                 }
                 Some(other) if !other.alternates().values().any(|v| v == url) => {
-                    problems.push(format!("{url}: {target} does not link back"))
+                    problems.push(format!("{url}: {target} does not link back"));
                 }
                 _ => {}
             }

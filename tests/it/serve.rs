@@ -181,6 +181,16 @@ struct Events {
 
 impl Events {
     /// The data of the next `state` event (heartbeats and `retry` are skipped).
+    /// The next state of a successful build, skipping failed attempts.
+    fn next_ok_state(&mut self) -> String {
+        loop {
+            let state = self.next_state();
+            if state.ends_with(r#""ok":true}"#) {
+                return state;
+            }
+        }
+    }
+
     fn next_state(&mut self) -> String {
         let mut event = String::new();
         loop {
@@ -282,7 +292,10 @@ fn a_broken_file_shows_the_overlay_until_it_is_fixed() {
     assert_eq!(server.get("/o-nas/").body, about);
 
     std::fs::write(site.path("content/o-nas.md"), good.replace("Napisz do nas.", "Napisz lub zadzwoń.")).unwrap();
-    assert_eq!(events.next_state(), r#"{"build":3,"attempt":3,"ok":true}"#);
+    // On a busy machine the watcher may report the truncated file before the write: that build
+    // fails too, and the write's own event brings the good one.
+    let fixed = events.next_ok_state();
+    assert!(fixed.starts_with(r#"{"build":"#) && fixed.ends_with(r#","ok":true}"#), "{fixed}");
     assert!(server.get("/o-nas/").body.contains("Napisz lub zadzwoń."));
     assert!(server.get("/__metroportal/errors").body.contains("The site was built without errors"));
 }

@@ -5,16 +5,16 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-pub fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-pub struct SiteTest {
+pub(crate) struct SiteTest {
     pub dir: tempfile::TempDir,
 }
 
 /// The result of one run of the binary.
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -22,19 +22,19 @@ pub struct Run {
 
 impl Run {
     #[track_caller]
-    pub fn assert_ok(&self) -> &Self {
+    pub(crate) fn assert_ok(&self) -> &Self {
         assert_eq!(self.code, 0, "build failed:\n{}", self.stderr);
         self
     }
 
     #[track_caller]
-    pub fn assert_code(&self, code: i32) -> &Self {
+    pub(crate) fn assert_code(&self, code: i32) -> &Self {
         assert_eq!(self.code, code, "unexpected exit code; stderr:\n{}\nstdout:\n{}", self.stderr, self.stdout);
         self
     }
 
     #[track_caller]
-    pub fn assert_stderr_contains(&self, needle: &str) -> &Self {
+    pub(crate) fn assert_stderr_contains(&self, needle: &str) -> &Self {
         assert!(self.stderr.contains(needle), "stderr lacks {needle:?}:\n{}", self.stderr);
         self
     }
@@ -42,7 +42,7 @@ impl Run {
 
 impl SiteTest {
     /// A copy of `tests/fixtures/<name>`.
-    pub fn fixture(name: &str) -> SiteTest {
+    pub(crate) fn fixture(name: &str) -> SiteTest {
         let dir = tempfile::tempdir().expect("temp dir");
         copy_tree(&fixtures().join(name), dir.path());
         SiteTest { dir }
@@ -50,33 +50,33 @@ impl SiteTest {
 
     /// The typed-content fixture with the portal's real theme (`themes/portal`), so that the
     /// theme's kind templates are tested too.
-    pub fn typed() -> SiteTest {
+    pub(crate) fn typed() -> SiteTest {
         let site = SiteTest::fixture("typed");
         copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("themes"), &site.path("themes"));
         site
     }
 
     /// Copies `tests/fixtures/<overlay>` over the site (files replace files of the same name).
-    pub fn overlay(self, overlay: &str) -> SiteTest {
+    pub(crate) fn overlay(self, overlay: &str) -> SiteTest {
         copy_tree(&fixtures().join(overlay), self.dir.path());
         self
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         self.dir.path()
     }
 
-    pub fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
     }
 
-    pub fn write(&self, rel: &str, text: &str) {
+    pub(crate) fn write(&self, rel: &str, text: &str) {
         let path = self.path(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
     }
 
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         self.run_with_env(args, &[])
     }
 
@@ -84,14 +84,14 @@ impl SiteTest {
     /// unless `env` sets it), so that their review ages and dates, and the diagnostics snapshots,
     /// do not change as the calendar moves on. The real portal (`built_portal`) keeps the real
     /// date: its editors write real dates.
-    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+    pub(crate) fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut with_today = vec![("SOURCE_DATE_EPOCH", FIXTURE_TODAY)];
         with_today.extend_from_slice(env);
         SiteTest::run_in(self.root(), args, &with_today)
     }
 
     /// Runs the binary with `root` as its working folder.
-    pub fn run_in(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    pub(crate) fn run_in(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_metroportal"));
         cmd.args(args).current_dir(root);
         for (k, v) in env {
@@ -105,29 +105,29 @@ impl SiteTest {
         }
     }
 
-    pub fn build(&self) -> Run {
+    pub(crate) fn build(&self) -> Run {
         self.run(&["build"])
     }
 
     /// A file of the output folder `public/`.
     #[track_caller]
-    pub fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         let path = self.path("public").join(rel);
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read public/{rel}: {e}"))
     }
 
-    pub fn exists(&self, rel: &str) -> bool {
+    pub(crate) fn exists(&self, rel: &str) -> bool {
         self.path("public").join(rel).exists()
     }
 }
 
 /// 2026-12-01 12:00 UTC: the day the fixtures' dates were written against.
-pub const FIXTURE_TODAY: &str = "1796126400";
+pub(crate) const FIXTURE_TODAY: &str = "1796126400";
 
 /// The real portal built once per test run (in `target/tmp/portal`), shared by the tests that
 /// check the published site (validators, axe, size budgets, maps, search). Returns the output
 /// folder.
-pub fn built_portal() -> &'static Path {
+pub(crate) fn built_portal() -> &'static Path {
     static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     BUILT.get_or_init(|| {
         let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("portal");
@@ -152,7 +152,7 @@ fn copy_portal(to: &Path) {
 }
 
 /// Every file of a tree with its contents, for "nothing changed" assertions.
-pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
@@ -165,7 +165,7 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-pub fn copy_tree(from: &Path, to: &Path) {
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from).into_iter().flatten() {
         let rel = entry.path().strip_prefix(from).unwrap();
         let target = to.join(rel);
@@ -179,7 +179,7 @@ pub fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// Every `.html` file below `dir`.
-pub fn html_files(dir: &Path, out: &mut Vec<PathBuf>) {
+pub(crate) fn html_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
         let path = entry.path();
         if path.is_dir() {

@@ -27,26 +27,26 @@ use super::services_geojson_path;
 
 /// What a map shows: one municipality or all, one category or all.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Selection {
+pub(crate) struct Selection {
     pub municipality: Option<NodeId>,
     pub category: Option<Category>,
 }
 
 impl SiteData {
     /// The map page (`[map] page` in config.toml), when configured.
-    pub fn map_page(&self) -> Option<NodeId> {
+    pub(crate) fn map_page(&self) -> Option<NodeId> {
         self.config.map.page.as_deref().and_then(|p| self.library.resolve_key(p))
     }
 
     /// Categories that have at least one service, in vocabulary order: each gets a map page.
-    pub fn map_categories(&self) -> Vec<Category> {
+    pub(crate) fn map_categories(&self) -> Vec<Category> {
         let present: std::collections::BTreeSet<Category> =
             self.facts.municipality_of.keys().filter_map(|&s| self.service(s)).map(|s| *s.category.get_ref()).collect();
         Category::ALL.iter().copied().filter(|c| present.contains(c)).collect()
     }
 
     /// Site path of a category's map page: `<map page>/<category label as a slug>/`.
-    pub fn map_category_path(&self, category: Category, lang: usize) -> Option<String> {
+    pub(crate) fn map_category_path(&self, category: Category, lang: usize) -> Option<String> {
         let base = self.library.nodes[self.map_page()?].paths[lang].as_ref()?;
         let slug = crate::slug::slugify(&self.label(lang, &category.label_key()), self.lang_code(lang));
         Some(format!("{base}{slug}/"))
@@ -110,7 +110,7 @@ impl SiteData {
     }
 
     /// The static map of a selection as inline SVG.
-    pub fn map_svg(&self, lang: usize, sel: Selection) -> String {
+    pub(crate) fn map_svg(&self, lang: usize, sel: Selection) -> String {
         let Some(boundaries) = &self.boundaries else { return String::new() };
         let groups = self.map_groups(lang, Selection { municipality: None, category: sel.category });
         let mut located = 0;
@@ -178,7 +178,7 @@ impl SiteData {
 
     /// The data next to a map: the text alternative (municipality → category → services), the
     /// legend, the category pages and what the interactive map needs.
-    pub fn map_data(&self, lang: usize, sel: Selection) -> Value {
+    pub(crate) fn map_data(&self, lang: usize, sel: Selection) -> Value {
         let groups = self.map_groups(lang, sel);
         let (mut total, mut located) = (0usize, 0usize);
         let mut legend: std::collections::BTreeMap<Category, (usize, usize)> = Default::default();
@@ -332,7 +332,7 @@ impl SiteData {
     /// hours and URLs in that language; a service without coordinates has `"geometry": null`.
     /// Foreign members carry what the interactive map labels with: the municipalities (name,
     /// page, label point), the categories (label, colour, shape, symbol) and the languages.
-    pub fn services_geojson(&self, lang: usize) -> String {
+    pub(crate) fn services_geojson(&self, lang: usize) -> String {
         let features: Vec<Json> = self
             .services_in_order()
             .into_iter()

@@ -23,19 +23,19 @@ pub(super) const MARKER: f64 = 6.5;
 pub(super) const SHARED: f64 = 9.0;
 
 /// Fill of a municipality shape; every category colour keeps 3:1 contrast against it.
-pub const REGION_FILL: &str = "#e6eee0";
+pub(crate) const REGION_FILL: &str = "#e6eee0";
 
 /// Fill of the municipality a map is about.
-pub const CURRENT_FILL: &str = "#fdf0c2";
+pub(crate) const CURRENT_FILL: &str = "#fdf0c2";
 
 /// Fill of a boundary without a municipality page.
-pub const PLAIN_FILL: &str = "#f2f2f2";
+pub(crate) const PLAIN_FILL: &str = "#f2f2f2";
 
-pub const REGION_STROKE: &str = "#4f5d4a";
+pub(crate) const REGION_STROKE: &str = "#4f5d4a";
 
 /// Marker shapes, so that colour is never the only cue for the category.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
+pub(crate) enum Shape {
     Circle,
     Square,
     Diamond,
@@ -47,7 +47,7 @@ pub enum Shape {
 }
 
 /// Colour and shape of a category's marker; each pair is unique.
-pub fn category_style(category: Category) -> (&'static str, Shape) {
+pub(crate) fn category_style(category: Category) -> (&'static str, Shape) {
     const BLUE: &str = "#1d5fa6";
     const MAGENTA: &str = "#a3195b";
     const ORANGE: &str = "#a14f00";
@@ -78,7 +78,7 @@ pub fn category_style(category: Category) -> (&'static str, Shape) {
 }
 
 /// Path data of a shape of radius `r` centred on `(cx, cy)`.
-pub fn symbol_path(shape: Shape, cx: f64, cy: f64, r: f64) -> String {
+pub(crate) fn symbol_path(shape: Shape, cx: f64, cy: f64, r: f64) -> String {
     let poly = |points: &[(f64, f64)]| {
         let mut d = String::new();
         for (i, (x, y)) in points.iter().enumerate() {
@@ -135,7 +135,7 @@ pub fn symbol_path(shape: Shape, cx: f64, cy: f64, r: f64) -> String {
 }
 
 /// A category's symbol on its own, for legends and the interactive map's markers.
-pub fn symbol_svg(category: Category) -> String {
+pub(crate) fn symbol_svg(category: Category) -> String {
     let (colour, shape) = category_style(category);
     format!(
         r##"<svg class="map-symbol" viewBox="-10 -10 20 20" width="20" height="20" aria-hidden="true" focusable="false"><path d="{}" fill="{colour}" stroke="#fff" stroke-width="1.5"/></svg>"##,
@@ -144,7 +144,7 @@ pub fn symbol_svg(category: Category) -> String {
 }
 
 /// The legend's swatch of a municipality shape.
-pub fn region_symbol() -> String {
+pub(crate) fn region_symbol() -> String {
     format!(
         r#"<svg class="map-symbol" viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false"><rect x="1" y="3" width="18" height="14" fill="{REGION_FILL}" stroke="{REGION_STROKE}"/></svg>"#
     )
@@ -152,7 +152,7 @@ pub fn region_symbol() -> String {
 
 /// A municipality on a map.
 #[derive(Debug, Clone)]
-pub struct Region {
+pub(crate) struct Region {
     pub teryt: String,
     /// Visible label.
     pub name: String,
@@ -168,7 +168,7 @@ pub struct Region {
 
 /// A located service.
 #[derive(Debug, Clone)]
-pub struct Marker {
+pub(crate) struct Marker {
     pub lat: f64,
     pub lon: f64,
     pub category: Category,
@@ -179,7 +179,7 @@ pub struct Marker {
 
 /// Everything one static map shows.
 #[derive(Debug, Clone)]
-pub struct SvgMap {
+pub(crate) struct SvgMap {
     /// Prefix of the element ids (`<id>-title`, `<id>-desc`), unique in the page.
     pub id: String,
     pub title: String,
@@ -191,7 +191,7 @@ pub struct SvgMap {
 }
 
 /// Writes the inline SVG of a map.
-pub fn render_svg(boundaries: &Boundaries, map: &SvgMap) -> String {
+pub(crate) fn render_svg(boundaries: &Boundaries, map: &SvgMap) -> String {
     let focus_box = map.focus.as_deref().and_then(|t| boundaries.get(t)).map(|b| b.bbox);
     let Some(bbox) = focus_box.or_else(|| boundaries.bbox()) else { return String::new() };
     let proj = Projection::fit(bbox, VIEW_WIDTH, MAX_HEIGHT, PAD);
@@ -319,8 +319,9 @@ pub(super) fn write_markers(out: &mut String, proj: &Projection, markers: &[Mark
     }
 }
 
-/// Relative luminance of a `#rrggbb` colour (WCAG 2.1).
-pub fn luminance(hex: &str) -> f64 {
+/// Relative luminance of a `#rrggbb` colour (WCAG 2.1), for the contrast test of the symbols.
+#[cfg(test)]
+pub(crate) fn luminance(hex: &str) -> f64 {
     let channel = |i: usize| {
         let c = u8::from_str_radix(&hex[1 + 2 * i..3 + 2 * i], 16).unwrap_or(0) as f64 / 255.0;
         if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
@@ -328,8 +329,9 @@ pub fn luminance(hex: &str) -> f64 {
     0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2)
 }
 
+#[cfg(test)]
 /// WCAG contrast ratio of two `#rrggbb` colours.
-pub fn contrast(a: &str, b: &str) -> f64 {
+pub(crate) fn contrast(a: &str, b: &str) -> f64 {
     let (la, lb) = (luminance(a), luminance(b));
     (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }

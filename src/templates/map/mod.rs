@@ -19,16 +19,15 @@ use minijinja::{Environment, Error, State, Value};
 use std::sync::Arc;
 
 mod data;
-pub mod draw;
+pub(crate) mod draw;
 mod labels;
-pub mod projection;
+pub(crate) mod projection;
 
-pub use data::Selection;
 /// Where the boundaries are published (one copy for every language).
-pub const BOUNDARIES_PATH: &str = "dane/gminy.geojson";
+pub(crate) const BOUNDARIES_PATH: &str = "dane/gminy.geojson";
 
 /// Where the services GeoJSON of a language is published: `dane/uslugi.<lang>.geojson`.
-pub fn services_geojson_path(lang: &str) -> String {
+pub(crate) fn services_geojson_path(lang: &str) -> String {
     format!("dane/uslugi.{lang}.geojson")
 }
 

@@ -5,7 +5,7 @@
 use crate::schema::geo::BBox;
 
 /// Width of every map's viewBox; the height follows the shape shown.
-pub const VIEW_WIDTH: f64 = 600.0;
+pub(crate) const VIEW_WIDTH: f64 = 600.0;
 
 pub(super) const MAX_HEIGHT: f64 = 560.0;
 
@@ -15,7 +15,7 @@ pub(super) const PAD: f64 = 12.0;
 /// fitted box), scaled and centred into a viewBox of fixed width. At the size of a metropolis
 /// the distortion against a conformal projection is far below a pixel.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Projection {
+pub(crate) struct Projection {
     min_lon: f64,
     max_lat: f64,
     cos: f64,
@@ -28,7 +28,7 @@ pub struct Projection {
 
 impl Projection {
     /// Fits `bbox` into `width` × at most `max_height` with `pad` units of margin, centred.
-    pub fn fit(bbox: BBox, width: f64, max_height: f64, pad: f64) -> Projection {
+    pub(crate) fn fit(bbox: BBox, width: f64, max_height: f64, pad: f64) -> Projection {
         // A single point (or a sliver) still gets a ~1 km window.
         let grow = |lo: f64, hi: f64| {
             if hi - lo < 0.01 { ((lo + hi) / 2.0 - 0.005, (lo + hi) / 2.0 + 0.005) } else { (lo, hi) }
@@ -43,11 +43,11 @@ impl Projection {
     }
 
     /// viewBox coordinates of a WGS84 point, rounded to 0.1.
-    pub fn project(&self, lat: f64, lon: f64) -> (f64, f64) {
+    pub(crate) fn project(&self, lat: f64, lon: f64) -> (f64, f64) {
         (round(self.ox + (lon - self.min_lon) * self.cos * self.k), round(self.oy + (self.max_lat - lat) * self.k))
     }
 
-    pub fn contains(&self, (x, y): (f64, f64), margin: f64) -> bool {
+    pub(crate) fn contains(&self, (x, y): (f64, f64), margin: f64) -> bool {
         (margin..=self.width - margin).contains(&x) && (margin..=self.height - margin).contains(&y)
     }
 }
@@ -58,7 +58,7 @@ pub(super) fn round(v: f64) -> f64 {
 }
 
 /// A coordinate as written in the SVG: at most one decimal, no `.0`, no `-0`.
-pub fn num(v: f64) -> String {
+pub(crate) fn num(v: f64) -> String {
     let r = round(v);
     if r.fract() == 0.0 { format!("{}", r as i64) } else { format!("{r:.1}") }
 }

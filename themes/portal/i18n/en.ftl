@@ -180,6 +180,8 @@ municipality-services-count = { $count ->
    *[other] { $count } services
 }
 municipality-no-services = We do not have information about services in this municipality yet.
+municipality-office = Municipal office
+municipality-office-name = Name
 municipality-migrant-pack = Information for foreigners in this municipality
 forum-meeting = Meeting
 forum-date = Date

@@ -184,6 +184,8 @@ municipality-services-count = { $count ->
    *[other] { $count } usługi
 }
 municipality-no-services = Nie mamy jeszcze informacji o usługach w tej gminie.
+municipality-office = Urząd gminy
+municipality-office-name = Nazwa
 municipality-migrant-pack = Informacje dla cudzoziemców w tej gminie
 forum-meeting = Spotkanie
 forum-date = Data

@@ -184,6 +184,8 @@ municipality-services-count = { $count ->
    *[other] { $count } послуги
 }
 municipality-no-services = У нас ще немає інформації про послуги в цій гміні.
+municipality-office = Управління гміни
+municipality-office-name = Назва
 municipality-migrant-pack = Інформація для іноземців у цій гміні
 forum-meeting = Зустріч
 forum-date = Дата

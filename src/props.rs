@@ -1,19 +1,25 @@
 //! Property tests of the parsers and the sanitizer (proptest): whatever the input, they never
-//! panic, and what they produce keeps its promises. `PROPTEST_CASES` raises the number of cases
+//! panic, and what they produce keeps its promises. A test-only module: it drives the parsers
+//! directly, so they need not be the library's public interface. `PROPTEST_CASES` raises the number of cases
 //! (CI runs the default below); failures proptest shrinks are kept in `tests/proptest-regressions/`
 //! and replayed first on every run.
 
 use std::path::Path;
 
-use metroportal::checks::links::{SiteUrl, Target};
-use metroportal::content::front_matter;
-use metroportal::markdown;
-use metroportal::schema::{Kinds, opening_hours};
-use metroportal::slug::slugify;
+use crate::checks::links::{SiteUrl, Target};
+use crate::content::front_matter;
+use crate::markdown;
+use crate::schema::{Kinds, opening_hours};
+use crate::slug::slugify;
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 
 fn config() -> ProptestConfig {
-    ProptestConfig { cases: 2000, ..ProptestConfig::default() }
+    ProptestConfig {
+        cases: 2000,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct("tests/proptest-regressions/props.txt"))),
+        ..ProptestConfig::default()
+    }
 }
 
 /// Opening hours as editors write them: rules of days (single, ranges, lists, holidays) with one
@@ -114,7 +120,7 @@ proptest! {
         let slug = slugify(&text, if uk { "uk" } else { "pl" });
         prop_assert!(slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{slug}");
         prop_assert!(!slug.starts_with('-') && !slug.ends_with('-') && !slug.contains("--"), "{slug}");
-        prop_assert_eq!(slugify(&slug, "pl"), slug.clone());
+        prop_assert_eq!(slugify(&slug, "pl"), slug);
     }
 
     /// `@/` links: every one in a body is found with its target and anchor, in order, and once
