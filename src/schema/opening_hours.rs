@@ -16,6 +16,9 @@
 //!   copy hours back from the rendered page, which shows `08:00–16:00`.
 //! - A rule without a day selector applies to Monday..Sunday and leaves public holidays alone.
 //! - `always_open` is derived, not syntactic: every weekday 00:00-24:00 and holidays not restricted.
+//!
+//! Size: about 610 lines before its tests; the grammar, the model and the error messages are one
+//! parser, and its errors are the reason it exists.
 
 use std::fmt;
 use std::iter::Peekable;

@@ -195,3 +195,26 @@ pub(crate) struct RobotsContext {
 pub(crate) fn value<T: Serialize>(context: &T) -> Value {
     Value::from(minijinja::value::Serde(context))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slot_a_kind_never_fills_is_none_and_every_name_is_defined() {
+        let base = Base { lang: "pl".into(), kind: "404".into(), ..Base::default() };
+        let ctx: NotFoundContext = PageContext::new(base, Absent, Absent, Absent, Absent, Absent);
+        let value = value(&ctx);
+        for slot in ["page", "section", "paginator", "taxonomy", "term", "og_image", "x_default"] {
+            assert!(value.get_attr(slot).unwrap().is_none(), "{slot}");
+        }
+        assert_eq!(value.get_attr("lang").unwrap().as_str(), Some("pl"));
+        assert_eq!(value.get_attr("translations").unwrap().len(), Some(0));
+    }
+
+    #[test]
+    fn a_sitemap_has_either_entries_or_an_index() {
+        let index = value(&SitemapContext::Index { index: vec!["https://x/sitemap-1.xml".into()] });
+        assert!(index.get_attr("index").unwrap().len() == Some(1) && index.get_attr("entries").unwrap().is_undefined());
+    }
+}

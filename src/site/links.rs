@@ -122,3 +122,30 @@ pub(super) fn suggest_key(library: &Library, target: &str) -> String {
     let keys: Vec<&str> = library.by_key.keys().map(String::as_str).collect();
     crate::diagnostics::did_you_mean(target, keys.iter().copied()).unwrap_or("section/page.md").to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::site::testing;
+
+    #[test]
+    fn a_link_resolves_to_the_url_of_its_target_in_each_language() {
+        let page =
+            "+++\ntitle = \"Strategia\"\n+++\n\n[Forum](@/forum/_index.md) i [spotkanie](@/forum/spotkanie.md).\n";
+        let fixture =
+            testing::typed_with(&[("content/strategia/_index.md", page)]).unwrap_or_else(|(_, d)| panic!("{d:?}"));
+        let site = &fixture.loaded.site;
+        let id = site.library.by_key["strategia/_index.md"];
+        let urls: Vec<&Vec<String>> = site.link_urls[id].iter().collect();
+        assert_eq!(urls[0], &["/portal/forum/", "/portal/forum/spotkanie/"]);
+        assert_eq!(urls[1], &["/portal/en/forum/", "/portal/en/forum/spotkanie/"]);
+    }
+
+    #[test]
+    fn a_link_to_a_missing_file_is_an_error_that_suggests_a_near_one() {
+        let page = "+++\ntitle = \"Strategia\"\n+++\n\n[Forum](@/forum/_indx.md)\n";
+        let Err((_dir, diagnostics)) = testing::typed_with(&[("content/strategia/_index.md", page)]) else { panic!() };
+        let broken = diagnostics.iter().find(|d| d.code == "broken-link").expect("reported");
+        assert_eq!(broken.location.as_ref().map(|l| l.line), Some(5));
+        assert!(broken.hint.as_deref().unwrap_or_default().contains("forum/_index.md"), "{broken:?}");
+    }
+}

@@ -187,3 +187,39 @@ pub(super) fn check_template_names(site: &SiteData, templates: &Templates, diags
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::site::testing;
+
+    #[test]
+    fn the_typed_fixture_loads_into_a_model_with_its_facts_and_search_bundle() {
+        let fixture = testing::typed();
+        let site = &fixture.loaded.site;
+        assert_eq!(site.facts.municipalities.len(), 2);
+        assert_eq!(site.library.langs, ["pl", "en", "uk"]);
+        // Decided here, before any template asks for it.
+        assert_eq!(site.search_bundle.is_some(), cfg!(feature = "search"));
+        assert!(site.views.refs.len() == site.library.nodes.len(), "views are made before rendering");
+    }
+
+    #[test]
+    fn a_feed_of_a_missing_section_is_an_error_at_its_entry_in_config() {
+        let config =
+            testing::fixture_text("config.toml").replace(r#"feeds = ["forum"]"#, r#"feeds = ["forum", "nowhere"]"#);
+        let Err((_dir, diagnostics)) = testing::typed_with(&[("config.toml", &config)]) else {
+            panic!("a feed of a missing section loads");
+        };
+        let feed = diagnostics.iter().find(|d| d.code == "feed-section-missing").expect("reported");
+        let at = feed.location.as_ref().expect("located");
+        assert_eq!((at.line, at.column), (4, 19), "at the entry's own string");
+    }
+
+    #[test]
+    fn a_missing_theme_stops_loading_with_its_name() {
+        let config = testing::fixture_text("config.toml").replace(r#"theme = "portal""#, r#"theme = "gone""#);
+        let Err((_dir, diagnostics)) = testing::typed_with(&[("config.toml", &config)]) else { panic!() };
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].message, "theme `gone` not found");
+    }
+}

@@ -20,6 +20,8 @@ mod load;
 mod pages;
 mod plan;
 mod render;
+#[cfg(test)]
+mod testing;
 mod versions;
 
 pub(crate) use load::load;
@@ -198,4 +200,27 @@ fn keep_files(output: &Path, dir: &Path, staging: &Staging) -> Result<usize, Str
         }
     }
     Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_build_writes_the_site_and_a_repeat_build_rewrites_nothing() {
+        let fixture = testing::typed();
+        let output = fixture.dir.path().join("public");
+        let options = BuildOptions {
+            root: fixture.dir.path().to_path_buf(),
+            output: output.clone(),
+            base_url: None,
+            drafts: false,
+            search_index: SearchIndex::KeepPrevious,
+        };
+        let first = build(&options).expect("builds");
+        assert!(first.pages > 0 && first.written > 0);
+        assert!(output.join("index.html").is_file() && output.join("en/404.html").is_file());
+        let second = build(&options).expect("builds again");
+        assert_eq!((second.written, second.unchanged), (0, first.written + first.unchanged));
+    }
 }

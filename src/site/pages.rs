@@ -294,3 +294,34 @@ pub(super) fn cms_inputs(site: &SiteData) -> crate::cms::Inputs<'_> {
         label: Box::new(move |key: &str| site.locales.message(site.lang_code(default), key, &[]).ok()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::testing;
+
+    #[test]
+    fn the_completeness_report_is_at_each_languages_own_slug() {
+        let fixture = testing::typed();
+        let site = &fixture.loaded.site;
+        let paths: Vec<String> = (0..3).map(|lang| completeness_path(site, lang)).collect();
+        assert_eq!(paths, ["/kompletnosc-danych/", "/en/data-completeness/", "/uk/povnota-danykh/"]);
+    }
+
+    #[test]
+    fn a_migrant_pack_has_a_topic_for_each_guide_and_the_municipality_in_its_crumbs() {
+        let fixture = testing::typed();
+        let (template, context) = crate::site::context_at(&fixture.loaded, "/gminy/wieliczka/migranci/").unwrap();
+        assert_eq!(template, "migrant-pack.html");
+        let page = context.get_attr("page").unwrap();
+        assert_eq!(page.get_attr("topics").unwrap().len(), Some(fixture.loaded.site.facts.guides.len()));
+        let crumbs: Vec<String> = page
+            .get_attr("ancestors")
+            .unwrap()
+            .try_iter()
+            .unwrap()
+            .map(|c| c.get_attr("title").unwrap().to_string())
+            .collect();
+        assert_eq!(crumbs.last().map(String::as_str), Some("Wieliczka"));
+    }
+}

@@ -341,3 +341,35 @@ impl Job {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::testing;
+
+    #[test]
+    fn every_output_has_its_own_path_and_each_language_a_404() {
+        let fixture = testing::typed();
+        let jobs = plan_outputs(&fixture.loaded).expect("no collisions");
+        let mut paths: Vec<&str> = jobs.iter().map(|(p, _)| p.as_str()).collect();
+        paths.sort_unstable();
+        let before = paths.len();
+        paths.dedup();
+        assert_eq!(paths.len(), before, "one job per path");
+        for path in ["404.html", "en/404.html", "uk/404.html", "sitemap.xml", "robots.txt", "index.html"] {
+            assert!(paths.contains(&path), "{path}");
+        }
+    }
+
+    #[test]
+    fn only_real_first_pagers_go_into_the_search_index() {
+        let fixture = testing::typed();
+        let site = &fixture.loaded.site;
+        let about = site.library.by_key["o-stowarzyszeniu.md"];
+        // The page exists in Polish only: its English page is a fallback.
+        assert_eq!(indexed(site, &Job::Node { id: about, lang: 0, pager: 1 }), Some((about, 0)));
+        assert_eq!(indexed(site, &Job::Node { id: about, lang: 1, pager: 1 }), None);
+        assert_eq!(indexed(site, &Job::Node { id: about, lang: 0, pager: 2 }), None);
+        assert_eq!(indexed(site, &Job::Robots), None);
+    }
+}

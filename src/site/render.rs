@@ -379,3 +379,58 @@ pub(super) fn taxonomy_view(site: &SiteData, tax: usize, lang: usize) -> Taxonom
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::testing;
+
+    fn context(fixture: &testing::Fixture, path: &str) -> (String, Value) {
+        context_at(&fixture.loaded, path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn a_page_fills_page_and_a_section_fills_section() {
+        let fixture = testing::typed();
+        let (template, page) = context(&fixture, "/o-stowarzyszeniu/");
+        assert_eq!(template, "page.html");
+        assert!(!page.get_attr("page").unwrap().is_none());
+        assert!(page.get_attr("section").unwrap().is_none());
+        let (template, section) = context(&fixture, "/forum/");
+        assert_eq!(template, "section.html");
+        assert!(section.get_attr("page").unwrap().is_none());
+        assert_eq!(section.get_attr("kind").unwrap().as_str(), Some("section"));
+    }
+
+    #[test]
+    fn a_fallback_page_shows_polish_text_and_is_not_indexed() {
+        let fixture = testing::typed();
+        let (_, page) = context(&fixture, "/en/o-stowarzyszeniu/");
+        assert_eq!(page.get_attr("lang").unwrap().as_str(), Some("en"));
+        assert_eq!(page.get_attr("content_lang").unwrap().as_str(), Some("pl"));
+        assert!(page.get_attr("is_fallback").unwrap().is_true());
+        assert!(page.get_attr("noindex").unwrap().is_true());
+        assert!(!page.get_attr("search_indexed").unwrap().is_true());
+    }
+
+    #[test]
+    fn the_404_offers_the_home_of_every_language() {
+        let fixture = testing::typed();
+        let (_, page) = context(&fixture, "/uk/404.html");
+        let homes: Vec<String> = page
+            .get_attr("translations")
+            .unwrap()
+            .try_iter()
+            .unwrap()
+            .map(|l| l.get_attr("path").unwrap().to_string())
+            .collect();
+        assert_eq!(homes, ["/portal/", "/portal/en/", "/portal/uk/"]);
+    }
+
+    #[test]
+    fn an_output_without_a_template_has_no_context() {
+        let fixture = testing::typed();
+        let err = context_at(&fixture.loaded, "/dane/gminy.geojson").unwrap_err();
+        assert_eq!(err, "/dane/gminy.geojson is not made by a template");
+    }
+}

@@ -163,3 +163,23 @@ pub(super) fn apply(base: &mut Base, site: &SiteData, versions: &Versions) {
     base.in_sitemap = versions.indexable && !versions.later_pager;
     base.og_locale_alternates = versions.other_locales(site);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::testing;
+
+    #[test]
+    fn a_fallback_is_not_a_version_and_is_not_indexable() {
+        let fixture = testing::typed();
+        let site = &fixture.loaded.site;
+        let about = site.library.by_key["o-stowarzyszeniu.md"];
+        let polish = of_job(site, &Job::Node { id: about, lang: 0, pager: 1 }).unwrap();
+        assert!(polish.indexable);
+        assert_eq!(polish.paths, [Some("/o-stowarzyszeniu/".to_string()), None, None]);
+        let english = of_job(site, &Job::Node { id: about, lang: 1, pager: 1 }).unwrap();
+        assert!(!english.indexable, "the English page shows the Polish text");
+        assert_eq!(english.switcher(site).len(), 1, "the switcher offers only the real version");
+        assert_eq!(english.alternates(site), (Vec::new(), None));
+    }
+}

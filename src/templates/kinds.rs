@@ -1,6 +1,9 @@
 //! Views of the typed content kinds: what `service.html`, `municipality.html`, `forum.html`,
 //! `guide.html` and the municipality-local migrant pages see, with every vocabulary term
 //! labelled in the reader's language, and the schema.org JSON-LD of a service.
+//!
+//! Size: about 650 lines before its tests, one view per kind; each view is short, and splitting
+//! them would scatter the shared labelling helpers they all use.
 
 use minijinja::Value;
 use minijinja::value::Serde;
