@@ -123,6 +123,7 @@ pub fn run(cli: Cli) -> i32 {
                 base_url,
                 drafts,
                 search_index: site::SearchIndex::Write,
+                cache: true,
             }) {
                 Ok(summary) => {
                     if !summary.warnings.is_empty() {
@@ -134,13 +135,14 @@ pub fn run(cli: Cli) -> i32 {
                         }
                     }
                     eprintln!(
-                        "Built {} pages ({} files: {} written, {} unchanged) into {} in {:.2} s",
+                        "Built {} pages ({} files: {} written, {} unchanged) into {} in {:.2} s{}",
                         summary.pages,
                         summary.files,
                         summary.written,
                         summary.unchanged,
                         output.display(),
-                        started.elapsed().as_secs_f64()
+                        started.elapsed().as_secs_f64(),
+                        if summary.from_cache { "; nothing changed since the last build" } else { "" }
                     );
                     0
                 }

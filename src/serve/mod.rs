@@ -318,6 +318,7 @@ impl Builder {
             base_url: Some(self.base_url.clone()),
             drafts: false,
             search_index: if why == Build::Change { SearchIndex::KeepPrevious } else { SearchIndex::Write },
+            cache: false,
         };
         let result = site::build(&options);
         let elapsed = started.elapsed().as_secs_f64() * 1000.0;

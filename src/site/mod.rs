@@ -13,6 +13,7 @@ use crate::output::{self, Staging};
 use crate::search;
 use crate::templates::Templates;
 
+mod cache;
 mod context;
 mod feeds;
 mod links;
@@ -39,6 +40,9 @@ pub(crate) struct BuildOptions {
     /// What to do about the search index: `build` writes it; `serve`'s rebuilds carry the
     /// previous one over, because indexing takes longer than the whole rest of a rebuild.
     pub search_index: SearchIndex,
+    /// Use and keep the build cache beside the output (`build`; not `serve`, whose preview
+    /// folder is new each time).
+    pub cache: bool,
 }
 
 /// What a build does about the search index.
@@ -72,6 +76,8 @@ pub(crate) struct BuildSummary {
     pub written: u64,
     pub unchanged: u64,
     pub timings: Vec<(&'static str, Duration)>,
+    /// Nothing changed since the last build: nothing was rendered or written.
+    pub from_cache: bool,
 }
 
 /// A loaded, validated site, ready to render.
@@ -106,6 +112,16 @@ impl Timer {
 
 /// Builds the site into `options.output`.
 pub(crate) fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    let started = Instant::now();
+    let (inputs, cache_warning) = match options.cache.then(|| cache::lookup(options)) {
+        Some(cache::Lookup::Fresh(mut summary)) => {
+            summary.from_cache = true;
+            summary.timings.push(("cache", started.elapsed()));
+            return Ok(summary);
+        }
+        Some(cache::Lookup::Build { inputs, warning }) => (inputs, warning),
+        None => (None, None),
+    };
     let previous_index = options.output.join(search::BUNDLE_ROOT);
     let keep_index = options.search_index == SearchIndex::KeepPrevious && previous_index.is_dir();
     output::check_output_dir(&options.root, &options.output).map_err(BuildError::Internal)?;
@@ -176,14 +192,19 @@ pub(crate) fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> 
     let pages = jobs.iter().filter(|(p, _)| p.ends_with(".html")).count();
     let mut warnings = loaded.warnings.clone();
     warnings.extend(problems);
-    Ok(BuildSummary {
+    let mut summary = BuildSummary {
         warnings,
         pages,
         files: jobs.len() + search_files,
         written: stats.written,
         unchanged: stats.unchanged,
         timings: timer.timings,
-    })
+        from_cache: false,
+    };
+    // Recorded before the cache's own warnings, which are about this build only.
+    let stored = inputs.and_then(|inputs| cache::store(options, &inputs, &summary));
+    summary.warnings.extend(cache_warning.into_iter().chain(stored));
+    Ok(summary)
 }
 
 /// Writes the files under `dir` (inside the live `output`) into the staging folder as they are,
@@ -216,6 +237,7 @@ mod tests {
             base_url: None,
             drafts: false,
             search_index: SearchIndex::KeepPrevious,
+            cache: true,
         };
         let first = build(&options).expect("builds");
         assert!(first.pages > 0 && first.written > 0);

@@ -4,6 +4,7 @@
 
 mod browser;
 mod build;
+mod cache;
 mod cdp;
 mod check;
 mod cli;
