@@ -202,7 +202,7 @@ pub(crate) fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> 
         from_cache: false,
     };
     // Recorded before the cache's own warnings, which are about this build only.
-    let stored = inputs.and_then(|inputs| cache::store(options, &inputs, &summary));
+    let stored = inputs.and_then(|inputs| cache::store(options, inputs, &summary));
     summary.warnings.extend(cache_warning.into_iter().chain(stored));
     Ok(summary)
 }

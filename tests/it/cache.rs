@@ -149,3 +149,22 @@ fn a_corrupt_or_foreign_cache_is_ignored_with_a_warning() {
     std::fs::write(site.path(".public.cache"), text.replacen("\"format\":1", "\"format\":7", 1)).unwrap();
     site.build().assert_ok().assert_stderr_contains("it has format 7, this generator writes 1");
 }
+
+#[test]
+fn a_file_changed_without_its_size_or_modification_time_changing_is_still_seen() {
+    let site = SiteTest::fixture("multilingual");
+    site.build().assert_ok();
+    let file = site.path("content/o-nas.md");
+    let original = std::fs::read_to_string(&file).unwrap();
+    let keep = site.path("o-nas.reference");
+    std::process::Command::new("cp").args(["-p"]).arg(&file).arg(&keep).status().unwrap();
+    // The same length, one letter changed, and the old modification time put back.
+    let changed = original.replacen('a', "e", 1);
+    assert_eq!(changed.len(), original.len());
+    std::fs::write(&file, &changed).unwrap();
+    assert!(std::process::Command::new("touch").arg("-r").arg(&keep).arg(&file).status().unwrap().success());
+    std::fs::remove_file(&keep).unwrap();
+    let run = site.build();
+    assert!(!run.assert_ok().stderr.contains(NOTHING_CHANGED), "{}", run.stderr);
+    assert!(snapshot(&site.path("public")) == fresh_build(&site, &[], &[]));
+}
