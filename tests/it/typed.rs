@@ -82,6 +82,28 @@ fn a_municipality_lists_its_services_by_category() {
     assert!(site.read("en/gminy/wieliczka/index.html").contains("<dd>99.90 km²</dd>"));
 }
 
+#[test]
+fn a_municipality_page_shows_its_municipal_office() {
+    let site = SiteTest::typed();
+    let file = site.path("content/gminy/wieliczka/_index.md");
+    let text = std::fs::read_to_string(&file).unwrap().replacen(
+        "[municipality.facts]",
+        "[municipality.office]\nname = \"Urząd Miasta i Gminy\"\naddress = \"Rynek 1, 32-020 Wieliczka\"\nphone = \"+48 12 345 67 89\"\nemail = \"urzad@example.org\"\n\n[municipality.facts]",
+        1,
+    );
+    site.write("content/gminy/wieliczka/_index.md", &text);
+    site.build().assert_ok();
+    let html = site.read("gminy/wieliczka/index.html");
+    assert!(html.contains(r#"<h2 id="mp-office">Urząd gminy</h2>"#), "{html}");
+    assert!(html.contains(r#"<dd lang="pl">Rynek 1, 32-020 Wieliczka</dd>"#));
+    assert!(html.contains(r#"<a href="tel:+48123456789">+48 12 345 67 89</a>"#));
+    assert!(html.contains(r#"<a href="mailto:urzad@example.org">urzad@example.org</a>"#));
+    assert!(site.read("en/gminy/wieliczka/index.html").contains(r#"<h2 id="mp-office">Municipal office</h2>"#));
+    assert!(site.read("uk/gminy/wieliczka/index.html").contains(r#"<h2 id="mp-office">Управління гміни</h2>"#));
+    // A municipality without the table gets no empty section for it.
+    assert!(!site.read("gminy/krakow/index.html").contains("mp-office"));
+}
+
 /// The text of a migrant-local page with its local facts taken out.
 fn without_local_facts(html: &str) -> String {
     let body = &html[html.find("<div class=\"prose\"").unwrap()..];
