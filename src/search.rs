@@ -158,6 +158,15 @@ pub(crate) struct Page {
     pub html: String,
 }
 
+/// A rendered page as Pagefind will read it ([`for_pagefind`] with its [`keywords`]), made as
+/// soon as the page is rendered: the build then keeps one copy of each page until indexing,
+/// not the published HTML and a second, keyworded one.
+pub(crate) fn prepare(site: &SiteData, vocabulary: &Vocabulary, mut page: Page) -> Page {
+    let keywords = keywords(site, vocabulary, &page);
+    page.html = for_pagefind(&page.html, &keywords);
+    page
+}
+
 /// Whether a rendered page asks to be indexed: its theme marked the main content.
 pub(crate) fn wants_index(html: &str) -> bool {
     html.contains(" data-pagefind-body")
@@ -349,9 +358,8 @@ mod engine {
 
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
-    use rayon::prelude::*;
 
-    use super::{BUNDLE_ROOT, IndexSummary, Page, Vocabulary, for_pagefind, keywords};
+    use super::{BUNDLE_ROOT, IndexSummary, Page};
     use crate::model::SiteData;
     use crate::output::Staging;
 
@@ -401,25 +409,21 @@ mod engine {
         .as_deref()
     }
 
-    /// Indexes `pages` (any order: they are sorted by path, so the index is deterministic) and
-    /// writes the bundle into the staging folder.
+    /// Indexes `pages` (made by [`prepare`], in any order: they are sorted by path, so the index
+    /// is deterministic) and writes the bundle into the staging folder.
     pub(crate) fn write_index(
         site: &SiteData,
-        vocabulary: &Vocabulary,
         mut pages: Vec<Page>,
         staging: &Staging,
     ) -> Result<IndexSummary, String> {
         let dir = bundle_dir().ok_or("cannot start the search indexer")?;
         pages.sort_by(|a, b| a.path.cmp(&b.path));
         let mut summary = IndexSummary::default();
-        // Pagefind reads pages one at a time; the keywords are worked out in parallel before.
-        let inputs: Vec<String> =
-            pages.par_iter().map(|page| for_pagefind(&page.html, &keywords(site, vocabulary, page))).collect();
         let files = runtime()?.block_on(async {
             let mut index = PagefindIndex::new(Some(config())).map_err(|e| e.to_string())?;
-            for (page, html) in pages.iter().zip(inputs) {
+            for page in pages {
                 index
-                    .add_html_file(None, Some(page.path.clone()), html)
+                    .add_html_file(None, Some(page.path.clone()), page.html)
                     .await
                     .map_err(|e| format!("cannot index {}: {e}", page.path))?;
                 *summary.pages.entry(site.lang_code(page.lang).to_string()).or_default() += 1;
@@ -451,7 +455,6 @@ pub(crate) fn bundle_dir() -> Option<&'static str> {
 #[cfg(not(feature = "search"))]
 pub(crate) fn write_index(
     _site: &SiteData,
-    _vocabulary: &Vocabulary,
     _pages: Vec<Page>,
     _staging: &crate::output::Staging,
 ) -> Result<IndexSummary, String> {

@@ -143,7 +143,9 @@ pub(crate) fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> 
             let html = String::from_utf8_lossy(&bytes);
             if search::wants_index(&html) {
                 let path = format!("/{}", path.strip_suffix("index.html").unwrap_or(path));
-                to_index.lock().expect("lock").push(search::Page { path, node, lang, html: html.into_owned() });
+                let page = search::Page { path, node, lang, html: html.into_owned() };
+                let prepared = search::prepare(site, &loaded.search_vocabulary, page);
+                to_index.lock().expect("lock").push(prepared);
             }
         }
         match staging.write(path, &bytes) {
@@ -173,7 +175,7 @@ pub(crate) fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> 
     } else if to_index.is_empty() {
         0
     } else {
-        search::write_index(site, &loaded.search_vocabulary, to_index, &staging)
+        search::write_index(site, to_index, &staging)
             .map_err(|err| BuildError::Internal(format!("search index: {err}")))?
             .files
     };
