@@ -38,7 +38,8 @@ pub(crate) struct InternalLink {
 /// A rendered body.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Rendered {
-    /// HTML with internal links as markers (see [`resolve_links`]).
+    /// HTML with internal links as markers (see [`resolve_links`]). Empty in the site model,
+    /// which keeps only the rest (see `SiteData::body_html`).
     pub html: String,
     pub toc: Vec<Heading>,
     /// Every id a heading got, for anchor checks.

@@ -122,6 +122,15 @@ impl SiteData {
         self.library.nodes[node].doc_for(lang, self.default_lang())
     }
 
+    /// The HTML of a document's Markdown (`content_lang`: the language of the text), with its
+    /// `@/` links as markers. Made again on each call: the model keeps only what Markdown gives
+    /// besides the HTML, so that it does not hold every page's text twice.
+    pub(crate) fn body_html(&self, node: NodeId, content_lang: usize) -> Option<String> {
+        let doc = self.library.nodes[node].docs[content_lang].as_ref()?;
+        let smart = self.config.markdown.smart_punctuation;
+        Some(crate::markdown::render(doc.body(), &self.library.langs[content_lang], smart).html)
+    }
+
     /// The language of the text shown for `node` in `lang`.
     pub(crate) fn content_lang(&self, node: NodeId, lang: usize) -> usize {
         if self.library.nodes[node].is_fallback(lang) { self.default_lang() } else { lang }

@@ -28,8 +28,8 @@ pub(super) fn render_feed(site: &SiteData, id: NodeId, lang: usize) -> Output {
             let doc = site.doc(p, lang).expect("listed");
             let published = doc.fm.date.map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |d| d.rfc3339());
             let updated = doc.fm.updated.map_or_else(|| published.clone(), |d| d.rfc3339());
-            let content = match &site.rendered[p][lang] {
-                Some(r) => markdown::resolve_links(&r.html, &site.link_urls[p][lang]),
+            let content = match site.body_html(p, lang) {
+                Some(html) => markdown::resolve_links(&html, &site.link_urls[p][lang]),
                 None => String::new(),
             };
             FeedEntry {

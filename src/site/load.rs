@@ -83,7 +83,16 @@ pub(crate) fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<
             node.docs
                 .iter()
                 .enumerate()
-                .map(|(lang, doc)| doc.as_ref().map(|d| markdown::render(d.body(), &library.langs[lang], smart)))
+                .map(|(lang, doc)| {
+                    doc.as_ref().map(|d| {
+                        // What later phases need of the Markdown (headings, links, word count)
+                        // is kept; the HTML is made again where a page shows it
+                        // (`SiteData::body_html`), so the model does not hold every page twice.
+                        let mut rendered = markdown::render(d.body(), &library.langs[lang], smart);
+                        rendered.html = String::new();
+                        rendered
+                    })
+                })
                 .collect()
         })
         .collect();

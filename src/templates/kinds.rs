@@ -541,8 +541,8 @@ impl SiteData {
     /// lacks it, or, with no municipality, by the fact's generic name.
     pub(crate) fn guide_html(&self, guide: NodeId, municipality: Option<NodeId>, lang: usize) -> String {
         let content_lang = self.content_lang(guide, lang);
-        let Some(rendered) = &self.rendered[guide][content_lang] else { return String::new() };
-        let mut html = crate::markdown::resolve_links(&rendered.html, &self.link_urls[guide][lang]);
+        let Some(body) = self.body_html(guide, content_lang) else { return String::new() };
+        let mut html = crate::markdown::resolve_links(&body, &self.link_urls[guide][lang]);
         let escape = super::escape_html;
         let sources = self.facts.sources_of(guide, lang, self.default_lang());
         for (token, _) in crate::schema::placeholders(&html) {

@@ -231,8 +231,8 @@ impl SiteData {
             // A guide's own page names each local fact generically.
             self.guide_html(node, None, lang)
         } else {
-            match &self.rendered[node][content_lang] {
-                Some(r) => crate::markdown::resolve_links(&r.html, &self.link_urls[node][lang]),
+            match self.body_html(node, content_lang) {
+                Some(html) => crate::markdown::resolve_links(&html, &self.link_urls[node][lang]),
                 None => String::new(),
             }
         };
