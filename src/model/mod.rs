@@ -55,51 +55,7 @@ pub(crate) struct ViewCache {
     pub config: Vec<Value>,
 }
 
-/// The loaded and validated parts of a site, before its views are made.
-pub(crate) struct SiteParts {
-    pub config: Config,
-    pub library: Library,
-    pub listings: Listings,
-    pub locales: Locales,
-    pub assets: Assets,
-    pub rendered: Vec<Vec<Option<Rendered>>>,
-    pub link_urls: Vec<Vec<Vec<String>>>,
-    pub facts: Facts,
-    pub boundaries: Option<Boundaries>,
-    pub search_bundle: Option<String>,
-}
-
 impl SiteData {
-    /// The model of `parts`, with empty views.
-    pub(crate) fn new(parts: SiteParts) -> SiteData {
-        let SiteParts {
-            config,
-            library,
-            listings,
-            locales,
-            assets,
-            rendered,
-            link_urls,
-            facts,
-            boundaries,
-            search_bundle,
-        } = parts;
-        SiteData {
-            config,
-            library,
-            listings,
-            locales,
-            assets,
-            rendered,
-            link_urls,
-            facts,
-            boundaries,
-            search_bundle,
-            previews: BTreeMap::new(),
-            views: ViewCache::default(),
-        }
-    }
-
     pub(crate) fn default_lang(&self) -> usize {
         self.library.default_lang
     }

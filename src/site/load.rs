@@ -13,7 +13,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 use crate::i18n::Locales;
 use crate::markdown::{self, Rendered};
 use crate::model::Assets;
-use crate::model::{SiteData, SiteParts};
+use crate::model::SiteData;
 use crate::schema;
 use crate::search;
 use crate::templates::Templates;
@@ -111,7 +111,7 @@ pub(crate) fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<
     };
     // Decided here, not by the template that links it: finding it runs Pagefind once.
     let search_bundle = search::bundle_dir().map(str::to_string);
-    let mut site = SiteData::new(SiteParts {
+    let mut site = SiteData {
         config,
         library,
         listings,
@@ -122,7 +122,9 @@ pub(crate) fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<
         facts,
         boundaries,
         search_bundle,
-    });
+        previews: Default::default(),
+        views: Default::default(),
+    };
     crate::templates::views::prepare(&mut site);
     let site = Arc::new(site);
     let Some(templates) = Templates::load(root, &theme_dir, site.clone(), &diags) else {

@@ -13,16 +13,22 @@ use super::context::{self, GeneratedContext};
 use super::plan::Job;
 use super::render::{Output, base_context};
 
-/// Breadcrumbs of a municipality's migrant pages: the municipality's own, then the municipality,
-/// then (for a single topic) the pack.
-pub(super) fn municipality_crumbs(site: &SiteData, municipality: NodeId, lang: usize, with_pack: bool) -> Value {
+/// The breadcrumbs of a page generated below `node`: `node`'s own ancestors, then `node`.
+fn crumbs_to(site: &SiteData, node: NodeId, lang: usize) -> Vec<Value> {
     let mut crumbs: Vec<Value> = site
-        .meta(municipality, lang)
+        .meta(node, lang)
         .get_attr("ancestors")
         .ok()
         .and_then(|a| a.try_iter().ok().map(|i| i.collect()))
         .unwrap_or_default();
-    crumbs.push(site.reference(municipality, lang));
+    crumbs.push(site.reference(node, lang));
+    crumbs
+}
+
+/// Breadcrumbs of a municipality's migrant pages: the municipality's own, then the municipality,
+/// then (for a single topic) the pack.
+pub(super) fn municipality_crumbs(site: &SiteData, municipality: NodeId, lang: usize, with_pack: bool) -> Value {
+    let mut crumbs = crumbs_to(site, municipality, lang);
     if with_pack && let Some(path) = site.migrant_pack_path(municipality, lang) {
         let name = site.doc(municipality, lang).map(|d| d.title().to_string()).unwrap_or_default();
         let title = site
@@ -119,13 +125,7 @@ pub(super) fn render_map_category(site: &SiteData, category: crate::schema::voca
         .locales
         .message(site.lang_code(lang), "map-category-title", &[("name", label.clone().into())])
         .unwrap_or(label.clone());
-    let mut ancestors: Vec<Value> = site
-        .meta(node, lang)
-        .get_attr("ancestors")
-        .ok()
-        .and_then(|a| a.try_iter().ok().map(|i| i.collect()))
-        .unwrap_or_default();
-    ancestors.push(site.reference(node, lang));
+    let ancestors = crumbs_to(site, node, lang);
     let page = site.meta_with(
         node,
         lang,
