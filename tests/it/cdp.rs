@@ -122,6 +122,11 @@ impl Browser {
 
     /// Sends one command and waits for its answer, recording the events that arrive meanwhile.
     pub(crate) fn call(&mut self, method: &str, params: Value) -> Value {
+        self.try_call(method, params).unwrap_or_else(|error| panic!("{method} failed: {error}"))
+    }
+
+    /// Sends one command; its answer, or the error Chromium gave.
+    fn try_call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         self.next_id += 1;
         let id = self.next_id;
         let message = json!({"id": id, "method": method, "params": params}).to_string();
@@ -129,10 +134,10 @@ impl Browser {
         loop {
             let message = self.read();
             if message["id"] == id {
-                if let Some(error) = message.get("error") {
-                    panic!("{method} failed: {error}");
-                }
-                return message["result"].clone();
+                return match message.get("error") {
+                    Some(error) => Err(error.clone()),
+                    None => Ok(message["result"].clone()),
+                };
             }
             self.record(message);
         }
@@ -200,10 +205,22 @@ impl Browser {
     /// Evaluates a JavaScript expression in the page (awaiting a promise) and returns its value
     /// as JSON. An exception fails the test with its message.
     pub(crate) fn eval(&mut self, expression: &str) -> Value {
-        let result = self.call(
-            "Runtime.evaluate",
-            json!({"expression": expression, "awaitPromise": true, "returnByValue": true, "userGesture": true}),
-        );
+        let params =
+            json!({"expression": expression, "awaitPromise": true, "returnByValue": true, "userGesture": true});
+        // An evaluation that meets the page's own navigation (a busy machine can deliver the
+        // load event of a page before its document is the one evaluated) is asked again once
+        // the navigation is done; any other error fails the test.
+        let mut attempts = 0;
+        let result = loop {
+            match self.try_call("Runtime.evaluate", params.clone()) {
+                Ok(result) => break result,
+                Err(error) if attempts < 3 && error.to_string().contains("navigated or closed") => {
+                    attempts += 1;
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                Err(error) => panic!("Runtime.evaluate failed: {error}"),
+            }
+        };
         if let Some(details) = result.get("exceptionDetails") {
             let text = details["exception"]["description"].as_str().or(details["text"].as_str()).unwrap_or("");
             panic!("JavaScript error in `{expression}`: {text}");
