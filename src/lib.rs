@@ -3,7 +3,8 @@
 //! The pipeline, one module per phase, each using only the ones before it (the test
 //! `tests/it/layers.rs` enforces this order): [`diagnostics`] (every problem, with file and span,
 //! rendered in one place) → [`slug`] (URL slugs, Ukrainian transliteration) → [`dates`] (content
-//! dates, the site's time zone) → [`config`] → [`i18n`] (UI strings, dates, collation) →
+//! dates, the site's time zone) → [`deps`] (what each output
+//! read, recorded as it renders) → [`config`] → [`i18n`] (UI strings, dates, collation) →
 //! [`content`] (files, languages, URLs, lists) → [`schema`] (typed kinds, facts, sources, maps'
 //! data) → [`markdown`] → [`scaffold`] (JSON Schema, `new`) → [`model`] (the loaded site every
 //! later phase reads) → [`templates`] (views, minijinja, maps) → [`cms`] (the `/admin/` editor) →
@@ -20,6 +21,7 @@ pub(crate) mod cms;
 pub(crate) mod config;
 pub(crate) mod content;
 pub(crate) mod dates;
+pub(crate) mod deps;
 pub(crate) mod diagnostics;
 pub(crate) mod i18n;
 pub(crate) mod markdown;

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use crate::config::Config;
 use crate::content::front_matter::SortBy;
 use crate::content::{Library, NodeId};
+use crate::deps::{Facet, Tracked};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::i18n::Locales;
 use crate::slug::slugify;
@@ -37,12 +38,12 @@ pub(crate) struct Taxonomy {
 #[derive(Debug, Default)]
 pub(crate) struct Listings {
     /// `[section][lang]` → child pages that exist in `lang`, in listing order.
-    pub pages: Vec<Vec<Vec<NodeId>>>,
+    pub pages: Tracked<Vec<Vec<NodeId>>>,
     /// `[section][lang]` → child sections, by weight then title.
-    pub subsections: Vec<Vec<Vec<NodeId>>>,
+    pub subsections: Tracked<Vec<Vec<NodeId>>>,
     /// `[page][lang]` → (previous, next) in the parent's listing.
-    pub neighbours: Vec<Vec<(Option<NodeId>, Option<NodeId>)>>,
-    pub taxonomies: Vec<Taxonomy>,
+    pub neighbours: Tracked<Vec<(Option<NodeId>, Option<NodeId>)>>,
+    pub taxonomies: Tracked<Taxonomy>,
 }
 
 /// Computes every listing. Unknown taxonomy names are reported.
@@ -50,10 +51,10 @@ pub(crate) fn build(library: &Library, config: &Config, locales: &Locales, diags
     let n = library.nodes.len();
     let langs = library.langs.len();
     let mut listings = Listings {
-        pages: vec![Vec::new(); n],
-        subsections: vec![Vec::new(); n],
-        neighbours: vec![vec![(None, None); langs]; n],
-        taxonomies: Vec::new(),
+        pages: Tracked::new(Facet::Members, vec![Vec::new(); n]),
+        subsections: Tracked::new(Facet::Members, vec![Vec::new(); n]),
+        neighbours: Tracked::new(Facet::Neighbours, vec![vec![(None, None); langs]; n]),
+        taxonomies: Tracked::new(Facet::Taxonomy, Vec::new()),
     };
     let default = library.default_lang;
     for (id, node) in library.nodes.iter().enumerate() {
@@ -77,7 +78,7 @@ pub(crate) fn build(library: &Library, config: &Config, locales: &Locales, diags
             listings.subsections[id].push(subsections);
         }
     }
-    listings.taxonomies = build_taxonomies(library, config, locales, diags);
+    listings.taxonomies = Tracked::new(Facet::Taxonomy, build_taxonomies(library, config, locales, diags));
     listings
 }
 

@@ -17,6 +17,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::config::Config;
+use crate::deps::{Facet, Tracked};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, display_path};
 use crate::slug::slugify;
 use front_matter::{FrontMatter, KindParser};
@@ -87,7 +88,8 @@ impl Node {
 /// Every page and section of the site.
 #[derive(Debug)]
 pub(crate) struct Library {
-    pub nodes: Vec<Node>,
+    /// Reads during a render are recorded ([`crate::deps`]).
+    pub nodes: Tracked<Node>,
     pub by_key: HashMap<String, NodeId>,
     /// The home section (`content/_index.md`).
     pub home: NodeId,
@@ -449,7 +451,7 @@ fn assemble(
             }
         }
     }
-    Some(Library { nodes, by_key, home, langs, default_lang })
+    Some(Library { nodes: Tracked::new(Facet::Node, nodes), by_key, home, langs, default_lang })
 }
 
 /// Gives every non-Markdown file to the nearest page bundle or section above it.

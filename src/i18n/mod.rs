@@ -43,6 +43,8 @@ impl DateStyle {
 
 struct LanguageData {
     bundle: FluentBundle<FluentResource>,
+    /// The Fluent file as read, compared entry by entry between two builds.
+    source: String,
     long: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
     medium: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
     short: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
@@ -142,7 +144,10 @@ impl Locales {
             let collator = Collator::try_new((&locale).into(), CollatorOptions::default());
             match (formatters, collator) {
                 ((Ok(long), Ok(medium), Ok(short), Ok(full)), Ok(collator)) => {
-                    languages.insert(lang.code.clone(), LanguageData { bundle, long, medium, short, full, collator });
+                    languages.insert(
+                        lang.code.clone(),
+                        LanguageData { bundle, source: text, long, medium, short, full, collator },
+                    );
                 }
                 ((long, medium, short, full), collator) => {
                     if let Some(err) = [long.err(), medium.err(), short.err()].into_iter().flatten().next() {
@@ -160,9 +165,49 @@ impl Locales {
         ok.then_some(Locales { languages })
     }
 
+    /// The keys of the UI strings that differ from `before` in some language (added and removed
+    /// ones included); `None` when a term (`-name`, which messages may use) changed, since any
+    /// message may then read differently.
+    pub(crate) fn changed_keys(&self, before: &Locales) -> Option<std::collections::BTreeSet<String>> {
+        use fluent_bundle::FluentResource;
+        use fluent_syntax::ast::Entry;
+        // Key → the entry's Debug form, a faithful and comparable copy of what it says.
+        let entries = |source: &str| -> HashMap<String, String> {
+            let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(partial, _)| partial);
+            resource
+                .entries()
+                .filter_map(|entry| match entry {
+                    Entry::Message(m) => Some((m.id.name.to_string(), format!("{entry:?}"))),
+                    Entry::Term(t) => Some((format!("-{}", t.id.name), format!("{entry:?}"))),
+                    _ => None,
+                })
+                .collect()
+        };
+        let mut changed = std::collections::BTreeSet::new();
+        let codes: std::collections::BTreeSet<&String> = self.languages.keys().chain(before.languages.keys()).collect();
+        for code in codes {
+            let (now, then) = (self.languages.get(code), before.languages.get(code));
+            if now.map(|d| &d.source) == then.map(|d| &d.source) {
+                continue;
+            }
+            let now = now.map(|d| entries(&d.source)).unwrap_or_default();
+            let then = then.map(|d| entries(&d.source)).unwrap_or_default();
+            for key in now.keys().chain(then.keys()) {
+                if now.get(key) != then.get(key) {
+                    if key.starts_with('-') {
+                        return None;
+                    }
+                    changed.insert(key.clone());
+                }
+            }
+        }
+        Some(changed)
+    }
+
     /// Formats the UI string `key` in `lang`. `count` selects the plural form (CLDR rules of
     /// the language) and is available to the message as `$count`.
     pub(crate) fn message(&self, lang: &str, key: &str, args: &[(&str, FluentValue<'_>)]) -> Result<String, String> {
+        crate::deps::record(crate::deps::Dep::String(key.into()));
         let data = self.languages.get(lang).ok_or_else(|| format!("no UI strings for language `{lang}`"))?;
         let message =
             data.bundle.get_message(key).ok_or_else(|| format!("UI string `{key}` is missing in {lang}.ftl"))?;

@@ -14,6 +14,7 @@ pub(crate) use assets::Assets;
 use crate::config::Config;
 use crate::content::listing::Listings;
 use crate::content::{Doc, Library, NodeId};
+use crate::deps::{DepSet, Tracked};
 use crate::i18n::Locales;
 use crate::markdown::Rendered;
 use crate::schema::Facts;
@@ -27,9 +28,9 @@ pub(crate) struct SiteData {
     pub locales: Locales,
     pub assets: Assets,
     /// `[node][lang]` Markdown of each real document.
-    pub rendered: Vec<Vec<Option<Rendered>>>,
+    pub rendered: Tracked<Vec<Option<Rendered>>>,
     /// `[node][lang]` resolved URLs of the `@/` links of the document shown in `lang`.
-    pub link_urls: Vec<Vec<Vec<String>>>,
+    pub link_urls: Tracked<Vec<Vec<String>>>,
     /// What the schema found: municipalities, their services and local facts.
     pub facts: Facts,
     pub boundaries: Option<Boundaries>,
@@ -48,9 +49,10 @@ pub(crate) struct SiteData {
 #[derive(Default)]
 pub(crate) struct ViewCache {
     /// `[node][lang]` light reference of a page (none where it does not exist in `lang`).
-    pub refs: Vec<Vec<Option<Value>>>,
-    /// `[node][lang]` page or section map without its content, made when first asked for.
-    pub meta: Vec<Vec<OnceLock<Value>>>,
+    pub refs: Tracked<Vec<Option<Value>>>,
+    /// `[node][lang]` page or section map without its content, made when first asked for,
+    /// with what making it read (replayed into every render that uses it).
+    pub meta: Vec<Vec<OnceLock<(Value, DepSet)>>>,
     /// `[lang]` the `config` variable of templates.
     pub config: Vec<Value>,
 }

@@ -200,6 +200,8 @@ pub(crate) struct Facts {
 impl Facts {
     /// The sources of a node's typed table: a translation's own (forum pages), else the Polish ones.
     pub(crate) fn sources_of(&self, node: NodeId, lang: usize, default: usize) -> &[ResolvedSource] {
+        // Made from the node's own front matter (and the registry, which every page depends on).
+        crate::deps::record(crate::deps::Dep::At(crate::deps::Facet::Node, node as u32));
         self.sources.get(&(node, lang)).or_else(|| self.sources.get(&(node, default))).map_or(&[], Vec::as_slice)
     }
 

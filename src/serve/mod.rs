@@ -158,8 +158,15 @@ pub(crate) fn run(options: ServeOptions) -> i32 {
         }
     };
     let shared = Arc::new(Shared::new(output.clone()));
-    let builder =
-        Builder { root: root.clone(), output, base_url: url.clone(), shared: shared.clone(), warnings: Vec::new() };
+    let session = site::incremental::Session::new(BuildOptions {
+        root: root.clone(),
+        output,
+        base_url: Some(url.clone()),
+        drafts: false,
+        search_index: SearchIndex::Write,
+        cache: false,
+    });
+    let builder = Builder { session, shared: shared.clone(), warnings: Vec::new() };
     eprintln!("Building {} into {} (removed on exit)", root.display(), work.display());
     let (tx, rx) = mpsc::channel();
     let watcher = match watch::Watcher::start(&root, tx) {
@@ -279,9 +286,8 @@ fn shutdown(shared: &Shared, work: &Path, signal: i32) -> ! {
 
 /// Runs builds and reports them, in the terminal and to the browser.
 struct Builder {
-    root: PathBuf,
-    output: PathBuf,
-    base_url: String,
+    /// The last good build, so that a change re-renders only what depends on it.
+    session: site::incremental::Session,
     shared: Arc<Shared>,
     /// The warnings last printed: a rebuild prints them again only when they change.
     warnings: Vec<Diagnostic>,
@@ -312,15 +318,8 @@ impl Builder {
             return false;
         }
         let started = Instant::now();
-        let options = BuildOptions {
-            root: self.root.clone(),
-            output: self.output.clone(),
-            base_url: Some(self.base_url.clone()),
-            drafts: false,
-            search_index: if why == Build::Change { SearchIndex::KeepPrevious } else { SearchIndex::Write },
-            cache: false,
-        };
-        let result = site::build(&options);
+        let search = if why == Build::Change { SearchIndex::KeepPrevious } else { SearchIndex::Write };
+        let result = self.session.build(search);
         let elapsed = started.elapsed().as_secs_f64() * 1000.0;
         let cause = match changed {
             [] => String::new(),
@@ -334,13 +333,29 @@ impl Builder {
                 eprintln!("Updated the search index in {elapsed:.0} ms");
                 false
             }
-            Ok(summary) => {
+            Ok(rebuilt) => {
+                let summary = rebuilt.summary;
                 if self.warnings != summary.warnings {
                     eprint!("{}", render_human(&summary.warnings));
                     self.warnings = summary.warnings;
                 }
-                let verb = if why == Build::First { "Built" } else { "Rebuilt" };
-                eprintln!("{verb} {} pages in {elapsed:.0} ms{cause}", summary.pages);
+                match (why, rebuilt.scope) {
+                    (Build::First, _) => eprintln!("Built {} pages in {elapsed:.0} ms", summary.pages),
+                    (_, site::incremental::Scope::Whole) => {
+                        eprintln!("Rebuilt all {} pages in {elapsed:.0} ms{cause}", summary.pages);
+                    }
+                    (_, site::incremental::Scope::Changed) => {
+                        // A few paths say what the change reached; many would only scroll.
+                        let which = match rebuilt.rendered_paths.as_slice() {
+                            few if !few.is_empty() && few.len() <= 4 => format!(" ({})", few.join(", ")),
+                            _ => String::new(),
+                        };
+                        eprintln!(
+                            "Rebuilt {} of {} outputs{which}, {} written, in {elapsed:.0} ms{cause}",
+                            rebuilt.rendered, summary.files, summary.written
+                        );
+                    }
+                }
                 shared.publish(None);
                 why == Build::Change
             }

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::listing::{self};
 use crate::content::{self, Library};
+use crate::deps::{Facet, Tracked};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 use crate::i18n::Locales;
 use crate::markdown::{self, Rendered};
@@ -117,8 +118,8 @@ pub(crate) fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<
         listings,
         locales,
         assets,
-        rendered,
-        link_urls,
+        rendered: Tracked::new(Facet::Node, rendered),
+        link_urls: Tracked::new(Facet::Links, link_urls),
         facts,
         boundaries,
         search_bundle,

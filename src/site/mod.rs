@@ -16,6 +16,7 @@ use crate::templates::Templates;
 mod cache;
 mod context;
 mod feeds;
+pub(crate) mod incremental;
 mod links;
 mod load;
 mod pages;
@@ -110,14 +111,38 @@ impl Timer {
     }
 }
 
+/// A whole build with what each output read: where an incremental rebuild starts from.
+pub(crate) struct Recorded {
+    pub summary: BuildSummary,
+    pub loaded: LoadedSite,
+    pub jobs: Vec<(String, Job)>,
+    /// Per job: what its render read and the hash of what it made.
+    pub records: Vec<(crate::deps::DepSet, blake3::Hash)>,
+}
+
 /// Builds the site into `options.output`.
 pub(crate) fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> {
+    build_phases(options, false).map(|(summary, _)| summary)
+}
+
+/// Builds the site into `options.output` (without the build cache), recording what each output
+/// read.
+pub(crate) fn build_recorded(options: &BuildOptions) -> Result<Recorded, BuildError> {
+    let options = BuildOptions { cache: false, ..options.clone() };
+    let (summary, rest) = build_phases(&options, true)?;
+    let (loaded, jobs, records) = rest.expect("a recorded build keeps its model");
+    Ok(Recorded { summary, loaded, jobs, records })
+}
+
+type Kept = (LoadedSite, Vec<(String, Job)>, Vec<(crate::deps::DepSet, blake3::Hash)>);
+
+fn build_phases(options: &BuildOptions, record: bool) -> Result<(BuildSummary, Option<Kept>), BuildError> {
     let started = Instant::now();
     let (inputs, cache_warning) = match options.cache.then(|| cache::lookup(options)) {
         Some(cache::Lookup::Fresh(mut summary)) => {
             summary.from_cache = true;
             summary.timings.push(("cache", started.elapsed()));
-            return Ok(summary);
+            return Ok((summary, None));
         }
         Some(cache::Lookup::Build { inputs, warning }) => (inputs, warning),
         None => (None, None),
@@ -138,7 +163,12 @@ pub(crate) fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> 
     })?;
     let internal: Mutex<Option<String>> = Mutex::new(None);
     let to_index: Mutex<Vec<search::Page>> = Mutex::new(Vec::new());
-    let problems = render_outputs(&loaded, &jobs, true, |path, job, bytes| {
+    let records: Mutex<Vec<Option<(crate::deps::DepSet, blake3::Hash)>>> = Mutex::new(vec![None; jobs.len()]);
+    let every = |_: usize, _: &Job| true;
+    let problems = render::render_selected(&loaded, &jobs, &every, record, |index, path, job, bytes, deps| {
+        if let Some(deps) = deps {
+            records.lock().expect("lock")[index] = Some((deps, blake3::hash(&bytes)));
+        }
         if let Some((node, lang)) = indexed(site, job).filter(|_| !keep_index) {
             let html = String::from_utf8_lossy(&bytes);
             if search::wants_index(&html) {
@@ -206,7 +236,11 @@ pub(crate) fn build(options: &BuildOptions) -> Result<BuildSummary, BuildError> 
     // Recorded before the cache's own warnings, which are about this build only.
     let stored = inputs.and_then(|inputs| cache::store(options, inputs, &summary));
     summary.warnings.extend(cache_warning.into_iter().chain(stored));
-    Ok(summary)
+    let kept = record.then(|| {
+        let records = records.into_inner().expect("lock").into_iter().map(|r| r.expect("every job rendered")).collect();
+        (loaded, jobs, records)
+    });
+    Ok((summary, kept))
 }
 
 /// Writes the files under `dir` (inside the live `output`) into the staging folder as they are,

@@ -40,15 +40,37 @@ pub(crate) fn render_outputs<F>(loaded: &LoadedSite, jobs: &[(String, Job)], cop
 where
     F: Fn(&str, &Job, Vec<u8>) -> Option<Diagnostic> + Sync,
 {
+    let select = |_: usize, job: &Job| copies || !matches!(job, Job::Copy { .. });
+    render_selected(loaded, jobs, &select, false, |_, path, job, bytes, _| sink(path, job, bytes))
+}
+
+/// Renders the jobs `select` picks (by index and job) in parallel, handing each output to
+/// `sink` with its index and, when `record` is set, what its render read ([`crate::deps`]).
+pub(super) fn render_selected<F>(
+    loaded: &LoadedSite,
+    jobs: &[(String, Job)],
+    select: &(dyn Fn(usize, &Job) -> bool + Sync),
+    record: bool,
+    sink: F,
+) -> Vec<Diagnostic>
+where
+    F: Fn(usize, &str, &Job, Vec<u8>, Option<crate::deps::DepSet>) -> Option<Diagnostic> + Sync,
+{
     let diags = Diagnostics::new();
     // Each template mistake once, as met by the first page in plan order (not whichever page a
     // worker thread happened to render first), so the message is the same on every run.
     type TemplateErrors = HashMap<(Option<Box<Location>>, String), (usize, Diagnostic)>;
     let template_errors: Mutex<TemplateErrors> = Mutex::new(HashMap::new());
-    jobs.par_iter().enumerate().filter(|(_, (_, job))| copies || !matches!(job, Job::Copy { .. })).for_each(
-        |(index, (path, job))| match render_job(loaded, job) {
+    jobs.par_iter().enumerate().filter(|(index, (_, job))| select(*index, job)).for_each(|(index, (path, job))| {
+        let (result, deps) = if record {
+            let (result, deps) = crate::deps::recording(|| render_job(loaded, job));
+            (result, Some(deps))
+        } else {
+            (render_job(loaded, job), None)
+        };
+        match result {
             Ok(bytes) => {
-                if let Some(diag) = sink(path, job, bytes) {
+                if let Some(diag) = sink(index, path, job, bytes, deps) {
                     diags.push(diag);
                 }
             }
@@ -59,8 +81,8 @@ where
                     seen.insert(key, (index, diag));
                 }
             }
-        },
-    );
+        }
+    });
     for (_, diag) in template_errors.into_inner().expect("lock").into_values() {
         diags.push(diag);
     }

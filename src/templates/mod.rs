@@ -33,6 +33,9 @@ pub(crate) struct Templates {
     /// Templates folder relative to the site root, for diagnostics.
     dir: PathBuf,
     root: PathBuf,
+    /// Name → source of every template (the theme's and the built-in ones it does not
+    /// override): what an incremental rebuild compares.
+    sources: std::collections::BTreeMap<String, Arc<str>>,
 }
 
 impl Templates {
@@ -52,6 +55,7 @@ impl Templates {
         );
         let rel_dir = dir.strip_prefix(root).unwrap_or(&dir).to_path_buf();
         let mut ok = true;
+        let mut sources = std::collections::BTreeMap::new();
         if !dir.is_dir() {
             diags.push(
                 Diagnostic::error("theme-missing", "the theme has no templates folder")
@@ -76,6 +80,7 @@ impl Templates {
                     continue;
                 }
             };
+            sources.insert(name.clone(), Arc::from(source.as_str()));
             if let Err(err) = env.add_template_owned(name.clone(), source) {
                 diags.push(template_error(&err, root, &dir, None));
                 ok = false;
@@ -84,10 +89,11 @@ impl Templates {
         for (name, source) in BUILTIN {
             if env.get_template(name).is_err() {
                 env.add_template(name, source).expect("built-in templates compile");
+                sources.insert(name.to_string(), Arc::from(*source));
             }
         }
         register_functions(&mut env, site);
-        ok.then_some(Templates { env, dir, root: root.to_path_buf() })
+        ok.then_some(Templates { env, dir, root: root.to_path_buf(), sources })
     }
 
     pub(crate) fn has(&self, name: &str) -> bool {
@@ -97,11 +103,98 @@ impl Templates {
     /// Renders `name` with `context`; errors name the template and line, and `origin` (the
     /// content file being rendered) goes into the hint.
     pub(crate) fn render(&self, name: &str, context: Value, origin: Option<&str>) -> Result<String, Diagnostic> {
+        crate::deps::record(crate::deps::Dep::Template(name.into()));
         self.env
             .get_template(name)
             .and_then(|t| t.render(context))
             .map_err(|err| template_error(&err, &self.root, &self.dir, origin))
     }
+}
+
+impl Templates {
+    /// The templates whose output may change when the templates named in `changed` change:
+    /// each changed one and every template that extends, includes or imports one of them,
+    /// directly or not. `None` when a template names another through an expression, which
+    /// cannot be followed without rendering: then every template may change.
+    pub(crate) fn affected_by(
+        &self,
+        changed: &std::collections::BTreeSet<String>,
+    ) -> Option<std::collections::BTreeSet<String>> {
+        let mut uses: Vec<(&str, Vec<String>)> = Vec::new();
+        for (name, source) in &self.sources {
+            uses.push((name, referenced_templates(source)?));
+        }
+        let mut affected = changed.clone();
+        loop {
+            let before = affected.len();
+            for (name, used) in &uses {
+                if used.iter().any(|u| affected.contains(u)) {
+                    affected.insert(name.to_string());
+                }
+            }
+            if affected.len() == before {
+                return Some(affected);
+            }
+        }
+    }
+
+    /// The names of the templates whose source differs between `self` and `other` (added and
+    /// removed ones included).
+    pub(crate) fn changed_since(&self, other: &Templates) -> std::collections::BTreeSet<String> {
+        let mut changed: std::collections::BTreeSet<String> = self
+            .sources
+            .iter()
+            .filter(|(name, source)| other.sources.get(*name) != Some(source))
+            .map(|(name, _)| name.clone())
+            .collect();
+        changed.extend(other.sources.keys().filter(|name| !self.sources.contains_key(*name)).cloned());
+        changed
+    }
+}
+
+/// The templates a source names in `extends`, `include`, `import` and `from` tags; `None` when
+/// a tag names one with something other than string literals.
+fn referenced_templates(source: &str) -> Option<Vec<String>> {
+    let mut found = Vec::new();
+    let mut rest = source;
+    while let Some(start) = rest.find("{%") {
+        let after = &rest[start + 2..];
+        let end = after.find("%}").unwrap_or(after.len());
+        let tag = after[..end].trim_matches(|c: char| c == '-' || c == '+' || c == '~' || c.is_whitespace());
+        rest = &after[end..];
+        let Some((word, args)) = tag.split_once(char::is_whitespace) else { continue };
+        if !matches!(word, "extends" | "include" | "import" | "from") {
+            continue;
+        }
+        // The part that names the template: up to ` as ` / ` import ` / ` ignore missing`.
+        let target = match word {
+            "import" => args.split(" as ").next().unwrap_or(args),
+            "from" => args.split(" import ").next().unwrap_or(args),
+            _ => args.split(" ignore missing").next().unwrap_or(args),
+        };
+        let names = string_literals(target)?;
+        found.extend(names);
+    }
+    Some(found)
+}
+
+/// The string literals of a tag argument (`"a.html"`, `["a.html", 'b.html']`); `None` when it
+/// holds anything else (a variable, a concatenation).
+fn string_literals(text: &str) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    let mut chars = text.trim().trim_start_matches('[').trim_end_matches(']').chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace() || *c == ',') {
+            chars.next();
+        }
+        let Some(quote) = chars.next() else { break };
+        if quote != '"' && quote != '\'' {
+            return None;
+        }
+        let name: String = chars.by_ref().take_while(|c| *c != quote).collect();
+        names.push(name);
+    }
+    (!names.is_empty()).then_some(names)
 }
 
 /// Like minijinja's default formatter, but HTML-escapes only `& < > " '`: the default also

@@ -8,6 +8,7 @@ use minijinja::value::Serde;
 use serde::Serialize;
 
 use crate::content::{Doc, NodeId};
+use crate::deps::{Facet, Tracked};
 use crate::markdown::Heading;
 use crate::model::SiteData;
 use crate::slug::slugify;
@@ -57,7 +58,8 @@ pub(crate) fn prepare(site: &mut SiteData) {
     let langs = site.library.langs.len();
     let nodes = site.library.nodes.len();
     site.views.meta = (0..nodes).map(|_| (0..langs).map(|_| OnceLock::new()).collect()).collect();
-    site.views.refs = (0..nodes).map(|id| (0..langs).map(|lang| site.build_ref(id, lang)).collect()).collect();
+    let refs = (0..nodes).map(|id| (0..langs).map(|lang| site.build_ref(id, lang)).collect()).collect();
+    site.views.refs = Tracked::new(Facet::Ref, refs);
     site.views.config = (0..langs).map(|lang| site.build_config_view(lang)).collect();
     site.previews = site.build_previews();
 }
@@ -144,13 +146,22 @@ impl SiteData {
         self.views.config[lang].clone()
     }
 
-    fn refs_of(&self, ids: &[NodeId], lang: usize) -> Value {
-        ids.iter().filter_map(|&id| self.views.refs[id][lang].clone()).collect()
+    /// The references of a section's pages or subsections, as a list that records what it read
+    /// when a template uses it: a page that only shows a section's title (a menu) does not depend
+    /// on the titles of the section's pages.
+    fn members_of(&self, list: &crate::deps::Tracked<Vec<Vec<NodeId>>>, id: NodeId, lang: usize) -> Value {
+        let (items, deps) = crate::deps::recording(|| {
+            list[id][lang].iter().filter_map(|&id| self.views.refs[id][lang].clone()).collect()
+        });
+        Value::from_object(RecordedList { items, deps })
     }
 
     /// The page or section map without `content` (what `get_page`/`get_section` return), cached.
     pub(crate) fn meta(&self, node: NodeId, lang: usize) -> Value {
-        self.views.meta[node][lang].get_or_init(|| Value::from_pairs(self.meta_pairs(node, lang))).clone()
+        let (value, deps) = self.views.meta[node][lang]
+            .get_or_init(|| crate::deps::recording(|| Value::from_pairs(self.meta_pairs(node, lang))));
+        crate::deps::replay(deps);
+        value.clone()
     }
 
     fn meta_pairs(&self, id: NodeId, lang: usize) -> Vec<(&'static str, Value)> {
@@ -207,8 +218,8 @@ impl SiteData {
                 crate::content::front_matter::SortBy::None => "none",
             };
             pairs.push(("sort_by", Value::from(sort_by)));
-            pairs.push(("pages", self.refs_of(&self.listings.pages[id][lang], lang)));
-            pairs.push(("subsections", self.refs_of(&self.listings.subsections[id][lang], lang)));
+            pairs.push(("pages", self.members_of(&self.listings.pages, id, lang)));
+            pairs.push(("subsections", self.members_of(&self.listings.subsections, id, lang)));
             let feed = self
                 .config
                 .has_feed(&node.key)
@@ -283,5 +294,39 @@ impl SiteData {
             })
             .collect();
         Value::from(Serde(map))
+    }
+}
+
+/// A list of values whose making read `deps`: replayed into the render that uses the list
+/// (iterates it, indexes it, asks its length or truth), not the one that made it.
+#[derive(Debug)]
+struct RecordedList {
+    items: Vec<Value>,
+    deps: crate::deps::DepSet,
+}
+
+impl minijinja::value::Object for RecordedList {
+    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
+        minijinja::value::ObjectRepr::Seq
+    }
+
+    fn get_value(self: &std::sync::Arc<Self>, key: &Value) -> Option<Value> {
+        crate::deps::replay(&self.deps);
+        self.items.get(key.as_usize()?).cloned()
+    }
+
+    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
+        crate::deps::replay(&self.deps);
+        minijinja::value::Enumerator::Seq(self.items.len())
+    }
+
+    fn enumerator_len(self: &std::sync::Arc<Self>) -> Option<usize> {
+        crate::deps::replay(&self.deps);
+        Some(self.items.len())
+    }
+
+    fn is_true(self: &std::sync::Arc<Self>) -> bool {
+        crate::deps::replay(&self.deps);
+        !self.items.is_empty()
     }
 }

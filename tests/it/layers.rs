@@ -12,6 +12,7 @@ const LAYERS: &[&str] = &[
     "diagnostics",
     "slug",
     "dates",
+    "deps",
     "config",
     "i18n",
     "content",
