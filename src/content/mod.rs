@@ -26,7 +26,7 @@ use front_matter::{FrontMatter, KindParser};
 pub(crate) type NodeId = usize;
 
 /// One language version of a page or section: one Markdown file.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Doc {
     /// Path relative to the site root, e.g. `content/forum/x.en.md`.
     pub file: PathBuf,
@@ -34,6 +34,28 @@ pub(crate) struct Doc {
     pub text: String,
     pub body_offset: usize,
     pub fm: FrontMatter,
+    /// The file's length, modification time and inode when it was read; `None` when the file
+    /// changed less than a second before (a second save within the clock's resolution could
+    /// keep all three), so that a later load reads it again instead of trusting them.
+    pub stamp: Option<Stamp>,
+}
+
+/// What identifies one version of a file without reading it (as git's index does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    len: u64,
+    modified: std::time::SystemTime,
+    inode: u64,
+}
+
+impl Stamp {
+    /// The stamp of a file, if its modification is old enough to be trusted.
+    fn of(meta: &std::fs::Metadata) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt as _;
+        let modified = meta.modified().ok()?;
+        let settled = std::time::SystemTime::now().duration_since(modified).is_ok_and(|age| age.as_secs() >= 1);
+        settled.then_some(Stamp { len: meta.len(), modified, inode: meta.ino() })
+    }
 }
 
 impl Doc {
@@ -123,12 +145,36 @@ struct ParsedFile {
     doc: Doc,
 }
 
+/// Documents of an earlier load that a new load may take as they are when their file's text
+/// is unchanged (the dev server's rebuilds): parsing front matter is most of loading.
+#[derive(Default)]
+pub(crate) struct Reuse<'a> {
+    docs: HashMap<&'a Path, &'a Doc>,
+}
+
+impl<'a> Reuse<'a> {
+    /// Every document of `library` except those of `skip` (files that had warnings, which a
+    /// new parse must report again).
+    pub(crate) fn of(library: &'a Library, skip: &HashSet<&Path>) -> Reuse<'a> {
+        let docs = library
+            .nodes
+            .untracked()
+            .iter()
+            .flat_map(|node| node.docs.iter().flatten())
+            .filter(|doc| !skip.contains(doc.file.as_path()))
+            .map(|doc| (doc.file.as_path(), doc))
+            .collect();
+        Reuse { docs }
+    }
+}
+
 /// Loads `<root>/content`. Returns `None` when there were errors (all reported).
 pub(crate) fn load(
     root: &Path,
     config: &Config,
     drafts: bool,
     kinds: &dyn KindParser,
+    reuse: &Reuse<'_>,
     diags: &Diagnostics,
 ) -> Option<Library> {
     let content_dir = root.join("content");
@@ -172,7 +218,7 @@ pub(crate) fn load(
     }
 
     let read: Vec<Read> =
-        markdown.par_iter().map(|rel| read_file(root, rel, &langs, default_lang, kinds, diags)).collect();
+        markdown.par_iter().map(|rel| read_file(root, rel, &langs, default_lang, kinds, reuse, diags)).collect();
     // A file that failed to parse still exists for the rest of the pipeline (by its key), so
     // that its one error is not followed by an error for every page below it.
     let mut failed = HashSet::new();
@@ -250,6 +296,7 @@ fn read_file(
     langs: &[String],
     default_lang: usize,
     kinds: &dyn KindParser,
+    reuse: &Reuse<'_>,
     diags: &Diagnostics,
 ) -> Read {
     let Some(file_name) = rel.file_name().map(|n| n.to_string_lossy()) else { return Read::Skipped };
@@ -258,8 +305,22 @@ fn read_file(
     let content_rel = rel.strip_prefix("content").unwrap_or(rel);
     let dir = content_rel.parent().map(display_path).unwrap_or_default();
     let key = if dir.is_empty() { format!("{stem}.md") } else { format!("{dir}/{stem}.md") };
-    let bytes = match std::fs::read(root.join(rel)) {
-        Ok(bytes) => bytes,
+    let full = root.join(rel);
+    // An earlier document whose file has the same stamp is taken without reading the file.
+    if let Some(doc) = reuse.docs.get(rel)
+        && doc.stamp.is_some()
+        && std::fs::metadata(&full).ok().as_ref().and_then(Stamp::of) == doc.stamp
+    {
+        let is_section = stem == "_index";
+        let folder = dir.rsplit('/').next().unwrap_or_default().to_string();
+        let node_stem = if is_section || stem == "index" { folder } else { stem.to_string() };
+        let lang = code.map_or(Some(default_lang), |code| langs.iter().position(|l| l == code));
+        if let Some(lang) = lang {
+            return Read::Parsed(Box::new(ParsedFile { key, lang, is_section, stem: node_stem, doc: (*doc).clone() }));
+        }
+    }
+    let (bytes, stamp) = match read_with_stamp(&full) {
+        Ok(read) => read,
         Err(err) => {
             diags.push(Diagnostic::error("io", format!("cannot read the file: {err}")).at(Location::file(rel)));
             return Read::Failed(key);
@@ -314,6 +375,13 @@ fn read_file(
             }
         },
     };
+    let folder = dir.rsplit('/').next().unwrap_or_default().to_string();
+    let node_stem = if stem == "_index" || stem == "index" { folder } else { stem.to_string() };
+    let is_section = stem == "_index";
+    if let Some(doc) = reuse.docs.get(rel).filter(|doc| doc.text == text) {
+        let doc = Doc { stamp, ..(*doc).clone() };
+        return Read::Parsed(Box::new(ParsedFile { key, lang, is_section, stem: node_stem, doc }));
+    }
     let split = match front_matter::split(rel, &text) {
         Ok(split) => split,
         Err(diag) => {
@@ -321,7 +389,6 @@ fn read_file(
             return Read::Failed(key);
         }
     };
-    let is_section = stem == "_index";
     let fm = match front_matter::parse(rel, &text, &split, is_section, kinds) {
         Ok(fm) => fm,
         Err(problems) => {
@@ -348,15 +415,24 @@ fn read_file(
         );
         return Read::Failed(key);
     }
-    let folder = dir.rsplit('/').next().unwrap_or_default().to_string();
-    let node_stem = if stem == "_index" || stem == "index" { folder } else { stem.to_string() };
     Read::Parsed(Box::new(ParsedFile {
         key,
         lang,
         is_section,
         stem: node_stem,
-        doc: Doc { file: rel.to_path_buf(), text, body_offset, fm },
+        doc: Doc { file: rel.to_path_buf(), text, body_offset, fm, stamp },
     }))
+}
+
+/// A file's bytes and its stamp, taken from the open file (one `fstat`, which reading needs
+/// anyway for its size).
+fn read_with_stamp(path: &Path) -> std::io::Result<(Vec<u8>, Option<Stamp>)> {
+    use std::io::Read as _;
+    let mut file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.read_to_end(&mut bytes)?;
+    Ok((bytes, Stamp::of(&meta)))
 }
 
 /// The key of the section that holds `key`: `a/b/x.md` → `a/b/_index.md`,

@@ -335,6 +335,11 @@ impl Builder {
             }
             Ok(rebuilt) => {
                 let summary = rebuilt.summary;
+                if std::env::var_os("METROPORTAL_TIMINGS").is_some() {
+                    let phases: Vec<String> =
+                        summary.timings.iter().map(|(p, t)| format!("{p} {:.1}", t.as_secs_f64() * 1000.0)).collect();
+                    eprintln!("  phases (ms): {}", phases.join(", "));
+                }
                 if self.warnings != summary.warnings {
                     eprint!("{}", render_human(&summary.warnings));
                     self.warnings = summary.warnings;

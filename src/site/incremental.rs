@@ -18,6 +18,8 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::SiteData;
 use crate::output;
 
+use rayon::prelude::*;
+
 use super::plan::Job;
 use super::{BuildError, BuildOptions, BuildSummary, LoadedSite, SearchIndex, Timer};
 
@@ -114,8 +116,9 @@ impl Session {
         let started = Instant::now();
         let options = self.options.clone();
         output::check_output_dir(&options.root, &options.output).map_err(BuildError::Internal)?;
-        let mut loaded =
-            super::load(&options.root, options.base_url.as_deref(), options.drafts).map_err(BuildError::Content)?;
+        let previous = self.last.as_ref().map(|last| &last.loaded);
+        let mut loaded = super::load_reusing(&options.root, options.base_url.as_deref(), options.drafts, previous)
+            .map_err(BuildError::Content)?;
         loaded.previous_output = Some(options.output.clone());
         let mut timer = Timer::new();
         timer.timings = loaded.timings.clone();
@@ -165,22 +168,28 @@ impl Session {
         made.sort_by_key(|(index, _, _)| *index);
 
         // Write what differs, in place (each file atomically), then remove what is gone.
+        // In parallel: a template edit writes thousands of files.
+        let outcomes: Vec<Result<(blake3::Hash, bool), BuildError>> = made
+            .par_iter()
+            .map(|(index, bytes, _)| {
+                let path = &jobs[*index].0;
+                let hash = blake3::hash(bytes);
+                let rel = output::safe_relative(path)
+                    .map_err(|err| BuildError::Content(vec![Diagnostic::error("path-escapes", err.to_string())]))?;
+                let target = options.output.join(rel);
+                let write = last.outputs.get(path).is_none_or(|r| r.hash != hash) || !target.is_file();
+                if write {
+                    write_atomically(&target, bytes)
+                        .map_err(|err| BuildError::Internal(format!("cannot write {}: {err}", target.display())))?;
+                }
+                Ok((hash, write))
+            })
+            .collect();
         let mut written = 0;
         let mut records: HashMap<usize, Record> = HashMap::new();
-        for (index, bytes, deps) in made {
-            let path = &jobs[index].0;
-            let hash = blake3::hash(&bytes);
-            let target =
-                options
-                    .output
-                    .join(output::safe_relative(path).map_err(|err| {
-                        BuildError::Content(vec![Diagnostic::error("path-escapes", err.to_string())])
-                    })?);
-            if last.outputs.get(path).is_none_or(|r| r.hash != hash) || !target.is_file() {
-                write_atomically(&target, &bytes)
-                    .map_err(|err| BuildError::Internal(format!("cannot write {}: {err}", target.display())))?;
-                written += 1;
-            }
+        for ((index, _, deps), outcome) in made.into_iter().zip(outcomes) {
+            let (hash, wrote) = outcome?;
+            written += u64::from(wrote);
             let deps = stabilize(&mut self.keys, &site, &deps);
             records.insert(index, Record { job: stable_jobs[index].clone(), deps, hash, source: stamps[index] });
         }
@@ -705,5 +714,50 @@ mod scope_tests {
             assert!(rebuilt.rendered_paths.iter().any(|p| p == path), "{path} in {:?}", rebuilt.rendered_paths);
         }
         assert!(!rebuilt.rendered_paths.iter().any(|p| p == "o-stowarzyszeniu/index.html"));
+    }
+
+    /// The outputs of the last build whose render read `dep`.
+    fn readers(session: &Session, dep: &Stable) -> BTreeSet<String> {
+        let last = session.last.as_ref().expect("built");
+        last.outputs.iter().filter(|(_, r)| r.deps.contains(dep)).map(|(p, _)| p.clone()).collect()
+    }
+
+    #[test]
+    fn a_changed_template_renders_exactly_the_outputs_that_used_it() {
+        let fixture = testing::typed();
+        let root = fixture.dir.path();
+        let mut session = session(root);
+        let users = readers(&session, &Stable::Template(Arc::from("page.html")));
+        assert!(users.contains("o-stowarzyszeniu/index.html"), "{users:?}");
+        edit(root, "themes/portal/templates/page.html", "{% endblock", "<!-- zmiana -->{% endblock");
+        let rebuilt = session.build(SearchIndex::KeepPrevious).expect("rebuilds");
+        assert_eq!(rebuilt.scope, Scope::Changed);
+        assert_eq!(rebuilt.rendered_paths.iter().cloned().collect::<BTreeSet<_>>(), users);
+        assert!(rebuilt.rendered < rebuilt.summary.files, "only the pages made with page.html");
+    }
+
+    #[test]
+    fn a_changed_ui_string_renders_exactly_the_outputs_that_show_it() {
+        let fixture = testing::typed();
+        let root = fixture.dir.path();
+        let mut session = session(root);
+        let users = readers(&session, &Stable::String(Arc::from("footer-purpose")));
+        let html = session.last.as_ref().unwrap().outputs.keys().filter(|p| p.ends_with(".html")).count();
+        assert!(users.len() > html / 2, "the footer is on most pages: {} of {html}", users.len());
+        edit(root, "themes/portal/i18n/en.ftl", "footer-purpose = ", "footer-purpose = (edited) ");
+        let rebuilt = session.build(SearchIndex::KeepPrevious).expect("rebuilds");
+        assert_eq!(rebuilt.scope, Scope::Changed);
+        assert_eq!(rebuilt.rendered_paths.iter().cloned().collect::<BTreeSet<_>>(), users);
+    }
+
+    #[test]
+    fn a_changed_config_renders_everything() {
+        let fixture = testing::typed();
+        let root = fixture.dir.path();
+        let mut session = session(root);
+        edit(root, "config.toml", "title = \"Test portal\"", "title = \"Test portal (edited)\"");
+        let rebuilt = session.build(SearchIndex::KeepPrevious).expect("rebuilds");
+        assert_eq!(rebuilt.scope, Scope::Whole);
+        assert_eq!(rebuilt.rendered, session.last.as_ref().unwrap().outputs.len());
     }
 }

@@ -24,6 +24,18 @@ use super::{LoadedSite, Timer};
 
 /// Loads and checks everything without writing: the common part of `build`, `check` and `serve`.
 pub(crate) fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<LoadedSite, Vec<Diagnostic>> {
+    load_reusing(root, base_url, drafts, None)
+}
+
+/// [`load`], taking from `previous` (the dev server's last good build) the documents whose
+/// file did not change and what Markdown made of them. What it takes is what parsing the same
+/// text again would make; files that had warnings are parsed again, so that they are reported.
+pub(crate) fn load_reusing(
+    root: &Path,
+    base_url: Option<&str>,
+    drafts: bool,
+    previous: Option<&LoadedSite>,
+) -> Result<LoadedSite, Vec<Diagnostic>> {
     let diags = Diagnostics::new();
     let mut timer = Timer::new();
     let fail = |diags: Diagnostics| Err(diags.into_sorted());
@@ -42,16 +54,25 @@ pub(crate) fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<
         );
         return fail(diags);
     }
+    timer.lap("config");
     let locales = Locales::load(root, &theme_dir, &config, &diags);
+    timer.lap("ui strings");
     let search_vocabulary = search::Vocabulary::load(
         root,
         &theme_dir,
         &config.language_codes().map(str::to_string).collect::<Vec<_>>(),
         &diags,
     );
-    let library = content::load(root, &config, drafts, &schema::Kinds, &diags);
+    let warned: std::collections::HashSet<&Path> = previous
+        .iter()
+        .flat_map(|p| &p.warnings)
+        .filter_map(|d| d.location.as_ref().map(|l| l.file.as_path()))
+        .collect();
+    let reuse = previous.map_or_else(content::Reuse::default, |p| content::Reuse::of(&p.site.library, &warned));
+    let library = content::load(root, &config, drafts, &schema::Kinds, &reuse, &diags);
+    timer.lap("content");
     let boundaries = config.data.boundaries.as_deref().and_then(|path| schema::load_boundaries(root, path, &diags));
-    timer.lap("load");
+    timer.lap("data");
     let (Some(locales), Some(library)) = (locales, library) else {
         return fail(diags);
     };
@@ -77,6 +98,13 @@ pub(crate) fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<
     timer.lap("lists");
 
     let smart = config.markdown.smart_punctuation;
+    // What Markdown made of an unchanged document last time.
+    let earlier = |key: &str, lang: usize, text: &str| -> Option<Rendered> {
+        let before = &previous?.site;
+        let &id = before.library.by_key.get(key)?;
+        let doc = before.library.nodes.untracked()[id].docs[lang].as_ref()?;
+        (doc.text == text).then(|| before.rendered.untracked()[id][lang].clone()).flatten()
+    };
     let rendered: Vec<Vec<Option<Rendered>>> = library
         .nodes
         .par_iter()
@@ -86,6 +114,9 @@ pub(crate) fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<
                 .enumerate()
                 .map(|(lang, doc)| {
                     doc.as_ref().map(|d| {
+                        if let Some(rendered) = earlier(&node.key, lang, &d.text) {
+                            return rendered;
+                        }
                         // What later phases need of the Markdown (headings, links, word count)
                         // is kept; the HTML is made again where a page shows it
                         // (`SiteData::body_html`), so the model does not hold every page twice.

@@ -16,6 +16,8 @@ use crate::templates::Templates;
 mod cache;
 mod context;
 mod feeds;
+// Used by `serve`; compiled (and tested) without it too.
+#[cfg_attr(not(feature = "serve"), allow(dead_code, reason = "the dev server is its one user"))]
 pub(crate) mod incremental;
 mod links;
 mod load;
@@ -26,7 +28,7 @@ mod render;
 mod testing;
 mod versions;
 
-pub(crate) use load::load;
+pub(crate) use load::{load, load_reusing};
 pub(crate) use plan::{Job, plan_outputs};
 use plan::{indexed, job_location};
 pub(crate) use render::{context_at, render_outputs};

@@ -253,7 +253,39 @@ fn serves_the_site_and_reloads_after_an_edit() {
     let page = server.get("/o-nas/");
     assert!(page.body.contains("Dopisany akapit o dyżurach."), "{}", page.body);
     assert!(page.body.contains("livereload.js?build=2"));
-    server.stderr_with("Rebuilt 41 pages in ");
+    // Only what shows the paragraph was rendered again: the page in its three languages (two
+    // show the Polish text) and the sitemap, which lists every page.
+    server.stderr_with(
+        "Rebuilt 4 of 50 outputs (o-nas/index.html, en/about-us/index.html, uk/o-nas/index.html, sitemap.xml), \
+         1 written, in ",
+    );
+}
+
+#[test]
+fn a_new_page_reaches_its_lists_and_a_deleted_one_leaves_them() {
+    let site = SiteTest::fixture("multilingual");
+    let server = Server::start(&site);
+    let mut events = server.events();
+    events.next_state();
+    assert!(!server.get("/aktualnosci/").body.contains("Nowy dyżur"));
+    let page = site.path("content/aktualnosci/nowy.md");
+    std::fs::write(
+        &page,
+        "+++\ntitle = \"Nowy dyżur\"\ndate = 2026-06-01\n[taxonomies]\ncategories = [\"Health\"]\n+++\n\nTekst.\n",
+    )
+    .unwrap();
+    assert_eq!(events.next_state(), r#"{"build":2,"attempt":2,"ok":true}"#);
+    assert_eq!(server.get("/aktualnosci/nowy/").status, 200);
+    assert!(server.get("/aktualnosci/").body.contains("Nowy dyżur"), "the section lists it");
+    assert!(server.get("/aktualnosci/atom.xml").body.contains("Nowy dyżur"), "the feed has it");
+    assert!(server.get("/sitemap.xml").body.contains("/aktualnosci/nowy/"), "the sitemap has it");
+
+    std::fs::remove_file(&page).unwrap();
+    assert_eq!(events.next_state(), r#"{"build":3,"attempt":3,"ok":true}"#);
+    assert_eq!(server.get("/aktualnosci/nowy/").status, 404);
+    assert!(!server.get("/aktualnosci/").body.contains("Nowy dyżur"), "the section no longer lists it");
+    assert!(!server.get("/aktualnosci/atom.xml").body.contains("Nowy dyżur"));
+    assert!(!server.get("/sitemap.xml").body.contains("/aktualnosci/nowy/"));
 }
 
 #[test]
