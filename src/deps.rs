@@ -156,6 +156,19 @@ impl<'a, T> IntoIterator for &'a Tracked<T> {
     }
 }
 
+/// `deps` with every read of a whole node narrowed to a read of its light reference: for a
+/// caller that reads of nodes only what their references hold (paths, languages, dates), so
+/// that a change elsewhere in a node does not reach it.
+pub(crate) fn as_references(deps: DepSet) -> DepSet {
+    deps.into_iter()
+        .map(|dep| match dep {
+            Dep::At(Facet::Node, node) => Dep::At(Facet::Ref, node),
+            Dep::All(Facet::Node) => Dep::All(Facet::Ref),
+            other => other,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

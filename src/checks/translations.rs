@@ -124,8 +124,8 @@ fn translation_state(
     warnings: &mut Vec<Diagnostic>,
 ) -> State {
     let node = &site.library.nodes[id];
-    let source = node.docs[site.default_lang()].as_ref().expect("checked by the caller");
-    let Some(doc) = node.docs[lang].as_ref() else {
+    let source = node.docs[site.default_lang()].as_deref().expect("checked by the caller");
+    let Some(doc) = node.docs[lang].as_deref() else {
         return State::Missing;
     };
     let code = site.lang_code(lang);

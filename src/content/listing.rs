@@ -61,7 +61,7 @@ pub(crate) fn build(library: &Library, config: &Config, locales: &Locales, diags
         if !node.is_section {
             continue;
         }
-        let sort_by = node.docs[default].as_ref().unwrap_or_else(|| node.any_doc()).fm.sort_by.unwrap_or_default();
+        let sort_by = node.docs[default].as_deref().unwrap_or_else(|| node.any_doc()).fm.sort_by.unwrap_or_default();
         for (lang, code) in library.langs.iter().enumerate() {
             let mut pages: Vec<NodeId> =
                 node.pages.iter().copied().filter(|&p| library.nodes[p].paths[lang].is_some()).collect();

@@ -12,6 +12,7 @@ pub(crate) mod listing;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -79,7 +80,8 @@ pub(crate) struct Node {
     pub stem: String,
     pub parent: Option<NodeId>,
     /// Language versions, indexed like `Config::languages`.
-    pub docs: Vec<Option<Doc>>,
+    /// Shared, so that a rebuild of the dev server takes an unchanged document without copying it.
+    pub docs: Vec<Option<Arc<Doc>>>,
     /// For sections: child pages and child sections, in file-name order.
     pub pages: Vec<NodeId>,
     pub subsections: Vec<NodeId>,
@@ -93,7 +95,7 @@ pub(crate) struct Node {
 impl Node {
     /// The document shown in language `lang`: its own version, or the default-language one.
     pub(crate) fn doc_for(&self, lang: usize, default: usize) -> Option<&Doc> {
-        self.docs[lang].as_ref().or(self.docs[default].as_ref())
+        self.docs[lang].as_deref().or(self.docs[default].as_deref())
     }
 
     /// Whether `lang` shows the default-language text because no translation exists.
@@ -142,14 +144,14 @@ struct ParsedFile {
     lang: usize,
     is_section: bool,
     stem: String,
-    doc: Doc,
+    doc: Arc<Doc>,
 }
 
 /// Documents of an earlier load that a new load may take as they are when their file's text
 /// is unchanged (the dev server's rebuilds): parsing front matter is most of loading.
 #[derive(Default)]
 pub(crate) struct Reuse<'a> {
-    docs: HashMap<&'a Path, &'a Doc>,
+    docs: HashMap<&'a Path, &'a Arc<Doc>>,
 }
 
 impl<'a> Reuse<'a> {
@@ -316,7 +318,7 @@ fn read_file(
         let node_stem = if is_section || stem == "index" { folder } else { stem.to_string() };
         let lang = code.map_or(Some(default_lang), |code| langs.iter().position(|l| l == code));
         if let Some(lang) = lang {
-            return Read::Parsed(Box::new(ParsedFile { key, lang, is_section, stem: node_stem, doc: (*doc).clone() }));
+            return Read::Parsed(Box::new(ParsedFile { key, lang, is_section, stem: node_stem, doc: Arc::clone(doc) }));
         }
     }
     let (bytes, stamp) = match read_with_stamp(&full) {
@@ -379,7 +381,7 @@ fn read_file(
     let node_stem = if stem == "_index" || stem == "index" { folder } else { stem.to_string() };
     let is_section = stem == "_index";
     if let Some(doc) = reuse.docs.get(rel).filter(|doc| doc.text == text) {
-        let doc = Doc { stamp, ..(*doc).clone() };
+        let doc = Arc::new(Doc { stamp, ..(***doc).clone() });
         return Read::Parsed(Box::new(ParsedFile { key, lang, is_section, stem: node_stem, doc }));
     }
     let split = match front_matter::split(rel, &text) {
@@ -420,7 +422,7 @@ fn read_file(
         lang,
         is_section,
         stem: node_stem,
-        doc: Doc { file: rel.to_path_buf(), text, body_offset, fm, stamp },
+        doc: Arc::new(Doc { file: rel.to_path_buf(), text, body_offset, fm, stamp }),
     }))
 }
 

@@ -28,7 +28,7 @@ pub(crate) struct SiteData {
     pub locales: Locales,
     pub assets: Assets,
     /// `[node][lang]` Markdown of each real document.
-    pub rendered: Tracked<Vec<Option<Rendered>>>,
+    pub rendered: Tracked<Vec<Option<std::sync::Arc<Rendered>>>>,
     /// `[node][lang]` resolved URLs of the `@/` links of the document shown in `lang`.
     pub link_urls: Tracked<Vec<Vec<String>>>,
     /// What the schema found: municipalities, their services and local facts.
@@ -84,7 +84,7 @@ impl SiteData {
     /// `@/` links as markers. Made again on each call: the model keeps only what Markdown gives
     /// besides the HTML, so that it does not hold every page's text twice.
     pub(crate) fn body_html(&self, node: NodeId, content_lang: usize) -> Option<String> {
-        let doc = self.library.nodes[node].docs[content_lang].as_ref()?;
+        let doc = self.library.nodes[node].docs[content_lang].as_deref()?;
         let smart = self.config.markdown.smart_punctuation;
         Some(crate::markdown::render(doc.body(), &self.library.langs[content_lang], smart).html)
     }

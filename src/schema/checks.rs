@@ -91,8 +91,9 @@ pub(super) fn check_municipality(
 pub(super) fn resolve_service(library: &Library, reference: &str) -> Result<NodeId, String> {
     let path = reference.strip_prefix("@/").ok_or_else(|| format!("`{reference}` must start with @/"))?;
     let id = library.resolve_key(path).ok_or_else(|| format!("no content file `{path}`"))?;
-    let doc =
-        library.nodes[id].docs[library.default_lang].as_ref().ok_or_else(|| format!("`{path}` has no Polish file"))?;
+    let doc = library.nodes[id].docs[library.default_lang]
+        .as_deref()
+        .ok_or_else(|| format!("`{path}` has no Polish file"))?;
     if kind_name(doc) != Some("service") {
         return Err(format!("`{path}` is not a [service] page"));
     }
@@ -391,7 +392,7 @@ pub(super) fn check_guide(
             diags.push(
                 Diagnostic::error("source-uncited", format!("the source `{sid}` is not cited in the text"))
                     .at(location(
-                        library.nodes[id].docs[library.default_lang].as_ref().unwrap_or(library.nodes[id].any_doc()),
+                        library.nodes[id].docs[library.default_lang].as_deref().unwrap_or(library.nodes[id].any_doc()),
                         guide.source.span(),
                     ))
                     .hint(format!("cite it with {{{{ cite:{sid} }}}} after the rule it backs, or remove it")),
@@ -411,13 +412,13 @@ pub(super) fn report_gaps(library: &Library, facts: &Facts, diags: &Diagnostics)
     let default = library.default_lang;
     let mut needed: BTreeMap<LocalFact, Vec<&str>> = BTreeMap::new();
     for &g in &facts.guides {
-        let doc = library.nodes[g].docs[default].as_ref().expect("guides have a Polish file");
+        let doc = library.nodes[g].docs[default].as_deref().expect("guides have a Polish file");
         for need in &kind_of::<Guide>(doc).expect("checked").needs {
             needed.entry(*need.get_ref()).or_default().push(doc.title());
         }
     }
     for &m in &facts.municipalities {
-        let doc = library.nodes[m].docs[default].as_ref().expect("checked");
+        let doc = library.nodes[m].docs[default].as_deref().expect("checked");
         for (fact, guides) in &needed {
             if !facts.local.get(&m).is_some_and(|l| l.contains_key(fact)) {
                 diags.push(
@@ -525,7 +526,7 @@ pub(super) fn title_location(doc: &Doc) -> Location {
 /// title must be that name, so that one form is used on every page.
 pub(super) fn check_names(library: &Library, m: NodeId, municipality: &Municipality, diags: &Diagnostics) {
     let node = &library.nodes[m];
-    let doc = node.docs[library.default_lang].as_ref().expect("municipalities have a Polish file");
+    let doc = node.docs[library.default_lang].as_deref().expect("municipalities have a Polish file");
     let Some(names) = &municipality.names else { return };
     for (code, name) in names.get_ref() {
         let Some(lang) = library.langs.iter().position(|l| l == code) else {
@@ -539,7 +540,7 @@ pub(super) fn check_names(library: &Library, m: NodeId, municipality: &Municipal
             );
             continue;
         };
-        if let Some(translation) = node.docs[lang].as_ref()
+        if let Some(translation) = node.docs[lang].as_deref()
             && translation.title() != name
         {
             diags.push(

@@ -261,7 +261,7 @@ pub(crate) fn completeness(
                     let state = match facts.local.get(&m).and_then(|l| l.get(&fact)) {
                         None => FactState::Missing,
                         Some(&s) => {
-                            let service = library.nodes[s].docs[default].as_ref().and_then(kind_of::<Service>);
+                            let service = library.nodes[s].docs[default].as_deref().and_then(kind_of::<Service>);
                             match service {
                                 Some(service) if !service.verified => FactState::Unverified,
                                 Some(service) => {
@@ -345,7 +345,7 @@ pub(crate) fn validate(
                 );
             }
         }
-        let Some(doc) = node.docs[default].as_ref() else { continue };
+        let Some(doc) = node.docs[default].as_deref() else { continue };
         match kind_name(doc) {
             Some("municipality") => {
                 if !node.is_section {
@@ -376,14 +376,14 @@ pub(crate) fn validate(
     }
     // Which municipality each service belongs to: the nearest ancestor with [municipality].
     for (id, node) in library.nodes.iter().enumerate() {
-        let Some(doc) = node.docs[default].as_ref() else { continue };
+        let Some(doc) = node.docs[default].as_deref() else { continue };
         if kind_name(doc) != Some("service") {
             continue;
         }
         let mut parent = node.parent;
         let mut owner = None;
         while let Some(p) = parent {
-            if library.nodes[p].docs[default].as_ref().is_some_and(|d| kind_name(d) == Some("municipality")) {
+            if library.nodes[p].docs[default].as_deref().is_some_and(|d| kind_name(d) == Some("municipality")) {
                 owner = Some(p);
                 break;
             }
@@ -403,7 +403,7 @@ pub(crate) fn validate(
     }
     let mut teryt_seen: BTreeMap<&str, &Doc> = BTreeMap::new();
     for &m in &facts.municipalities {
-        let doc = library.nodes[m].docs[default].as_ref().expect("municipalities have a Polish file");
+        let doc = library.nodes[m].docs[default].as_deref().expect("municipalities have a Polish file");
         let municipality = kind_of::<Municipality>(doc).expect("checked kind");
         // One municipality per TERYT code (and so per boundary).
         match teryt_seen.get(municipality.teryt.get_ref().as_str()) {
@@ -433,13 +433,13 @@ pub(crate) fn validate(
         .municipalities
         .iter()
         .filter_map(|&m| {
-            Some((library.nodes[m].docs[default].as_ref()?.file.parent()?.file_name()?.to_str()?.to_string(), m))
+            Some((library.nodes[m].docs[default].as_deref()?.file.parent()?.file_name()?.to_str()?.to_string(), m))
         })
         .collect();
     for (&service_id, &m) in &facts.municipality_of {
-        let doc = library.nodes[service_id].docs[default].as_ref().expect("services have a Polish file");
+        let doc = library.nodes[service_id].docs[default].as_deref().expect("services have a Polish file");
         let service = kind_of::<Service>(doc).expect("checked kind");
-        let muni_doc = library.nodes[m].docs[default].as_ref().expect("checked");
+        let muni_doc = library.nodes[m].docs[default].as_deref().expect("checked");
         let municipality = kind_of::<Municipality>(muni_doc).expect("checked kind");
         check_service(doc, service, muni_doc, municipality, boundaries, policy, diags);
         let resolved = check_sources(doc, &service.source, &facts.registry, SourceRules::SERVICE, policy, diags);
@@ -486,7 +486,7 @@ pub(crate) fn validate(
                 check_statement(doc, statement, policy, diags);
             }
         }
-        if let Some(doc) = node.docs[default].as_ref()
+        if let Some(doc) = node.docs[default].as_deref()
             && let Some(guide) = kind_of::<Guide>(doc)
         {
             let resolved = check_sources(doc, &guide.source, &facts.registry, SourceRules::GUIDE, policy, diags);

@@ -88,8 +88,14 @@ pub(super) fn sitemap_entry_of(site: &SiteData, job: &Job) -> Option<SitemapEntr
 }
 
 pub(super) fn render_sitemap(site: &SiteData, templates: &Templates, part: Option<usize>) -> Output {
-    let mut entries: Vec<SitemapEntry> =
-        plan(site, templates).iter().filter_map(|(_, job)| sitemap_entry_of(site, job)).collect();
+    // The entries read, of each node, only what its light reference also holds: which
+    // languages it exists in, its paths and its dates. Recorded as that, so that an edit of a
+    // page's text does not render the sitemap of every page again (the property test of
+    // `incremental` edits bodies and titles and compares with clean builds).
+    let (mut entries, read) = crate::deps::recording(|| {
+        plan(site, templates).iter().filter_map(|(_, job)| sitemap_entry_of(site, job)).collect::<Vec<SitemapEntry>>()
+    });
+    crate::deps::replay(&crate::deps::as_references(read));
     entries.sort_by(|a, b| a.loc.cmp(&b.loc));
     let parts = sitemap_parts(entries.len(), SITEMAP_LIMIT);
     let ctx = match part {

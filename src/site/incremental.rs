@@ -284,7 +284,7 @@ fn dirty(ids: &mut HashMap<String, u32>, before: &LoadedSite, now: &LoadedSite) 
     let (ta, tb) = (a.listings.taxonomies.untracked(), b.listings.taxonomies.untracked());
     for index in 0..ta.len().max(tb.len()) {
         let same = match (ta.get(index), tb.get(index)) {
-            (Some(x), Some(y)) => taxonomy_key(a, x) == taxonomy_key(b, y),
+            (Some(x), Some(y)) => same_taxonomy(a, x, b, y),
             _ => false,
         };
         if !same {
@@ -309,12 +309,21 @@ fn dirty(ids: &mut HashMap<String, u32>, before: &LoadedSite, now: &LoadedSite) 
 fn node_changes(a: &SiteData, x: NodeId, b: &SiteData, y: NodeId) -> Vec<Facet> {
     let (na, nb) = (&a.library.nodes.untracked()[x], &b.library.nodes.untracked()[y]);
     let mut changed = Vec::new();
-    let docs_same = na.docs.len() == nb.docs.len()
+    // Unchanged files' documents are shared between the two models: comparing pointers is
+    // enough for them.
+    let shared = na.docs.len() == nb.docs.len()
         && na.docs.iter().zip(&nb.docs).all(|(p, q)| match (p, q) {
-            (Some(p), Some(q)) => p.text == q.text && p.file == q.file,
+            (Some(p), Some(q)) => Arc::ptr_eq(p, q),
             (None, None) => true,
             _ => false,
         });
+    let docs_same = shared
+        || na.docs.len() == nb.docs.len()
+            && na.docs.iter().zip(&nb.docs).all(|(p, q)| match (p, q) {
+                (Some(p), Some(q)) => p.text == q.text && p.file == q.file,
+                (None, None) => true,
+                _ => false,
+            });
     let node_same = docs_same
         && na.is_section == nb.is_section
         && na.stem == nb.stem
@@ -326,7 +335,16 @@ fn node_changes(a: &SiteData, x: NodeId, b: &SiteData, y: NodeId) -> Vec<Facet> 
     if !node_same {
         changed.push(Facet::Node);
     }
-    if a.views.refs.untracked()[x] != b.views.refs.untracked()[y] {
+    // A reference is made from the node's documents, its paths and its section's paths: when
+    // none of these changed, it did not either (comparing 30,000 values costs more).
+    let parent_paths = |site: &SiteData, node: &crate::content::Node| {
+        node.parent.map(|p| site.library.nodes.untracked()[p].paths.clone())
+    };
+    let ref_inputs_same = shared
+        && na.paths == nb.paths
+        && key_of(a, na.parent) == key_of(b, nb.parent)
+        && parent_paths(a, na) == parent_paths(b, nb);
+    if !ref_inputs_same && a.views.refs.untracked()[x] != b.views.refs.untracked()[y] {
         changed.push(Facet::Ref);
     }
     let (la, lb) = (&a.listings, &b.listings);
@@ -360,18 +378,26 @@ fn members(site: &SiteData, id: NodeId) -> Vec<Vec<&str>> {
     l.pages.untracked()[id].iter().chain(&l.subsections.untracked()[id]).map(|ids| keys_of(site, ids)).collect()
 }
 
-/// A taxonomy with its pages by key, for comparison.
-fn taxonomy_key(site: &SiteData, taxonomy: &crate::content::listing::Taxonomy) -> String {
-    let nodes = site.library.nodes.untracked();
-    let mut text = format!("{} {} {:?}", taxonomy.name, taxonomy.paginate_by, taxonomy.paths);
-    for terms in &taxonomy.terms {
-        for term in terms {
-            let pages: Vec<&str> = term.pages.iter().map(|&p| nodes[p].key.as_str()).collect();
-            text.push_str(&format!("|{} {} {} {pages:?}", term.name, term.slug, term.path));
-        }
-        text.push('#');
-    }
-    text
+/// Whether two taxonomies have the same terms, paths and pages (pages by key).
+fn same_taxonomy(
+    a: &SiteData,
+    x: &crate::content::listing::Taxonomy,
+    b: &SiteData,
+    y: &crate::content::listing::Taxonomy,
+) -> bool {
+    x.name == y.name
+        && x.paginate_by == y.paginate_by
+        && x.paths == y.paths
+        && x.terms.len() == y.terms.len()
+        && x.terms.iter().zip(&y.terms).all(|(p, q)| {
+            p.len() == q.len()
+                && p.iter().zip(q).all(|(s, t)| {
+                    s.name == t.name
+                        && s.slug == t.slug
+                        && s.path == t.path
+                        && keys_of(a, &s.pages) == keys_of(b, &t.pages)
+                })
+        })
 }
 
 /// A job with its nodes named by key.

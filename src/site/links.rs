@@ -12,7 +12,7 @@ use crate::markdown::Rendered;
 /// and anchors once, at the document that contains them.
 pub(super) fn resolve_links(
     library: &Library,
-    rendered: &[Vec<Option<Rendered>>],
+    rendered: &[Vec<Option<std::sync::Arc<Rendered>>>],
     config: &Config,
     diags: &Diagnostics,
 ) -> Vec<Vec<Vec<String>>> {
@@ -26,7 +26,8 @@ pub(super) fn resolve_links(
             (0..library.langs.len())
                 .map(|lang| {
                     let content_lang = if node.is_fallback(lang) { default } else { lang };
-                    let (Some(doc), Some(r)) = (node.docs[content_lang].as_ref(), rendered[id][content_lang].as_ref())
+                    let (Some(doc), Some(r)) =
+                        (node.docs[content_lang].as_deref(), rendered[id][content_lang].as_ref())
                     else {
                         return Vec::new();
                     };

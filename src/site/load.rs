@@ -99,13 +99,15 @@ pub(crate) fn load_reusing(
 
     let smart = config.markdown.smart_punctuation;
     // What Markdown made of an unchanged document last time.
-    let earlier = |key: &str, lang: usize, text: &str| -> Option<Rendered> {
+    let earlier = |key: &str, lang: usize, text: &str| -> Option<Arc<Rendered>> {
         let before = &previous?.site;
         let &id = before.library.by_key.get(key)?;
-        let doc = before.library.nodes.untracked()[id].docs[lang].as_ref()?;
-        (doc.text == text).then(|| before.rendered.untracked()[id][lang].clone()).flatten()
+        let doc = before.library.nodes.untracked()[id].docs[lang].as_deref()?;
+        (std::ptr::eq(doc.text.as_str(), text) || doc.text == text)
+            .then(|| before.rendered.untracked()[id][lang].clone())
+            .flatten()
     };
-    let rendered: Vec<Vec<Option<Rendered>>> = library
+    let rendered: Vec<Vec<Option<Arc<Rendered>>>> = library
         .nodes
         .par_iter()
         .map(|node| {
@@ -122,7 +124,7 @@ pub(crate) fn load_reusing(
                         // (`SiteData::body_html`), so the model does not hold every page twice.
                         let mut rendered = markdown::render(d.body(), &library.langs[lang], smart);
                         rendered.html = String::new();
-                        rendered
+                        Arc::new(rendered)
                     })
                 })
                 .collect()

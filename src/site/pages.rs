@@ -271,7 +271,7 @@ pub(super) fn cms_inputs(site: &SiteData) -> crate::cms::Inputs<'_> {
         .filter_map(|&id| {
             let node = &site.library.nodes[id];
             let folder = node.key.strip_prefix("gminy/")?.strip_suffix("/_index.md")?;
-            let doc = node.docs[default].as_ref()?;
+            let doc = node.docs[default].as_deref()?;
             let teryt = crate::schema::kind_of::<crate::schema::kinds::Municipality>(doc)?.teryt.get_ref().clone();
             Some(crate::cms::MunicipalityFolder { folder: folder.to_string(), title: doc.title().to_string(), teryt })
         })
@@ -279,7 +279,7 @@ pub(super) fn cms_inputs(site: &SiteData) -> crate::cms::Inputs<'_> {
     // Files without a kind, by what they are; the Polish title names them in the forms.
     let (mut sections, mut pages) = (Vec::new(), Vec::new());
     for node in &site.library.nodes {
-        let Some(doc) = node.docs[default].as_ref() else { continue };
+        let Some(doc) = node.docs[default].as_deref() else { continue };
         if doc.fm.kind.is_none() {
             let list = if node.is_section { &mut sections } else { &mut pages };
             list.push((node.key.clone(), doc.title().to_string()));

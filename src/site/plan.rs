@@ -271,7 +271,7 @@ pub(super) fn describe_job(site: &SiteData, job: &Job) -> String {
 /// `accessibility-statement`, …) and the template that renders it in `lang`.
 pub(super) fn node_template(site: &SiteData, templates: &Templates, id: NodeId, lang: usize) -> (String, String) {
     let node = &site.library.nodes[id];
-    let typed = node.docs[site.default_lang()].as_ref().and_then(schema::kind_name);
+    let typed = node.docs[site.default_lang()].as_deref().and_then(schema::kind_name);
     let kind = match typed {
         Some(name) => name,
         None if node.parent.is_none() => "home",

@@ -106,7 +106,8 @@ pub(super) fn of_job(site: &SiteData, job: &Job) -> Option<Versions> {
         }
         Job::MigrantLocal { guide, municipality, lang } => {
             let node = &site.library.nodes[*guide];
-            let paths = all(&|l| node.docs[l].as_ref().and_then(|_| site.migrant_local_path(*guide, *municipality, l)));
+            let paths =
+                all(&|l| node.docs[l].as_deref().and_then(|_| site.migrant_local_path(*guide, *municipality, l)));
             let own_path = site.migrant_local_path(*guide, *municipality, *lang)?;
             Some(Versions { lang: *lang, paths, indexable: !node.is_fallback(*lang), later_pager: false, own_path })
         }

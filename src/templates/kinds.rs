@@ -66,7 +66,7 @@ impl SiteData {
     /// The kind-specific map of a node in `lang` (`service`, `municipality`, …), if it has a kind.
     pub(crate) fn kind_view(&self, node: NodeId, lang: usize) -> Option<(&'static str, Value)> {
         let default = self.default_lang();
-        let doc = self.library.nodes[node].docs[default].as_ref()?;
+        let doc = self.library.nodes[node].docs[default].as_deref()?;
         let name = doc.fm.kind.as_ref()?.name.as_str();
         Some(match name {
             "service" => ("service", self.service_view(node, lang)),
@@ -183,7 +183,7 @@ impl SiteData {
     }
 
     pub(crate) fn service(&self, node: NodeId) -> Option<&Service> {
-        kind_of::<Service>(self.library.nodes[node].docs[self.default_lang()].as_ref()?)
+        kind_of::<Service>(self.library.nodes[node].docs[self.default_lang()].as_deref()?)
     }
 
     /// The weekly opening hours in `lang`: `(days, hours, closed)` rows such as
@@ -352,7 +352,7 @@ impl SiteData {
 
     fn municipality_view(&self, node: NodeId, lang: usize) -> Value {
         let default = self.default_lang();
-        let Some(m) = self.library.nodes[node].docs[default].as_ref().and_then(kind_of::<Municipality>) else {
+        let Some(m) = self.library.nodes[node].docs[default].as_deref().and_then(kind_of::<Municipality>) else {
             return Value::from(());
         };
         let services = self.facts.services_for(node);
@@ -444,9 +444,9 @@ impl SiteData {
         let n = &self.library.nodes[node];
         // A translation may carry its own [forum] with translated topics; else the Polish one.
         let Some(f) = n.docs[lang]
-            .as_ref()
+            .as_deref()
             .and_then(kind_of::<Forum>)
-            .or_else(|| n.docs[self.default_lang()].as_ref().and_then(kind_of::<Forum>))
+            .or_else(|| n.docs[self.default_lang()].as_deref().and_then(kind_of::<Forum>))
         else {
             return Value::from(());
         };
@@ -471,7 +471,7 @@ impl SiteData {
     }
 
     fn guide(&self, node: NodeId) -> Option<&Guide> {
-        kind_of::<Guide>(self.library.nodes[node].docs[self.default_lang()].as_ref()?)
+        kind_of::<Guide>(self.library.nodes[node].docs[self.default_lang()].as_deref()?)
     }
 
     fn guide_view(&self, node: NodeId, lang: usize) -> Value {
@@ -498,8 +498,8 @@ impl SiteData {
     fn statement_view(&self, node: NodeId, lang: usize) -> Value {
         let n = &self.library.nodes[node];
         let Some(s) =
-            n.docs[lang].as_ref().and_then(kind_of::<crate::schema::kinds::AccessibilityStatement>).or_else(|| {
-                n.docs[self.default_lang()].as_ref().and_then(kind_of::<crate::schema::kinds::AccessibilityStatement>)
+            n.docs[lang].as_deref().and_then(kind_of::<crate::schema::kinds::AccessibilityStatement>).or_else(|| {
+                n.docs[self.default_lang()].as_deref().and_then(kind_of::<crate::schema::kinds::AccessibilityStatement>)
             })
         else {
             return Value::from(());
@@ -613,7 +613,7 @@ impl SiteData {
                     // "Ask at your municipal office" cannot stand in for the office itself: point
                     // to the municipality's own site instead, when it is known.
                     let website = (fact == LocalFact::MunicipalOffice)
-                        .then(|| self.library.nodes[m].docs[self.default_lang()].as_ref())
+                        .then(|| self.library.nodes[m].docs[self.default_lang()].as_deref())
                         .flatten()
                         .and_then(kind_of::<Municipality>)
                         .and_then(|x| x.website.as_ref().map(|w| w.get_ref().clone()));

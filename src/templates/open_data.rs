@@ -62,11 +62,11 @@ impl SiteData {
 
     fn service_record(&self, node: NodeId, municipality: NodeId) -> Option<Json> {
         let default = self.default_lang();
-        let service = kind_of::<Service>(self.library.nodes[node].docs[default].as_ref()?)?;
-        let muni = kind_of::<Municipality>(self.library.nodes[municipality].docs[default].as_ref()?)?;
+        let service = kind_of::<Service>(self.library.nodes[node].docs[default].as_deref()?)?;
+        let muni = kind_of::<Municipality>(self.library.nodes[municipality].docs[default].as_deref()?)?;
         let name = |code: &str| {
             let lang = self.library.lang_index(code)?;
-            self.library.nodes[node].docs[lang].as_ref().map(|d| d.title().to_string())
+            self.library.nodes[node].docs[lang].as_deref().map(|d| d.title().to_string())
         };
         let coords = service.coordinates.as_ref().map(|c| *c.get_ref());
         let sources = self.facts.sources_of(node, default, default);
@@ -77,7 +77,7 @@ impl SiteData {
             "name_uk": name("uk"),
             "category": service.category.get_ref().code(),
             "municipality_teryt": muni.teryt.get_ref(),
-            "municipality": self.library.nodes[municipality].docs[default].as_ref().map(|d| d.title()),
+            "municipality": self.library.nodes[municipality].docs[default].as_deref().map(|d| d.title()),
             "address": service.address.as_ref().map(|a| a.get_ref()),
             "latitude": coords.map(|c| c[0]),
             "longitude": coords.map(|c| c[1]),
@@ -90,7 +90,7 @@ impl SiteData {
             "wheelchair": service.wheelchair.map(|w| w.code()),
             "strategic_areas": service.strategic_areas.iter().map(|a| a.code()).collect::<Vec<_>>(),
             "serves_teryt": self.facts.serves.get(&node).map(|list| list.iter().filter_map(|&m| {
-                kind_of::<Municipality>(self.library.nodes[m].docs[default].as_ref()?).map(|x| x.teryt.get_ref().clone())
+                kind_of::<Municipality>(self.library.nodes[m].docs[default].as_deref()?).map(|x| x.teryt.get_ref().clone())
             }).collect::<Vec<_>>()).unwrap_or_default(),
             "source": sources.iter().map(|s| s.url.clone().map(|u| if u.starts_with('/') { self.permalink(&u) } else { u }).unwrap_or_else(|| s.title.clone())).collect::<Vec<_>>(),
             "source_title": sources.iter().map(|s| s.title.clone()).collect::<Vec<_>>(),

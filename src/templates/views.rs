@@ -77,7 +77,7 @@ impl SiteData {
             .municipalities
             .iter()
             .filter_map(|&m| {
-                let doc = self.library.nodes[m].docs[default].as_ref()?;
+                let doc = self.library.nodes[m].docs[default].as_deref()?;
                 let municipality = crate::schema::kind_of::<crate::schema::kinds::Municipality>(doc)?;
                 let other = municipality.names.as_ref().and_then(|n| n.get_ref().values().find(|v| *v != doc.title()));
                 let picture = super::preview::Preview {

@@ -53,7 +53,7 @@ impl SiteData {
     }
 
     fn teryt_of(&self, municipality: NodeId) -> Option<&str> {
-        let doc = self.library.nodes[municipality].docs[self.default_lang()].as_ref()?;
+        let doc = self.library.nodes[municipality].docs[self.default_lang()].as_deref()?;
         kind_of::<Municipality>(doc).map(|m| m.teryt.get_ref().as_str())
     }
 
