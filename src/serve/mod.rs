@@ -357,7 +357,9 @@ impl Builder {
                         };
                         eprintln!(
                             "Rebuilt {} of {} outputs{which}, {} written, in {elapsed:.0} ms{cause}",
-                            rebuilt.rendered, summary.files, summary.written
+                            rebuilt.rendered_paths.len(),
+                            summary.files,
+                            summary.written
                         );
                     }
                 }

@@ -66,8 +66,6 @@ pub(crate) enum Scope {
 pub(crate) struct Rebuilt {
     pub summary: BuildSummary,
     pub scope: Scope,
-    /// Outputs rendered again.
-    pub rendered: usize,
     /// Output paths rendered again, in plan order (tests compare them).
     pub rendered_paths: Vec<String>,
 }
@@ -109,7 +107,7 @@ impl Session {
         let rendered_paths = recorded.jobs.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
         let search_files = recorded.summary.files.saturating_sub(recorded.jobs.len());
         self.last = Some(Generation { loaded: recorded.loaded, outputs, globals, search_files });
-        Ok(Rebuilt { summary: recorded.summary, scope: Scope::Whole, rendered: rendered_paths.len(), rendered_paths })
+        Ok(Rebuilt { summary: recorded.summary, scope: Scope::Whole, rendered_paths })
     }
 
     fn changed(&mut self) -> Result<Rebuilt, BuildError> {
@@ -168,18 +166,37 @@ impl Session {
         made.sort_by_key(|(index, _, _)| *index);
 
         // Write what differs, in place (each file atomically), then remove what is gone.
+        // Every path is checked before anything is written, with the message `build` gives, so
+        // that a bad slug leaves the served site as it was.
+        let mut escapes = Vec::new();
+        let targets: Vec<PathBuf> = made
+            .iter()
+            .map(|(index, _, _)| {
+                let (path, job) = &jobs[*index];
+                output::safe_relative(path).map(|rel| options.output.join(rel)).unwrap_or_else(|err| {
+                    escapes.push(
+                        Diagnostic::error("path-escapes", err.to_string())
+                            .at(super::job_location(&site, job))
+                            .hint("slugs and paths may not contain `..`"),
+                    );
+                    PathBuf::new()
+                })
+            })
+            .collect();
+        if !escapes.is_empty() {
+            escapes.extend(loaded.warnings.clone());
+            return Err(BuildError::Content(escapes));
+        }
         // In parallel: a template edit writes thousands of files.
         let outcomes: Vec<Result<(blake3::Hash, bool), BuildError>> = made
             .par_iter()
-            .map(|(index, bytes, _)| {
+            .zip(&targets)
+            .map(|((index, bytes, _), target)| {
                 let path = &jobs[*index].0;
                 let hash = blake3::hash(bytes);
-                let rel = output::safe_relative(path)
-                    .map_err(|err| BuildError::Content(vec![Diagnostic::error("path-escapes", err.to_string())]))?;
-                let target = options.output.join(rel);
                 let write = last.outputs.get(path).is_none_or(|r| r.hash != hash) || !target.is_file();
                 if write {
-                    write_atomically(&target, bytes)
+                    write_atomically(target, bytes)
                         .map_err(|err| BuildError::Internal(format!("cannot write {}: {err}", target.display())))?;
                 }
                 Ok((hash, write))
@@ -220,7 +237,6 @@ impl Session {
         let files = last.search_files;
         let mut warnings = loaded.warnings.clone();
         warnings.extend(problems);
-        let rendered = rendered_paths.len();
         timer.timings.push(("total", started.elapsed()));
         let summary = BuildSummary {
             warnings,
@@ -232,7 +248,7 @@ impl Session {
             from_cache: false,
         };
         self.last = Some(Generation { loaded, outputs, globals, search_files: files });
-        Ok(Rebuilt { summary, scope: Scope::Changed, rendered, rendered_paths })
+        Ok(Rebuilt { summary, scope: Scope::Changed, rendered_paths })
     }
 }
 
@@ -720,7 +736,12 @@ mod scope_tests {
         let rebuilt = session.build(SearchIndex::KeepPrevious).expect("rebuilds");
         assert_eq!(rebuilt.scope, Scope::Changed);
         let total = rebuilt.summary.files;
-        assert!(rebuilt.rendered * 4 < total, "rendered {} of {total}: {:?}", rebuilt.rendered, rebuilt.rendered_paths);
+        assert!(
+            rebuilt.rendered_paths.len() * 4 < total,
+            "rendered {} of {total}: {:?}",
+            rebuilt.rendered_paths.len(),
+            rebuilt.rendered_paths
+        );
         // The page in its three languages (two show the Polish text), and the feed of the forum.
         for path in ["forum/spotkanie/index.html", "en/forum/spotkanie/index.html", "forum/atom.xml"] {
             assert!(rebuilt.rendered_paths.iter().any(|p| p == path), "{path} in {:?}", rebuilt.rendered_paths);
@@ -759,7 +780,7 @@ mod scope_tests {
         let rebuilt = session.build(SearchIndex::KeepPrevious).expect("rebuilds");
         assert_eq!(rebuilt.scope, Scope::Changed);
         assert_eq!(rebuilt.rendered_paths.iter().cloned().collect::<BTreeSet<_>>(), users);
-        assert!(rebuilt.rendered < rebuilt.summary.files, "only the pages made with page.html");
+        assert!(rebuilt.rendered_paths.len() < rebuilt.summary.files, "only the pages made with page.html");
     }
 
     #[test]
@@ -784,6 +805,39 @@ mod scope_tests {
         edit(root, "config.toml", "title = \"Test portal\"", "title = \"Test portal (edited)\"");
         let rebuilt = session.build(SearchIndex::KeepPrevious).expect("rebuilds");
         assert_eq!(rebuilt.scope, Scope::Whole);
-        assert_eq!(rebuilt.rendered, session.last.as_ref().unwrap().outputs.len());
+        assert_eq!(rebuilt.rendered_paths.len(), session.last.as_ref().unwrap().outputs.len());
+    }
+
+    #[test]
+    fn a_page_whose_path_escapes_the_output_is_an_error_and_nothing_is_written() {
+        let fixture = testing::typed();
+        let root = fixture.dir.path();
+        let mut session = session(root);
+        let before: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(root.join("served"))
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        edit(root, "content/forum/spotkanie.md", "Podsumowanie spotkania.", "Podsumowanie, poprawione.");
+        std::fs::write(root.join("content/strategia/ucieczka.md"), "+++\ntitle = \"Ucieczka\"\nslug = \"../../../poza\"\n+++\n")
+            .unwrap();
+        let Err(BuildError::Content(diagnostics)) = session.build(SearchIndex::KeepPrevious) else {
+            panic!("a path out of the output builds");
+        };
+        let first = &diagnostics[0];
+        assert!(first.severity == Severity::Error, "{diagnostics:?}");
+        let at = first.location.as_ref().expect("located");
+        assert!(at.file.ends_with("content/strategia/ucieczka.md"), "{diagnostics:?}");
+        let after: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(root.join("served"))
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        assert!(before == after, "the served site is as it was");
+        assert!(!root.join("poza").exists() && !root.parent().unwrap().join("poza").exists());
     }
 }
