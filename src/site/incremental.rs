@@ -821,8 +821,11 @@ mod scope_tests {
             .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
             .collect();
         edit(root, "content/forum/spotkanie.md", "Podsumowanie spotkania.", "Podsumowanie, poprawione.");
-        std::fs::write(root.join("content/strategia/ucieczka.md"), "+++\ntitle = \"Ucieczka\"\nslug = \"../../../poza\"\n+++\n")
-            .unwrap();
+        std::fs::write(
+            root.join("content/strategia/ucieczka.md"),
+            "+++\ntitle = \"Ucieczka\"\nslug = \"../../../poza\"\n+++\n",
+        )
+        .unwrap();
         let Err(BuildError::Content(diagnostics)) = session.build(SearchIndex::KeepPrevious) else {
             panic!("a path out of the output builds");
         };
