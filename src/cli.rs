@@ -134,15 +134,19 @@ pub fn run(cli: Cli) -> i32 {
                             eprintln!("  {phase:<14} {:>8.1} ms", time.as_secs_f64() * 1000.0);
                         }
                     }
+                    let since = match summary.rendered {
+                        _ if summary.from_cache => "; nothing changed since the last build".to_string(),
+                        Some(rendered) => format!("; {rendered} rendered again, the rest as the last build made them"),
+                        None => String::new(),
+                    };
                     eprintln!(
-                        "Built {} pages ({} files: {} written, {} unchanged) into {} in {:.2} s{}",
+                        "Built {} pages ({} files: {} written, {} unchanged) into {} in {:.2} s{since}",
                         summary.pages,
                         summary.files,
                         summary.written,
                         summary.unchanged,
                         output.display(),
                         started.elapsed().as_secs_f64(),
-                        if summary.from_cache { "; nothing changed since the last build" } else { "" }
                     );
                     0
                 }

@@ -13,7 +13,7 @@ use std::ops::{Deref, Index, IndexMut};
 
 /// Which part of the model a read touched. Each facet of a node is compared on its own between
 /// two builds, so a title shown in lists and a body shown on one page change different outputs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Facet {
     /// Everything about a node: its files' text, front matter, paths, parent and children.
     Node,

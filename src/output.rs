@@ -135,8 +135,7 @@ impl Staging {
         let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         std::fs::create_dir_all(parent)?;
         let name = output.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
-        let lock = parent.join(format!(".{name}.lock"));
-        let lock_file = take_lock(&lock)?;
+        let lock_file = lock_output(output)?;
         let dir = parent.join(format!(".{name}.prev"));
         let mut staging = Staging {
             output: output.to_path_buf(),
@@ -263,6 +262,14 @@ impl Staging {
         }
         Ok(stats)
     }
+}
+
+/// Takes the lock of an output folder for a build that writes into it in place (an incremental
+/// one); held until the returned file is dropped.
+pub(crate) fn lock_output(output: &Path) -> io::Result<std::fs::File> {
+    let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = output.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
+    take_lock(&parent.join(format!(".{name}.lock")))
 }
 
 /// One build at a time per output folder: an OS lock (`flock` on Unix, `LockFileEx` on

@@ -39,6 +39,8 @@ pub(crate) struct Doc {
     /// changed less than a second before (a second save within the clock's resolution could
     /// keep all three), so that a later load reads it again instead of trusting them.
     pub stamp: Option<Stamp>,
+    /// A hash of `file` and `text`, made once (documents are shared between `serve`'s builds).
+    pub digest: std::sync::OnceLock<u64>,
 }
 
 /// What identifies one version of a file without reading it (as git's index does).
@@ -66,6 +68,17 @@ impl Doc {
 
     pub(crate) fn title(&self) -> &str {
         self.fm.title.as_deref().unwrap_or_default()
+    }
+
+    /// A hash of the file's path and text: equal digests mean the same document source.
+    pub(crate) fn digest(&self) -> u64 {
+        *self.digest.get_or_init(|| {
+            let mut hasher = blake3::Hasher::new();
+            hasher.update(self.file.as_os_str().as_encoded_bytes());
+            hasher.update(&[0]);
+            hasher.update(self.text.as_bytes());
+            u64::from_le_bytes(hasher.finalize().as_bytes()[..8].try_into().expect("8 bytes"))
+        })
     }
 }
 
@@ -422,7 +435,7 @@ fn read_file(
         lang,
         is_section,
         stem: node_stem,
-        doc: Arc::new(Doc { file: rel.to_path_buf(), text, body_offset, fm, stamp }),
+        doc: Arc::new(Doc { file: rel.to_path_buf(), text, body_offset, fm, stamp, digest: Default::default() }),
     }))
 }
 

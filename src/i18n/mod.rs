@@ -58,6 +58,37 @@ pub(crate) struct Locales {
     languages: HashMap<String, LanguageData>,
 }
 
+/// What the UI strings were, entry by entry, as hashes: per language the hash of its file and
+/// of each message (`key`) and term (`-key`).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct StringPrints {
+    langs: std::collections::BTreeMap<String, (u64, std::collections::BTreeMap<String, u64>)>,
+}
+
+impl StringPrints {
+    /// The keys whose message differs in some language between `before` and `self`; `None`
+    /// when a term changed (terms are used inside other messages, which cannot be followed).
+    pub(crate) fn changed_keys(&self, before: &StringPrints) -> Option<std::collections::BTreeSet<String>> {
+        let mut changed = std::collections::BTreeSet::new();
+        let empty = (0, std::collections::BTreeMap::new());
+        for code in self.langs.keys().chain(before.langs.keys()) {
+            let (now, then) = (self.langs.get(code).unwrap_or(&empty), before.langs.get(code).unwrap_or(&empty));
+            if now.0 == then.0 && now.0 != 0 {
+                continue;
+            }
+            for key in now.1.keys().chain(then.1.keys()) {
+                if now.1.get(key) != then.1.get(key) {
+                    if key.starts_with('-') {
+                        return None;
+                    }
+                    changed.insert(key.clone());
+                }
+            }
+        }
+        Some(changed)
+    }
+}
+
 impl Locales {
     /// Loads `<theme_dir>/i18n/<lang>.ftl` for every configured language. Syntax errors and
     /// missing files go to `diags` with their line.
@@ -165,43 +196,33 @@ impl Locales {
         ok.then_some(Locales { languages })
     }
 
-    /// The keys of the UI strings that differ from `before` in some language (added and removed
-    /// ones included); `None` when a term (`-name`, which messages may use) changed, since any
-    /// message may then read differently.
-    pub(crate) fn changed_keys(&self, before: &Locales) -> Option<std::collections::BTreeSet<String>> {
-        use fluent_bundle::FluentResource;
+    /// A fingerprint of every entry of every language, to tell later which keys changed
+    /// ([`StringPrints::changed_keys`]). A language whose file is as in `previous` keeps its
+    /// entries' hashes without being parsed again.
+    pub(crate) fn fingerprint(&self, previous: Option<&StringPrints>) -> StringPrints {
         use fluent_syntax::ast::Entry;
-        // Key → the entry's Debug form, a faithful and comparable copy of what it says.
-        let entries = |source: &str| -> HashMap<String, String> {
-            let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(partial, _)| partial);
-            resource
-                .entries()
-                .filter_map(|entry| match entry {
-                    Entry::Message(m) => Some((m.id.name.to_string(), format!("{entry:?}"))),
-                    Entry::Term(t) => Some((format!("-{}", t.id.name), format!("{entry:?}"))),
-                    _ => None,
-                })
-                .collect()
-        };
-        let mut changed = std::collections::BTreeSet::new();
-        let codes: std::collections::BTreeSet<&String> = self.languages.keys().chain(before.languages.keys()).collect();
-        for code in codes {
-            let (now, then) = (self.languages.get(code), before.languages.get(code));
-            if now.map(|d| &d.source) == then.map(|d| &d.source) {
+        let digest =
+            |bytes: &[u8]| u64::from_le_bytes(blake3::hash(bytes).as_bytes()[..8].try_into().expect("8 bytes"));
+        let mut langs = std::collections::BTreeMap::new();
+        for (code, data) in &self.languages {
+            let source_hash = digest(data.source.as_bytes());
+            if let Some(kept) = previous.and_then(|p| p.langs.get(code)).filter(|(h, _)| *h == source_hash) {
+                langs.insert(code.clone(), kept.clone());
                 continue;
             }
-            let now = now.map(|d| entries(&d.source)).unwrap_or_default();
-            let then = then.map(|d| entries(&d.source)).unwrap_or_default();
-            for key in now.keys().chain(then.keys()) {
-                if now.get(key) != then.get(key) {
-                    if key.starts_with('-') {
-                        return None;
-                    }
-                    changed.insert(key.clone());
-                }
-            }
+            let resource = FluentResource::try_new(data.source.clone()).unwrap_or_else(|(partial, _)| partial);
+            // Key → the hash of the entry's Debug form, a faithful copy of what it says.
+            let entries = resource
+                .entries()
+                .filter_map(|entry| match entry {
+                    Entry::Message(m) => Some((m.id.name.to_string(), digest(format!("{entry:?}").as_bytes()))),
+                    Entry::Term(t) => Some((format!("-{}", t.id.name), digest(format!("{entry:?}").as_bytes()))),
+                    _ => None,
+                })
+                .collect();
+            langs.insert(code.clone(), (source_hash, entries));
         }
-        Some(changed)
+        StringPrints { langs }
     }
 
     /// Formats the UI string `key` in `lang`. `count` selects the plural form (CLDR rules of

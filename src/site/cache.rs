@@ -1,8 +1,12 @@
 //! The build cache: `metroportal build` with nothing changed since the last build writes
-//! nothing and renders nothing. Beside the output (`.public.cache`, next to `.public.prev`) the
-//! build records a fingerprint of everything a build reads and of the output it wrote; a later
-//! build whose fingerprint matches, and whose output is still exactly as written, replays the
-//! warnings and stops.
+//! nothing and renders nothing, and a build after a small change renders only what it touched.
+//! Beside the output (`.public.cache`, next to `.public.prev`) the build records a fingerprint of
+//! everything a build reads and of the output it wrote; a later build whose fingerprint matches,
+//! and whose output is still exactly as written, replays the warnings and stops. Beside it,
+//! `.public.deps` keeps what each output read and the model's fingerprints
+//! ([`super::incremental::State`]): a build whose inputs differ, but whose output is still as
+//! written, loads the site, compares, renders what depends on the change and writes it in
+//! place, each file atomically (`site::incremental`).
 //!
 //! The fingerprint covers, byte for byte: the generator's own executable (a rebuilt binary is a
 //! new generator), config.toml, `content/`, the theme, `static/` and the `[data]` files, plus the
@@ -10,22 +14,35 @@
 //! the statement's dates depend on it). A file's contents are hashed only when its size, times
 //! or inode changed since the last build (as git's index does); a file changed within a second
 //! of that build's stamp is hashed again, since two writes that close can share a timestamp.
-//! Any difference, however small, rebuilds the whole site:
-//! the cache is never trusted for part of one. A cache that cannot be read, comes from another
-//! format or names another output is ignored with a warning.
+//! The dependency records are used only with the output they describe: an output changed by
+//! hand, a record of another generator or another format, or one that cannot be read means a
+//! whole build. A cache that cannot be read, comes from another format or names another output
+//! is ignored with a warning.
 
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::incremental::State;
 use super::{BuildOptions, BuildSummary};
 use crate::config::Config;
 use crate::dates::ContentDate;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 
 /// Bumped whenever the file's layout or meaning changes: an older cache is then ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
+
+/// The dependency records of the last build, for the inputs it was made from.
+#[derive(Serialize, Deserialize)]
+struct StateFile {
+    format: u32,
+    /// The fingerprint of the inputs of the build that made `state` (the record's `inputs`).
+    inputs: String,
+    /// The generator that wrote it: numbers and hashes in it mean nothing to another one.
+    generator: String,
+    state: State,
+}
 
 /// What the last successful build recorded.
 #[derive(Serialize, Deserialize)]
@@ -80,14 +97,24 @@ struct CachedDiagnostic {
 pub(super) enum Lookup {
     /// Nothing changed: the summary of the last build, to report again.
     Fresh(BuildSummary),
-    /// Build, then record these inputs; `warning` says why a cache was not used.
-    Build { inputs: Option<Inputs>, warning: Option<Diagnostic> },
+    /// Build, then record these inputs; `warning` says why a cache was not used. `previous`
+    /// is what the last build read and made, when the output is still as it left it.
+    Build { inputs: Option<Inputs>, warning: Option<Diagnostic>, previous: Option<Box<State>> },
 }
 
 /// The cache file of an output folder: `.public.cache` beside `public/`.
 pub(super) fn path_for(output: &Path) -> PathBuf {
+    beside(output, "cache")
+}
+
+/// The dependency records of an output folder: `.public.deps` beside `public/`.
+pub(super) fn state_path_for(output: &Path) -> PathBuf {
+    beside(output, "deps")
+}
+
+fn beside(output: &Path, extension: &str) -> PathBuf {
     let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    output.parent().unwrap_or(Path::new(".")).join(format!(".{name}.cache"))
+    output.parent().unwrap_or(Path::new(".")).join(format!(".{name}.{extension}"))
 }
 
 /// Looks the build up: fresh when the inputs and the output are as the last build left them.
@@ -105,30 +132,84 @@ pub(super) fn lookup(options: &BuildOptions) -> Lookup {
         },
     };
     // No readable config: the build reports why, and there is nothing to record either.
-    let Some(inputs) = fingerprint(options, previous.as_ref()) else { return Lookup::Build { inputs: None, warning } };
-    match previous {
-        Some(record)
-            if warning.is_none()
-                && record.inputs == inputs.fingerprint
-                && output_listing(&options.output).as_ref() == Some(&record.output) =>
-        {
-            Lookup::Fresh(BuildSummary {
-                warnings: record.warnings.into_iter().map(CachedDiagnostic::into_diagnostic).collect(),
-                pages: record.pages,
-                files: record.files,
-                written: 0,
-                unchanged: record.writes,
-                timings: Vec::new(),
-                from_cache: true,
-            })
+    let Some(inputs) = fingerprint(options, previous.as_ref()) else {
+        return Lookup::Build { inputs: None, warning, previous: None };
+    };
+    let Some(record) = previous.filter(|_| warning.is_none()) else {
+        return Lookup::Build { inputs: Some(inputs), warning, previous: None };
+    };
+    if output_listing(&options.output).as_ref() != Some(&record.output) {
+        return Lookup::Build { inputs: Some(inputs), warning, previous: None };
+    }
+    if record.inputs == inputs.fingerprint {
+        return Lookup::Fresh(BuildSummary {
+            warnings: record.warnings.into_iter().map(CachedDiagnostic::into_diagnostic).collect(),
+            pages: record.pages,
+            files: record.files,
+            written: 0,
+            unchanged: record.writes,
+            timings: Vec::new(),
+            from_cache: true,
+            rendered: Some(0),
+        });
+    }
+    let (previous, warning) = read_state(&options.output, &record.inputs);
+    Lookup::Build { inputs: Some(inputs), warning, previous }
+}
+
+/// The dependency records of the build that recorded `inputs`, if they are there and belong
+/// to it; a file that cannot be read is ignored with a warning.
+fn read_state(output: &Path, inputs: &str) -> (Option<Box<State>>, Option<Diagnostic>) {
+    let path = state_path_for(output);
+    let Ok(bytes) = std::fs::read(&path) else { return (None, None) };
+    match serde_json::from_slice::<StateFile>(&bytes) {
+        Ok(file) if file.format == FORMAT && file.inputs == inputs && file.generator == generator_id() => {
+            (Some(Box::new(file.state.restored())), None)
         }
-        _ => Lookup::Build { inputs: Some(inputs), warning },
+        Ok(file) if file.format != FORMAT => {
+            let why = format!("it has format {}, this generator writes {FORMAT}", file.format);
+            (None, Some(ignored(&path, &why)))
+        }
+        // Left by another build or generator (a build killed between the two files): stale,
+        // not wrong; the next build replaces it.
+        Ok(_) => (None, None),
+        Err(err) => (None, Some(ignored(&path, &format!("it is unreadable ({err})")))),
     }
 }
 
 /// Records a successful build; a cache that cannot be written only costs the next build time.
-pub(super) fn store(options: &BuildOptions, inputs: Inputs, summary: &BuildSummary) -> Option<Diagnostic> {
+pub(super) fn store(
+    options: &BuildOptions,
+    inputs: Inputs,
+    summary: &BuildSummary,
+    state: Option<State>,
+) -> Option<Diagnostic> {
     let path = path_for(&options.output);
+    // The records first: a record whose state file is missing or older only costs a whole build.
+    let state_path = state_path_for(&options.output);
+    let stored = match state {
+        Some(state) => {
+            let file = StateFile {
+                format: FORMAT,
+                inputs: inputs.fingerprint.clone(),
+                generator: generator_id().to_string(),
+                state,
+            };
+            let json = serde_json::to_vec(&file).expect("a state serializes");
+            write_replacing(&state_path, &json)
+        }
+        None => match std::fs::remove_file(&state_path) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(err),
+            _ => Ok(()),
+        },
+    };
+    if let Err(err) = stored {
+        return Some(
+            Diagnostic::warning("build-cache", format!("cannot write the build's dependency records: {err}"))
+                .at(Location::file(&state_path))
+                .hint("the next build renders every page again"),
+        );
+    }
     let record = Record {
         format: FORMAT,
         inputs: inputs.fingerprint,
@@ -141,13 +222,19 @@ pub(super) fn store(options: &BuildOptions, inputs: Inputs, summary: &BuildSumma
         warnings: summary.warnings.iter().map(CachedDiagnostic::from_diagnostic).collect(),
     };
     let json = serde_json::to_vec(&record).expect("a record serializes");
-    let temporary = path.with_extension("cache.tmp");
-    let written = std::fs::write(&temporary, json).and_then(|()| std::fs::rename(&temporary, &path));
-    written.err().map(|err| {
+    write_replacing(&path, &json).err().map(|err| {
         Diagnostic::warning("build-cache", format!("cannot write the build cache: {err}"))
             .at(Location::file(&path))
             .hint("the next build renders every page again")
     })
+}
+
+/// Writes a file through a temporary one beside it, so that a reader sees the old or the new.
+fn write_replacing(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".tmp");
+    let temporary = path.with_file_name(name);
+    std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path))
 }
 
 fn ignored(path: &Path, why: &str) -> Diagnostic {

@@ -1,55 +1,171 @@
-//! Incremental rebuilds (`serve`): a [`Session`] keeps the last good build's model and, for every
-//! output, what its render read ([`crate::deps`]). After a change it loads the site again,
-//! compares the two models facet by facet (a node's text, its light reference, a section's
-//! members, neighbours, links, taxonomies, UI strings, templates) and renders again only the
-//! outputs that read something that changed, plus new ones; outputs that no longer exist are
-//! removed. What every page reads (config, facts, assets, data files) is compared as a whole:
-//! when it changed, the rebuild is a whole build. The result is byte-identical to a clean build
-//! (tested on random edit sequences).
+//! Incremental rebuilds, for `serve` and for `build` with its cache. What the last good build
+//! made is kept as a [`State`]: for every output, what its render read ([`crate::deps`]) and a
+//! hash of what it made, and fingerprints of the model: per node a hash of each facet (its text,
+//! its light reference, a section's members, neighbours, links), of each taxonomy, of every UI
+//! string and of every template. After a change the site is loaded and fingerprinted again, the
+//! fingerprints are compared, and only the outputs that read something that changed are rendered
+//! again, plus new ones; outputs that no longer exist are removed. What every page reads (config,
+//! facts, assets, data files) is one hash: when it changed, the rebuild is a whole build. The
+//! result is byte-identical to a clean build (tested on random edit sequences).
+//!
+//! `serve` keeps the state in memory beside the last model, whose unchanged documents and
+//! Markdown results the next load reuses; `build` keeps it in its cache beside the output
+//! (`site::cache`), so that a build after a small change renders only what the change touched.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Instant, SystemTime};
+
+use serde::{Deserialize, Serialize};
 
 use crate::content::NodeId;
 use crate::deps::{Dep, DepSet, Facet};
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::i18n::StringPrints;
 use crate::model::SiteData;
 use crate::output;
+use crate::templates::Templates;
 
 use rayon::prelude::*;
 
 use super::plan::Job;
 use super::{BuildError, BuildOptions, BuildSummary, LoadedSite, SearchIndex, Timer};
 
-/// A dependency in a form that outlives one model: nodes by their content key.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Stable {
-    /// A node facet, by interned content key (a taxonomy by its index in config.toml).
+/// A dependency in a form that outlives one model: nodes by their content key's number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub(crate) enum Stable {
+    /// A node facet, by the number of its content key (a taxonomy by its index in config.toml).
     At(Facet, u32),
     All(Facet),
-    String(Arc<str>),
-    Template(Arc<str>),
+    String(Box<str>),
+    Template(Box<str>),
 }
 
 /// What the last good build made at one output path.
+#[derive(Serialize, Deserialize)]
 struct Record {
     /// The job, with nodes by key: a path made by another job is made again.
     job: String,
-    deps: Box<[Stable]>,
-    hash: blake3::Hash,
+    /// What its render read, as positions in [`State::table`].
+    deps: Box<[u32]>,
+    /// The first half of the BLAKE3 hash of the bytes written.
+    hash: u128,
     /// For copied files: the source's length and modification time.
     source: Option<(u64, SystemTime)>,
 }
 
-struct Generation {
-    loaded: LoadedSite,
+/// The facets of a node that are fingerprinted, in the order of [`NodePrints`].
+const NODE_FACETS: [Facet; 5] = [Facet::Node, Facet::Ref, Facet::Members, Facet::Neighbours, Facet::Links];
+
+/// A hash of each of [`NODE_FACETS`] of one node.
+type NodePrints = [u64; 5];
+
+/// The model of a build as hashes, to tell what the next one changed.
+#[derive(Default, Serialize, Deserialize)]
+struct Fingerprints {
+    /// By the number of the node's key.
+    nodes: HashMap<u32, NodePrints>,
+    /// By the taxonomy's index in config.toml.
+    taxonomies: Vec<u64>,
+    strings: StringPrints,
+    templates: std::collections::BTreeMap<String, u64>,
+}
+
+/// What the last good build made and read: where an incremental rebuild starts from.
+#[derive(Default, Serialize, Deserialize)]
+pub(super) struct State {
+    /// Content keys by number; a number stays with its key for as long as the state lives.
+    keys: Vec<String>,
+    #[serde(skip)]
+    key_ids: HashMap<String, u32>,
+    /// Every dependency some output has, once (a record names them by position).
+    table: Vec<Stable>,
+    #[serde(skip)]
+    table_ids: HashMap<Stable, u32>,
     outputs: HashMap<String, Record>,
-    /// Everything every page reads, as one hash: a change is a whole build.
-    globals: blake3::Hash,
-    /// Files of the search index (carried over by rebuilds).
+    /// Everything every page reads, as one hash (hex): a change is a whole build.
+    globals: String,
+    /// Files of the search index (`serve` carries them over between rebuilds).
     search_files: usize,
+    prints: Fingerprints,
+}
+
+impl State {
+    /// The state a whole build leaves: what each job read and made, and the model's prints.
+    pub(super) fn of_build(
+        loaded: &LoadedSite,
+        jobs: &[(String, Job)],
+        records: Vec<(DepSet, blake3::Hash)>,
+        options: &BuildOptions,
+        search_files: usize,
+    ) -> State {
+        let mut state = State::default();
+        let site = &loaded.site;
+        for ((path, job), (deps, hash)) in jobs.iter().zip(records) {
+            let deps = state.stabilize(site, deps);
+            let record =
+                Record { job: stable_job(site, job), deps, hash: short(&hash), source: copy_stamp(&loaded.root, job) };
+            state.outputs.insert(path.clone(), record);
+        }
+        state.globals = globals(loaded, options);
+        state.search_files = search_files;
+        state.prints = fingerprint(&mut state, loaded, None);
+        state
+    }
+
+    /// Rebuilds the lookup tables that are not stored (after reading a state from the cache).
+    pub(super) fn restored(mut self) -> State {
+        self.key_ids = self.keys.iter().enumerate().map(|(i, k)| (k.clone(), i as u32)).collect();
+        self.table_ids = self.table.iter().enumerate().map(|(i, d)| (d.clone(), i as u32)).collect();
+        self
+    }
+
+    /// A content key's number.
+    fn key_id(&mut self, key: &str) -> u32 {
+        if let Some(&id) = self.key_ids.get(key) {
+            return id;
+        }
+        let id = self.keys.len() as u32;
+        self.keys.push(key.to_string());
+        self.key_ids.insert(key.to_string(), id);
+        id
+    }
+
+    /// A dependency's position in the table.
+    fn dep_id(&mut self, dep: Stable) -> u32 {
+        if let Some(&id) = self.table_ids.get(&dep) {
+            return id;
+        }
+        let id = self.table.len() as u32;
+        self.table.push(dep.clone());
+        self.table_ids.insert(dep, id);
+        id
+    }
+
+    /// What a render read, with nodes by key number, as table positions.
+    fn stabilize(&mut self, site: &SiteData, deps: DepSet) -> Box<[u32]> {
+        let nodes = site.library.nodes.untracked();
+        let mut ids: Vec<u32> = deps
+            .into_iter()
+            .map(|dep| {
+                let stable = match dep {
+                    Dep::At(Facet::Taxonomy, index) => Stable::At(Facet::Taxonomy, index),
+                    Dep::At(facet, node) => {
+                        let key = nodes.get(node as usize).map_or("", |n| n.key.as_str());
+                        Stable::At(facet, self.key_id(key))
+                    }
+                    Dep::All(facet) => Stable::All(facet),
+                    Dep::String(key) => Stable::String(key),
+                    Dep::Template(name) => Stable::Template(name),
+                };
+                self.dep_id(stable)
+            })
+            .collect();
+        ids.sort_unstable();
+        ids.into_boxed_slice()
+    }
 }
 
 /// How the last rebuild went about it.
@@ -70,314 +186,342 @@ pub(crate) struct Rebuilt {
     pub rendered_paths: Vec<String>,
 }
 
-/// The last good build, kept between rebuilds.
+/// The last good build of `serve`, kept between rebuilds: its model and its state.
 pub(crate) struct Session {
     options: BuildOptions,
-    last: Option<Generation>,
-    /// Content key → stable number, for the lifetime of the session.
-    keys: HashMap<String, u32>,
+    last: Option<(LoadedSite, State)>,
 }
 
 impl Session {
     pub(crate) fn new(options: BuildOptions) -> Session {
-        Session { options: BuildOptions { cache: false, ..options }, last: None, keys: HashMap::new() }
+        Session { options: BuildOptions { cache: false, ..options }, last: None }
     }
 
     /// Builds: the whole site the first time and whenever `search` asks for a new index,
     /// otherwise only what changed since the last good build. A failed build leaves the output
     /// and the session as they were.
     pub(crate) fn build(&mut self, search: SearchIndex) -> Result<Rebuilt, BuildError> {
-        if search == SearchIndex::Write || self.last.is_none() {
+        let Some((previous, state)) = self.last.as_mut().filter(|_| search != SearchIndex::Write) else {
             return self.whole(search);
+        };
+        match rebuild(&self.options, state, Some(previous), false)? {
+            None => self.whole(SearchIndex::KeepPrevious),
+            Some(partial) => {
+                *previous = partial.loaded;
+                Ok(Rebuilt { summary: partial.summary, scope: Scope::Changed, rendered_paths: partial.rendered_paths })
+            }
         }
-        self.changed()
     }
 
     fn whole(&mut self, search: SearchIndex) -> Result<Rebuilt, BuildError> {
         let options = BuildOptions { search_index: search, ..self.options.clone() };
         let recorded = super::build_recorded(&options)?;
-        let mut outputs = HashMap::with_capacity(recorded.jobs.len());
-        let site = recorded.loaded.site.clone();
-        for ((path, job), (deps, hash)) in recorded.jobs.iter().zip(recorded.records) {
-            let deps = stabilize(&mut self.keys, &site, &deps);
-            let source = copy_stamp(&recorded.loaded.root, job);
-            outputs.insert(path.clone(), Record { job: stable_job(&site, job), deps, hash, source });
-        }
-        let globals = globals(&recorded.loaded, &self.options);
         let rendered_paths = recorded.jobs.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
         let search_files = recorded.summary.files.saturating_sub(recorded.jobs.len());
-        self.last = Some(Generation { loaded: recorded.loaded, outputs, globals, search_files });
+        let state = State::of_build(&recorded.loaded, &recorded.jobs, recorded.records, &self.options, search_files);
+        self.last = Some((recorded.loaded, state));
         Ok(Rebuilt { summary: recorded.summary, scope: Scope::Whole, rendered_paths })
     }
+}
 
-    fn changed(&mut self) -> Result<Rebuilt, BuildError> {
-        let started = Instant::now();
-        let options = self.options.clone();
-        output::check_output_dir(&options.root, &options.output).map_err(BuildError::Internal)?;
-        let previous = self.last.as_ref().map(|last| &last.loaded);
-        let mut loaded = super::load_reusing(&options.root, options.base_url.as_deref(), options.drafts, previous)
-            .map_err(BuildError::Content)?;
-        loaded.previous_output = Some(options.output.clone());
-        let mut timer = Timer::new();
-        timer.timings = loaded.timings.clone();
-        let jobs = super::plan_outputs(&loaded).map_err(BuildError::Content)?;
-        timer.lap("plan");
-        let last = self.last.as_ref().expect("a previous build");
-        if globals(&loaded, &options) != last.globals {
-            return self.whole(SearchIndex::KeepPrevious);
-        }
-        let Some(dirty) = dirty(&mut self.keys, &last.loaded, &loaded) else {
-            return self.whole(SearchIndex::KeepPrevious);
-        };
-        timer.lap("compare");
-        let site = loaded.site.clone();
-        let last = self.last.as_ref().expect("a previous build");
-        let stable_jobs: Vec<String> = jobs.iter().map(|(_, job)| stable_job(&site, job)).collect();
-        let stamps: Vec<Option<(u64, SystemTime)>> =
-            jobs.iter().map(|(_, job)| copy_stamp(&loaded.root, job)).collect();
-        if std::env::var_os("METROPORTAL_DEBUG_DEPS").is_some() {
-            for (path, record) in &last.outputs {
-                let hit: Vec<&Stable> = record.deps.iter().filter(|d| dirty.contains(*d)).collect();
-                if !hit.is_empty() {
-                    eprintln!("{path}: {hit:?}");
-                }
-            }
-        }
-        let select = |index: usize, _: &Job| match last.outputs.get(&jobs[index].0) {
-            None => true,
-            Some(record) => {
-                record.job != stable_jobs[index]
-                    || record.source != stamps[index]
-                    || record.deps.iter().any(|dep| dirty.contains(dep))
-            }
-        };
-        let made: Mutex<Vec<(usize, Vec<u8>, DepSet)>> = Mutex::new(Vec::new());
-        let problems = super::render::render_selected(&loaded, &jobs, &select, true, |index, _, _, bytes, deps| {
-            made.lock().expect("lock").push((index, bytes, deps.unwrap_or_default()));
-            None
-        });
-        timer.lap("render");
-        if problems.iter().any(|d| d.severity == Severity::Error) {
-            let mut all = problems;
-            all.extend(loaded.warnings.clone());
-            return Err(BuildError::Content(all));
-        }
-        let mut made = made.into_inner().expect("lock");
-        made.sort_by_key(|(index, _, _)| *index);
+/// An incremental rebuild that went through.
+pub(super) struct Partial {
+    pub loaded: LoadedSite,
+    pub summary: BuildSummary,
+    pub rendered_paths: Vec<String>,
+}
 
-        // Write what differs, in place (each file atomically), then remove what is gone.
-        // Every path is checked before anything is written, with the message `build` gives, so
-        // that a bad slug leaves the served site as it was.
-        let mut escapes = Vec::new();
-        let targets: Vec<PathBuf> = made
-            .iter()
-            .map(|(index, _, _)| {
-                let (path, job) = &jobs[*index];
-                output::safe_relative(path).map(|rel| options.output.join(rel)).unwrap_or_else(|err| {
-                    escapes.push(
-                        Diagnostic::error("path-escapes", err.to_string())
-                            .at(super::job_location(&site, job))
-                            .hint("slugs and paths may not contain `..`"),
-                    );
-                    PathBuf::new()
-                })
-            })
-            .collect();
-        if !escapes.is_empty() {
-            escapes.extend(loaded.warnings.clone());
-            return Err(BuildError::Content(escapes));
-        }
-        // In parallel: a template edit writes thousands of files.
-        let outcomes: Vec<Result<(blake3::Hash, bool), BuildError>> = made
-            .par_iter()
-            .zip(&targets)
-            .map(|((index, bytes, _), target)| {
-                let path = &jobs[*index].0;
-                let hash = blake3::hash(bytes);
-                let write = last.outputs.get(path).is_none_or(|r| r.hash != hash) || !target.is_file();
-                if write {
-                    write_atomically(target, bytes)
-                        .map_err(|err| BuildError::Internal(format!("cannot write {}: {err}", target.display())))?;
-                }
-                Ok((hash, write))
-            })
-            .collect();
-        let mut written = 0;
-        let mut records: HashMap<usize, Record> = HashMap::new();
-        for ((index, _, deps), outcome) in made.into_iter().zip(outcomes) {
-            let (hash, wrote) = outcome?;
-            written += u64::from(wrote);
-            let deps = stabilize(&mut self.keys, &site, &deps);
-            records.insert(index, Record { job: stable_jobs[index].clone(), deps, hash, source: stamps[index] });
-        }
-        let rendered_paths: Vec<String> = {
-            let mut indices: Vec<&usize> = records.keys().collect();
-            indices.sort();
-            indices.into_iter().map(|&i| jobs[i].0.clone()).collect()
-        };
-        let last = self.last.take().expect("a previous build");
-        let planned: HashSet<&str> = jobs.iter().map(|(p, _)| p.as_str()).collect();
-        for path in last.outputs.keys().filter(|p| !planned.contains(p.as_str())) {
-            remove_output(&options.output, path)
-                .map_err(|err| BuildError::Internal(format!("cannot remove /{path}: {err}")))?;
-        }
-        let mut old = last.outputs;
-        let outputs: HashMap<String, Record> = jobs
-            .iter()
-            .enumerate()
-            .map(|(index, (path, _))| {
-                let record =
-                    records.remove(&index).or_else(|| old.remove(path)).expect("an output is either kept or made");
-                (path.clone(), record)
-            })
-            .collect();
-        timer.lap("write");
-        let globals = last.globals;
-        let pages = jobs.iter().filter(|(p, _)| p.ends_with(".html")).count();
-        let files = last.search_files;
-        let mut warnings = loaded.warnings.clone();
-        warnings.extend(problems);
-        timer.timings.push(("total", started.elapsed()));
-        let summary = BuildSummary {
-            warnings,
-            pages,
-            files: jobs.len() + files,
-            written,
-            unchanged: (jobs.len() as u64).saturating_sub(written),
-            timings: timer.timings,
-            from_cache: false,
-        };
-        self.last = Some(Generation { loaded, outputs, globals, search_files: files });
-        Ok(Rebuilt { summary, scope: Scope::Changed, rendered_paths })
+/// Loads the site again and renders only what changed since `state`, writing into the output
+/// in place (each file atomically) and updating `state`. `previous` is the model `state` was
+/// made from, if it is at hand: its unchanged documents are reused. `Ok(None)` when the change
+/// needs a whole build: what every page reads changed, a template is named through an
+/// expression, a Fluent term changed, or (with `search`) the search index would change. Nothing
+/// is written before every output has rendered and every path was checked; on an error the
+/// output and `state` are as they were.
+pub(super) fn rebuild(
+    options: &BuildOptions,
+    state: &mut State,
+    previous: Option<&LoadedSite>,
+    search: bool,
+) -> Result<Option<Partial>, BuildError> {
+    let started = Instant::now();
+    output::check_output_dir(&options.root, &options.output).map_err(BuildError::Internal)?;
+    let mut loaded = super::load_reusing(&options.root, options.base_url.as_deref(), options.drafts, previous)
+        .map_err(BuildError::Content)?;
+    loaded.previous_output = Some(options.output.clone());
+    let mut timer = Timer::new();
+    timer.timings = loaded.timings.clone();
+    let jobs = super::plan_outputs(&loaded).map_err(BuildError::Content)?;
+    timer.lap("plan");
+    if globals(&loaded, options) != state.globals || (search && state.search_files > 0) {
+        return Ok(None);
     }
-}
-
-/// A content key's stable number.
-fn key_id(keys: &mut HashMap<String, u32>, key: &str) -> u32 {
-    let next = keys.len() as u32;
-    *keys.entry(key.to_string()).or_insert(next)
-}
-
-fn stabilize(keys: &mut HashMap<String, u32>, site: &SiteData, deps: &DepSet) -> Box<[Stable]> {
-    let nodes = &site.library.nodes;
-    deps.iter()
-        .map(|dep| match dep {
-            Dep::At(Facet::Taxonomy, index) => Stable::At(Facet::Taxonomy, *index),
-            Dep::At(facet, node) => {
-                let key = nodes.get(*node as usize).map_or("", |n| n.key.as_str());
-                Stable::At(*facet, key_id(keys, key))
+    let prints = fingerprint(state, &loaded, previous);
+    let Some(dirty) = dirty(&*state, &prints, &loaded.templates) else { return Ok(None) };
+    // Only dependencies some output has can select anything.
+    let dirty: HashSet<u32> = dirty.iter().filter_map(|d| state.table_ids.get(d).copied()).collect();
+    timer.lap("compare");
+    let site = loaded.site.clone();
+    let stable_jobs: Vec<String> = jobs.iter().map(|(_, job)| stable_job(&site, job)).collect();
+    let stamps: Vec<Option<(u64, SystemTime)>> = jobs.iter().map(|(_, job)| copy_stamp(&loaded.root, job)).collect();
+    if std::env::var_os("METROPORTAL_DEBUG_DEPS").is_some() {
+        for (path, record) in &state.outputs {
+            let hit: Vec<&Stable> =
+                record.deps.iter().filter(|d| dirty.contains(*d)).map(|&d| &state.table[d as usize]).collect();
+            if !hit.is_empty() {
+                eprintln!("{path}: {hit:?}");
             }
-            Dep::All(facet) => Stable::All(*facet),
-            Dep::String(key) => Stable::String(Arc::from(&**key)),
-            Dep::Template(name) => Stable::Template(Arc::from(&**name)),
+        }
+    }
+    let select = |index: usize, _: &Job| match state.outputs.get(&jobs[index].0) {
+        None => true,
+        Some(record) => {
+            record.job != stable_jobs[index]
+                || record.source != stamps[index]
+                || record.deps.iter().any(|dep| dirty.contains(dep))
+        }
+    };
+    let made: Mutex<Vec<(usize, Vec<u8>, DepSet)>> = Mutex::new(Vec::new());
+    let problems = super::render::render_selected(&loaded, &jobs, &select, true, |index, _, _, bytes, deps| {
+        made.lock().expect("lock").push((index, bytes, deps.unwrap_or_default()));
+        None
+    });
+    timer.lap("render");
+    if problems.iter().any(|d| d.severity == Severity::Error) {
+        let mut all = problems;
+        all.extend(loaded.warnings.clone());
+        return Err(BuildError::Content(all));
+    }
+    let mut made = made.into_inner().expect("lock");
+    made.sort_by_key(|(index, _, _)| *index);
+    // A page that now goes into the search index changes the index: that is a whole build.
+    if search
+        && made.iter().any(|(index, bytes, _)| {
+            super::plan::indexed(&site, &jobs[*index].1).is_some()
+                && crate::search::wants_index(&String::from_utf8_lossy(bytes))
         })
-        .collect()
+    {
+        return Ok(None);
+    }
+
+    // Write what differs, in place (each file atomically), then remove what is gone.
+    // Every path is checked before anything is written, with the message `build` gives, so
+    // that a bad slug leaves the output as it was.
+    let mut escapes = Vec::new();
+    let targets: Vec<PathBuf> = made
+        .iter()
+        .map(|(index, _, _)| {
+            let (path, job) = &jobs[*index];
+            output::safe_relative(path).map(|rel| options.output.join(rel)).unwrap_or_else(|err| {
+                escapes.push(
+                    Diagnostic::error("path-escapes", err.to_string())
+                        .at(super::job_location(&site, job))
+                        .hint("slugs and paths may not contain `..`"),
+                );
+                PathBuf::new()
+            })
+        })
+        .collect();
+    if !escapes.is_empty() {
+        escapes.extend(loaded.warnings.clone());
+        return Err(BuildError::Content(escapes));
+    }
+    // In parallel: a template edit writes thousands of files.
+    let outcomes: Vec<Result<(u128, bool), BuildError>> = made
+        .par_iter()
+        .zip(&targets)
+        .map(|((index, bytes, _), target)| {
+            let path = &jobs[*index].0;
+            let hash = short(&blake3::hash(bytes));
+            let write = state.outputs.get(path).is_none_or(|r| r.hash != hash) || !target.is_file();
+            if write {
+                write_atomically(target, bytes)
+                    .map_err(|err| BuildError::Internal(format!("cannot write {}: {err}", target.display())))?;
+            }
+            Ok((hash, write))
+        })
+        .collect();
+    let mut written = 0;
+    let mut records: HashMap<usize, Record> = HashMap::new();
+    for ((index, _, deps), outcome) in made.into_iter().zip(outcomes) {
+        let (hash, wrote) = outcome?;
+        written += u64::from(wrote);
+        let deps = state.stabilize(&site, deps);
+        records.insert(index, Record { job: stable_jobs[index].clone(), deps, hash, source: stamps[index] });
+    }
+    let rendered_paths: Vec<String> = {
+        let mut indices: Vec<&usize> = records.keys().collect();
+        indices.sort();
+        indices.into_iter().map(|&i| jobs[i].0.clone()).collect()
+    };
+    let planned: HashSet<&str> = jobs.iter().map(|(p, _)| p.as_str()).collect();
+    for path in state.outputs.keys().filter(|p| !planned.contains(p.as_str())) {
+        remove_output(&options.output, path)
+            .map_err(|err| BuildError::Internal(format!("cannot remove /{path}: {err}")))?;
+    }
+    let mut old = std::mem::take(&mut state.outputs);
+    state.outputs = jobs
+        .iter()
+        .enumerate()
+        .map(|(index, (path, _))| {
+            let record = records.remove(&index).or_else(|| old.remove(path)).expect("an output is either kept or made");
+            (path.clone(), record)
+        })
+        .collect();
+    state.prints = prints;
+    timer.lap("write");
+    let pages = jobs.iter().filter(|(p, _)| p.ends_with(".html")).count();
+    let mut warnings = loaded.warnings.clone();
+    warnings.extend(problems);
+    timer.timings.push(("total", started.elapsed()));
+    let summary = BuildSummary {
+        warnings,
+        pages,
+        files: jobs.len() + state.search_files,
+        written,
+        unchanged: (jobs.len() as u64).saturating_sub(written),
+        timings: timer.timings,
+        from_cache: false,
+        rendered: Some(rendered_paths.len()),
+    };
+    Ok(Some(Partial { loaded, summary, rendered_paths }))
 }
 
-/// What differs between two models, as the dependencies that changed; `None` when it cannot be
-/// told (a template named through an expression, a changed Fluent term).
-fn dirty(ids: &mut HashMap<String, u32>, before: &LoadedSite, now: &LoadedSite) -> Option<HashSet<Stable>> {
-    let (a, b) = (&*before.site, &*now.site);
+/// The first half of a BLAKE3 hash: enough to tell two outputs apart.
+fn short(hash: &blake3::Hash) -> u128 {
+    u128::from_le_bytes(hash.as_bytes()[..16].try_into().expect("16 bytes"))
+}
+
+/// A hash of anything hashable; stable within one build of the generator (a cache written by
+/// another binary is not used).
+fn digest(value: &impl Hash) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The fingerprints of `loaded`'s model. Where `previous` (the model `state` was made from) has
+/// the same node with the same documents and paths, its reference's hash is taken from
+/// `state` instead of hashing the reference again.
+fn fingerprint(state: &mut State, loaded: &LoadedSite, previous: Option<&LoadedSite>) -> Fingerprints {
+    let site = &*loaded.site;
+    let nodes = site.library.nodes.untracked();
+    let kept_ref = |y: NodeId| -> Option<u64> {
+        let before = &*previous?.site;
+        let &x = before.library.by_key.get(nodes[y].key.as_str())?;
+        let id = state.key_ids.get(nodes[y].key.as_str())?;
+        ref_inputs_same(before, x, site, y).then(|| state.prints.nodes.get(id).map(|p| p[1])).flatten()
+    };
+    let hashed: Vec<NodePrints> = (0..nodes.len()).into_par_iter().map(|y| node_prints(site, y, kept_ref(y))).collect();
+    let mut prints = Fingerprints::default();
+    for (node, hash) in nodes.iter().zip(hashed) {
+        prints.nodes.insert(state.key_id(&node.key), hash);
+    }
+    prints.taxonomies = site.listings.taxonomies.untracked().iter().map(|t| taxonomy_print(site, t)).collect();
+    prints.strings = site.locales.fingerprint(Some(&state.prints.strings));
+    prints.templates = loaded.templates.source_prints();
+    prints
+}
+
+/// Whether a node's reference is made from the same inputs in two models: the same documents
+/// (shared between the two loads), paths, section and section paths.
+fn ref_inputs_same(a: &SiteData, x: NodeId, b: &SiteData, y: NodeId) -> bool {
+    let (na, nb) = (&a.library.nodes.untracked()[x], &b.library.nodes.untracked()[y]);
+    let shared = na.docs.len() == nb.docs.len()
+        && na.docs.iter().zip(&nb.docs).all(|(p, q)| match (p, q) {
+            (Some(p), Some(q)) => std::sync::Arc::ptr_eq(p, q),
+            (None, None) => true,
+            _ => false,
+        });
+    let parent_paths_a = na.parent.map(|p| &a.library.nodes.untracked()[p].paths);
+    let parent_paths_b = nb.parent.map(|p| &b.library.nodes.untracked()[p].paths);
+    shared && na.paths == nb.paths && key_of(a, na.parent) == key_of(b, nb.parent) && parent_paths_a == parent_paths_b
+}
+
+/// The hashes of one node's facets; `kept_ref` is its reference's hash when known unchanged.
+fn node_prints(site: &SiteData, id: NodeId, kept_ref: Option<u64>) -> NodePrints {
+    let node = &site.library.nodes.untracked()[id];
+    let docs: Vec<Option<u64>> = node.docs.iter().map(|d| d.as_deref().map(crate::content::Doc::digest)).collect();
+    let whole = digest(&(
+        docs,
+        node.is_section,
+        &node.stem,
+        &node.paths,
+        &node.assets,
+        key_of(site, node.parent),
+        keys_of(site, &node.pages),
+        keys_of(site, &node.subsections),
+    ));
+    let reference = kept_ref.unwrap_or_else(|| digest(&site.views.refs.untracked()[id]));
+    let listings = &site.listings;
+    let neighbours: Vec<_> =
+        listings.neighbours.untracked()[id].iter().map(|(p, n)| (key_of(site, *p), key_of(site, *n))).collect();
+    [whole, reference, digest(&members(site, id)), digest(&neighbours), digest(&site.link_urls.untracked()[id])]
+}
+
+/// A taxonomy's terms, paths and pages (pages by key), as one hash.
+fn taxonomy_print(site: &SiteData, taxonomy: &crate::content::listing::Taxonomy) -> u64 {
+    let terms: Vec<Vec<_>> = taxonomy
+        .terms
+        .iter()
+        .map(|terms| terms.iter().map(|t| (&t.name, &t.slug, &t.path, keys_of(site, &t.pages))).collect())
+        .collect();
+    digest(&(&taxonomy.name, taxonomy.paginate_by, &taxonomy.paths, terms))
+}
+
+/// What differs between the state's fingerprints and `now`, as the dependencies that changed;
+/// `None` when it cannot be told (a template named through an expression, a changed Fluent
+/// term).
+fn dirty(state: &State, now: &Fingerprints, templates: &Templates) -> Option<HashSet<Stable>> {
+    let before = &state.prints;
     let mut dirty = HashSet::new();
     let mut touched: BTreeSet<Facet> = BTreeSet::new();
-    let keys: BTreeSet<&str> =
-        a.library.nodes.untracked().iter().chain(b.library.nodes.untracked()).map(|n| n.key.as_str()).collect();
-    for key in keys {
-        let facets: Vec<Facet> = match (a.library.by_key.get(key), b.library.by_key.get(key)) {
-            (Some(&x), Some(&y)) => node_changes(a, x, b, y),
-            _ => {
-                // Added or removed: everything about it, and every list of all nodes.
-                touched.insert(Facet::Node);
-                vec![Facet::Node, Facet::Ref, Facet::Members, Facet::Neighbours, Facet::Links]
+    let ids: BTreeSet<u32> = before.nodes.keys().chain(now.nodes.keys()).copied().collect();
+    for id in ids {
+        match (before.nodes.get(&id), now.nodes.get(&id)) {
+            (Some(a), Some(b)) => {
+                for ((facet, x), y) in NODE_FACETS.iter().zip(a).zip(b) {
+                    if x != y {
+                        touched.insert(*facet);
+                        dirty.insert(Stable::At(*facet, id));
+                    }
+                }
             }
-        };
-        let id = key_id(ids, key);
-        for facet in facets {
-            touched.insert(facet);
-            dirty.insert(Stable::At(facet, id));
+            // Added or removed: everything about it, and every list of all nodes.
+            _ => {
+                for facet in NODE_FACETS {
+                    touched.insert(facet);
+                    dirty.insert(Stable::At(facet, id));
+                }
+            }
         }
     }
-    let (ta, tb) = (a.listings.taxonomies.untracked(), b.listings.taxonomies.untracked());
-    for index in 0..ta.len().max(tb.len()) {
-        let same = match (ta.get(index), tb.get(index)) {
-            (Some(x), Some(y)) => same_taxonomy(a, x, b, y),
-            _ => false,
-        };
-        if !same {
+    for index in 0..before.taxonomies.len().max(now.taxonomies.len()) {
+        if before.taxonomies.get(index) != now.taxonomies.get(index) {
             touched.insert(Facet::Taxonomy);
             dirty.insert(Stable::At(Facet::Taxonomy, index as u32));
         }
     }
     dirty.extend(touched.into_iter().map(Stable::All));
-    for key in b.locales.changed_keys(&a.locales)? {
-        dirty.insert(Stable::String(Arc::from(key.as_str())));
+    for key in now.strings.changed_keys(&before.strings)? {
+        dirty.insert(Stable::String(key.into()));
     }
-    let changed = now.templates.changed_since(&before.templates);
+    let changed: BTreeSet<String> = before
+        .templates
+        .iter()
+        .filter(|(name, hash)| now.templates.get(*name) != Some(hash))
+        .map(|(name, _)| name.clone())
+        .chain(now.templates.keys().filter(|name| !before.templates.contains_key(*name)).cloned())
+        .collect();
     if !changed.is_empty() {
-        for name in now.templates.affected_by(&changed)?.into_iter().chain(before.templates.affected_by(&changed)?) {
-            dirty.insert(Stable::Template(Arc::from(name.as_str())));
+        // The templates' current sources are enough: a template that stopped including a
+        // changed one changed itself, so every path of includes from a page's template to a
+        // changed one reaches a changed template along includes that still exist.
+        for name in templates.affected_by(&changed)? {
+            dirty.insert(Stable::Template(name.into()));
         }
     }
     Some(dirty)
-}
-
-/// The facets of a node (present in both models) whose data differ.
-fn node_changes(a: &SiteData, x: NodeId, b: &SiteData, y: NodeId) -> Vec<Facet> {
-    let (na, nb) = (&a.library.nodes.untracked()[x], &b.library.nodes.untracked()[y]);
-    let mut changed = Vec::new();
-    // Unchanged files' documents are shared between the two models: comparing pointers is
-    // enough for them.
-    let shared = na.docs.len() == nb.docs.len()
-        && na.docs.iter().zip(&nb.docs).all(|(p, q)| match (p, q) {
-            (Some(p), Some(q)) => Arc::ptr_eq(p, q),
-            (None, None) => true,
-            _ => false,
-        });
-    let docs_same = shared
-        || na.docs.len() == nb.docs.len()
-            && na.docs.iter().zip(&nb.docs).all(|(p, q)| match (p, q) {
-                (Some(p), Some(q)) => p.text == q.text && p.file == q.file,
-                (None, None) => true,
-                _ => false,
-            });
-    let node_same = docs_same
-        && na.is_section == nb.is_section
-        && na.stem == nb.stem
-        && na.paths == nb.paths
-        && na.assets == nb.assets
-        && key_of(a, na.parent) == key_of(b, nb.parent)
-        && keys_of(a, &na.pages) == keys_of(b, &nb.pages)
-        && keys_of(a, &na.subsections) == keys_of(b, &nb.subsections);
-    if !node_same {
-        changed.push(Facet::Node);
-    }
-    // A reference is made from the node's documents, its paths and its section's paths: when
-    // none of these changed, it did not either (comparing 30,000 values costs more).
-    let parent_paths = |site: &SiteData, node: &crate::content::Node| {
-        node.parent.map(|p| site.library.nodes.untracked()[p].paths.clone())
-    };
-    let ref_inputs_same = shared
-        && na.paths == nb.paths
-        && key_of(a, na.parent) == key_of(b, nb.parent)
-        && parent_paths(a, na) == parent_paths(b, nb);
-    if !ref_inputs_same && a.views.refs.untracked()[x] != b.views.refs.untracked()[y] {
-        changed.push(Facet::Ref);
-    }
-    let (la, lb) = (&a.listings, &b.listings);
-    if members(a, x) != members(b, y) {
-        changed.push(Facet::Members);
-    }
-    let neighbours_a: Vec<_> =
-        la.neighbours.untracked()[x].iter().map(|(p, n)| (key_of(a, *p), key_of(a, *n))).collect();
-    let neighbours_b: Vec<_> =
-        lb.neighbours.untracked()[y].iter().map(|(p, n)| (key_of(b, *p), key_of(b, *n))).collect();
-    if neighbours_a != neighbours_b {
-        changed.push(Facet::Neighbours);
-    }
-    if a.link_urls.untracked()[x] != b.link_urls.untracked()[y] {
-        changed.push(Facet::Links);
-    }
-    changed
 }
 
 fn keys_of<'a>(site: &'a SiteData, ids: &[NodeId]) -> Vec<&'a str> {
@@ -392,28 +536,6 @@ fn key_of(site: &SiteData, id: Option<NodeId>) -> Option<&str> {
 fn members(site: &SiteData, id: NodeId) -> Vec<Vec<&str>> {
     let l = &site.listings;
     l.pages.untracked()[id].iter().chain(&l.subsections.untracked()[id]).map(|ids| keys_of(site, ids)).collect()
-}
-
-/// Whether two taxonomies have the same terms, paths and pages (pages by key).
-fn same_taxonomy(
-    a: &SiteData,
-    x: &crate::content::listing::Taxonomy,
-    b: &SiteData,
-    y: &crate::content::listing::Taxonomy,
-) -> bool {
-    x.name == y.name
-        && x.paginate_by == y.paginate_by
-        && x.paths == y.paths
-        && x.terms.len() == y.terms.len()
-        && x.terms.iter().zip(&y.terms).all(|(p, q)| {
-            p.len() == q.len()
-                && p.iter().zip(q).all(|(s, t)| {
-                    s.name == t.name
-                        && s.slug == t.slug
-                        && s.path == t.path
-                        && keys_of(a, &s.pages) == keys_of(b, &t.pages)
-                })
-        })
 }
 
 /// A job with its nodes named by key.
@@ -439,7 +561,7 @@ fn copy_stamp(root: &Path, job: &Job) -> Option<(u64, SystemTime)> {
 
 /// One hash of what every page reads: config.toml and the build options, the data files, the
 /// facts (with nodes by key), the assets, the preview pictures and the search bundle.
-fn globals(loaded: &LoadedSite, options: &BuildOptions) -> blake3::Hash {
+fn globals(loaded: &LoadedSite, options: &BuildOptions) -> String {
     let site = &loaded.site;
     let root = &loaded.root;
     let mut hasher = blake3::Hasher::new();
@@ -460,7 +582,8 @@ fn globals(loaded: &LoadedSite, options: &BuildOptions) -> blake3::Hash {
         site.previews.iter().map(|(m, p)| (site.library.nodes.untracked()[*m].key.as_str(), p)).collect();
     add("previews", format!("{previews:?}").as_bytes());
     add("search", format!("{:?}", site.search_bundle).as_bytes());
-    hasher.finalize()
+    add("vocabulary", format!("{:?}", loaded.search_vocabulary).as_bytes());
+    hasher.finalize().to_hex().to_string()
 }
 
 /// The facts, with nodes by key (node numbers shift when a page is added).
@@ -682,7 +805,8 @@ mod tests {
         })]
 
         /// After every edit of a random sequence, the incremental output is byte for byte what a
-        /// clean build of the same sources makes.
+        /// clean build of the same sources makes: in `serve` (the model kept in memory) and in
+        /// `build` with its cache (the records read back from `.built.deps`).
         #[test]
         fn random_edits_rebuild_to_the_same_output_as_a_clean_build(edits in prop::collection::vec(edit(), 2..7)) {
             let fixture = testing::typed();
@@ -690,13 +814,22 @@ mod tests {
             let served = root.join("served");
             let mut session = Session::new(options(root, &served));
             session.build(SearchIndex::KeepPrevious).expect("first build");
+            let built = root.join("built");
+            let cached = BuildOptions { cache: true, ..options(root, &built) };
+            super::super::build(&cached).expect("first cached build");
             let mut created = Vec::new();
+            let mut partial_builds = 0;
             for (step, edit) in edits.iter().enumerate() {
                 apply(root, edit, &mut created);
                 let rebuilt = session.build(SearchIndex::KeepPrevious);
                 prop_assert!(rebuilt.is_ok(), "step {step} ({edit:?}): {rebuilt:?}");
                 assert_same_as_clean_build(root, &served, &format!("step {step} ({edit:?})"));
+                let summary = super::super::build(&cached);
+                prop_assert!(summary.is_ok(), "build, step {step} ({edit:?}): {summary:?}");
+                partial_builds += usize::from(summary.unwrap().rendered.is_some());
+                assert_same_as_clean_build(root, &built, &format!("build, step {step} ({edit:?})"));
             }
+            prop_assert!(partial_builds > 0, "some builds rendered only what changed");
         }
     }
 }
@@ -765,8 +898,9 @@ mod scope_tests {
 
     /// The outputs of the last build whose render read `dep`.
     fn readers(session: &Session, dep: &Stable) -> BTreeSet<String> {
-        let last = session.last.as_ref().expect("built");
-        last.outputs.iter().filter(|(_, r)| r.deps.contains(dep)).map(|(p, _)| p.clone()).collect()
+        let (_, state) = session.last.as_ref().expect("built");
+        let Some(id) = state.table_ids.get(dep) else { return BTreeSet::new() };
+        state.outputs.iter().filter(|(_, r)| r.deps.contains(id)).map(|(p, _)| p.clone()).collect()
     }
 
     #[test]
@@ -774,7 +908,7 @@ mod scope_tests {
         let fixture = testing::typed();
         let root = fixture.dir.path();
         let mut session = session(root);
-        let users = readers(&session, &Stable::Template(Arc::from("page.html")));
+        let users = readers(&session, &Stable::Template("page.html".into()));
         assert!(users.contains("o-stowarzyszeniu/index.html"), "{users:?}");
         edit(root, "themes/portal/templates/page.html", "{% endblock", "<!-- zmiana -->{% endblock");
         let rebuilt = session.build(SearchIndex::KeepPrevious).expect("rebuilds");
@@ -788,8 +922,8 @@ mod scope_tests {
         let fixture = testing::typed();
         let root = fixture.dir.path();
         let mut session = session(root);
-        let users = readers(&session, &Stable::String(Arc::from("footer-purpose")));
-        let html = session.last.as_ref().unwrap().outputs.keys().filter(|p| p.ends_with(".html")).count();
+        let users = readers(&session, &Stable::String("footer-purpose".into()));
+        let html = session.last.as_ref().unwrap().1.outputs.keys().filter(|p| p.ends_with(".html")).count();
         assert!(users.len() > html / 2, "the footer is on most pages: {} of {html}", users.len());
         edit(root, "themes/portal/i18n/en.ftl", "footer-purpose = ", "footer-purpose = (edited) ");
         let rebuilt = session.build(SearchIndex::KeepPrevious).expect("rebuilds");
@@ -805,7 +939,7 @@ mod scope_tests {
         edit(root, "config.toml", "title = \"Test portal\"", "title = \"Test portal (edited)\"");
         let rebuilt = session.build(SearchIndex::KeepPrevious).expect("rebuilds");
         assert_eq!(rebuilt.scope, Scope::Whole);
-        assert_eq!(rebuilt.rendered_paths.len(), session.last.as_ref().unwrap().outputs.len());
+        assert_eq!(rebuilt.rendered_paths.len(), session.last.as_ref().unwrap().1.outputs.len());
     }
 
     #[test]

@@ -81,6 +81,9 @@ pub(crate) struct BuildSummary {
     pub timings: Vec<(&'static str, Duration)>,
     /// Nothing changed since the last build: nothing was rendered or written.
     pub from_cache: bool,
+    /// When the build rendered only what a change touched (from the cache's dependency
+    /// records): how many outputs it rendered.
+    pub rendered: Option<usize>,
 }
 
 /// A loaded, validated site, ready to render.
@@ -140,15 +143,31 @@ type Kept = (LoadedSite, Vec<(String, Job)>, Vec<(crate::deps::DepSet, blake3::H
 
 fn build_phases(options: &BuildOptions, record: bool) -> Result<(BuildSummary, Option<Kept>), BuildError> {
     let started = Instant::now();
-    let (inputs, cache_warning) = match options.cache.then(|| cache::lookup(options)) {
+    let (inputs, cache_warning, previous) = match options.cache.then(|| cache::lookup(options)) {
         Some(cache::Lookup::Fresh(mut summary)) => {
             summary.from_cache = true;
             summary.timings.push(("cache", started.elapsed()));
             return Ok((summary, None));
         }
-        Some(cache::Lookup::Build { inputs, warning }) => (inputs, warning),
-        None => (None, None),
+        Some(cache::Lookup::Build { inputs, warning, previous }) => (inputs, warning, previous),
+        None => (None, None, None),
     };
+    if let (Some(mut state), Some(_)) = (previous, &inputs) {
+        // Written in place: the lock keeps a second build out meanwhile.
+        let lock = output::lock_output(&options.output)
+            .map_err(|err| BuildError::Internal(format!("cannot lock {}: {err}", options.output.display())))?;
+        let looked_up = started.elapsed();
+        let search = options.search_index == SearchIndex::Write;
+        if let Some(partial) = incremental::rebuild(options, &mut state, None, search)? {
+            drop(lock);
+            let mut summary = partial.summary;
+            summary.timings.insert(0, ("cache", looked_up));
+            let inputs = inputs.expect("inputs to record");
+            let stored = cache::store(options, inputs, &summary, Some(*state));
+            summary.warnings.extend(cache_warning.into_iter().chain(stored));
+            return Ok((summary, None));
+        }
+    }
     let previous_index = options.output.join(search::BUNDLE_ROOT);
     let keep_index = options.search_index == SearchIndex::KeepPrevious && previous_index.is_dir();
     output::check_output_dir(&options.root, &options.output).map_err(BuildError::Internal)?;
@@ -159,6 +178,8 @@ fn build_phases(options: &BuildOptions, record: bool) -> Result<(BuildSummary, O
     let site = &loaded.site;
     let jobs = plan_outputs(&loaded).map_err(BuildError::Content)?;
     timer.lap("plan");
+    // The dependency records for the cache: what the next build compares with.
+    let recording = record || (options.cache && inputs.is_some());
 
     let staging = Staging::begin(&options.output).map_err(|err| {
         BuildError::Internal(format!("cannot create a staging folder beside {}: {err}", options.output.display()))
@@ -167,7 +188,7 @@ fn build_phases(options: &BuildOptions, record: bool) -> Result<(BuildSummary, O
     let to_index: Mutex<Vec<search::Page>> = Mutex::new(Vec::new());
     let records: Mutex<Vec<Option<(crate::deps::DepSet, blake3::Hash)>>> = Mutex::new(vec![None; jobs.len()]);
     let every = |_: usize, _: &Job| true;
-    let problems = render::render_selected(&loaded, &jobs, &every, record, |index, path, job, bytes, deps| {
+    let problems = render::render_selected(&loaded, &jobs, &every, recording, |index, path, job, bytes, deps| {
         if let Some(deps) = deps {
             records.lock().expect("lock")[index] = Some((deps, blake3::hash(&bytes)));
         }
@@ -234,14 +255,21 @@ fn build_phases(options: &BuildOptions, record: bool) -> Result<(BuildSummary, O
         unchanged: stats.unchanged,
         timings: timer.timings,
         from_cache: false,
+        rendered: None,
     };
-    // Recorded before the cache's own warnings, which are about this build only.
-    let stored = inputs.and_then(|inputs| cache::store(options, inputs, &summary));
-    summary.warnings.extend(cache_warning.into_iter().chain(stored));
-    let kept = record.then(|| {
-        let records = records.into_inner().expect("lock").into_iter().map(|r| r.expect("every job rendered")).collect();
-        (loaded, jobs, records)
+    let records: Vec<_> = records.into_inner().expect("lock").into_iter().flatten().collect();
+    assert!(!recording || records.len() == jobs.len(), "every job rendered and recorded");
+    // Recorded before the cache's own warnings, which are about this build only. The caller
+    // that keeps the model (serve) builds without the cache: one of the two takes the records.
+    let mut records = Some(records);
+    let stored = inputs.and_then(|inputs| {
+        let state = records
+            .take_if(|_| !record)
+            .map(|records| incremental::State::of_build(&loaded, &jobs, records, options, search_files));
+        cache::store(options, inputs, &summary, state)
     });
+    summary.warnings.extend(cache_warning.into_iter().chain(stored));
+    let kept = record.then(|| (loaded, jobs, records.unwrap_or_default()));
     Ok((summary, kept))
 }
 

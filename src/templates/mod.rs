@@ -138,17 +138,15 @@ impl Templates {
         }
     }
 
-    /// The names of the templates whose source differs between `self` and `other` (added and
-    /// removed ones included).
-    pub(crate) fn changed_since(&self, other: &Templates) -> std::collections::BTreeSet<String> {
-        let mut changed: std::collections::BTreeSet<String> = self
-            .sources
+    /// Each template's name with a hash of its source, to tell later which ones changed.
+    pub(crate) fn source_prints(&self) -> std::collections::BTreeMap<String, u64> {
+        self.sources
             .iter()
-            .filter(|(name, source)| other.sources.get(*name) != Some(source))
-            .map(|(name, _)| name.clone())
-            .collect();
-        changed.extend(other.sources.keys().filter(|name| !self.sources.contains_key(*name)).cloned());
-        changed
+            .map(|(name, source)| {
+                let hash = blake3::hash(source.as_bytes());
+                (name.clone(), u64::from_le_bytes(hash.as_bytes()[..8].try_into().expect("8 bytes")))
+            })
+            .collect()
     }
 }
 

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use crate::support::{SiteTest, snapshot};
 
 const NOTHING_CHANGED: &str = "; nothing changed since the last build";
+/// What a build that rendered only what a change touched says.
+const RENDERED_AGAIN: &str = " rendered again, the rest as the last build made them";
 
 /// The output of a fresh build (no output, no cache) of a copy of `site`'s sources.
 fn fresh_build(site: &SiteTest, env: &[(&str, &str)], args: &[&str]) -> BTreeMap<String, Vec<u8>> {
@@ -63,6 +65,8 @@ fn after_each_changed_input_the_output_is_what_a_fresh_build_gives() {
         site.write(rel, &text.replacen(from, to, 1));
     };
     type Edit<'a> = Box<dyn Fn() + 'a>;
+    // What is compared node by node renders part of the site; what every page reads (config,
+    // static files) renders all of it.
     let edits: Vec<(&str, Edit)> = vec![
         (
             "a page body",
@@ -95,11 +99,13 @@ fn after_each_changed_input_the_output_is_what_a_fresh_build_gives() {
         ),
         ("a static file", Box::new(|| site.write("themes/basic/static/css/extra.css", "body { color: #111; }\n"))),
     ];
+    let partial = ["a page body", "a new page", "a deleted page", "a template", "a UI string"];
     for (what, apply) in &edits {
         apply();
         let run = site.build();
         run.assert_ok();
         assert!(!run.stderr.contains(NOTHING_CHANGED), "{what}: {}", run.stderr);
+        assert_eq!(run.stderr.contains(RENDERED_AGAIN), partial.contains(what), "{what}: {}", run.stderr);
         assert!(snapshot(&site.path("public")) == fresh_build(&site, &[], &[]), "{what}: differs from a fresh build");
         site.build().assert_ok().assert_stderr_contains(NOTHING_CHANGED);
     }
@@ -124,6 +130,13 @@ fn an_output_edited_by_hand_is_built_again() {
     let run = site.build();
     assert!(!run.assert_ok().stderr.contains(NOTHING_CHANGED));
     assert!(snapshot(&site.path("public")) == before);
+    // Also when a source changed too: the dependency records describe the output as it was.
+    std::fs::write(site.path("public/index.html"), "edited").unwrap();
+    let text = std::fs::read_to_string(site.path("content/o-nas.md")).unwrap();
+    site.write("content/o-nas.md", &format!("{text}\nNowy akapit.\n"));
+    let run = site.build();
+    assert!(!run.assert_ok().stderr.contains(RENDERED_AGAIN), "{}", run.stderr);
+    assert!(snapshot(&site.path("public")) == fresh_build(&site, &[], &[]));
 }
 
 #[test]
@@ -146,8 +159,48 @@ fn a_corrupt_or_foreign_cache_is_ignored_with_a_warning() {
     }
     // A cache of another format version is named as such.
     let text = std::fs::read_to_string(site.path(".public.cache")).unwrap();
-    std::fs::write(site.path(".public.cache"), text.replacen("\"format\":1", "\"format\":7", 1)).unwrap();
-    site.build().assert_ok().assert_stderr_contains("it has format 7, this generator writes 1");
+    std::fs::write(site.path(".public.cache"), text.replacen("\"format\":2", "\"format\":7", 1)).unwrap();
+    site.build().assert_ok().assert_stderr_contains("it has format 7, this generator writes 2");
+}
+
+/// The dependency records (`.public.deps`) are used only when they are readable, of this
+/// format and of the build that made the output; otherwise the build is whole, and right.
+#[test]
+fn corrupt_or_foreign_dependency_records_mean_a_whole_build() {
+    let site = SiteTest::fixture("multilingual");
+    site.build().assert_ok();
+    let records = std::fs::read_to_string(site.path(".public.deps")).unwrap();
+    let mut body = 0;
+    let mut edit_a_page = || {
+        body += 1;
+        let text = std::fs::read_to_string(site.path("content/o-nas.md")).unwrap();
+        site.write("content/o-nas.md", &format!("{text}\nAkapit {body}.\n"));
+    };
+    for (content, warning) in [
+        ("{not json".to_string(), Some("ignoring the build cache: it is unreadable")),
+        (records.replacen("\"format\":2", "\"format\":7", 1), Some("it has format 7, this generator writes 2")),
+        // Records of another build (as a build killed between its two files leaves them).
+        (records.replacen("\"inputs\":\"", "\"inputs\":\"0", 1), None),
+    ] {
+        std::fs::write(site.path(".public.deps"), &content).unwrap();
+        edit_a_page();
+        let run = site.build();
+        run.assert_ok();
+        assert!(!run.stderr.contains(RENDERED_AGAIN), "{}", run.stderr);
+        match warning {
+            Some(why) => {
+                run.assert_stderr_contains(why).assert_stderr_contains(".public.deps");
+            }
+            None => assert!(!run.stderr.contains("build-cache"), "{}", run.stderr),
+        }
+        assert!(snapshot(&site.path("public")) == fresh_build(&site, &[], &[]), "{content:.40}");
+        // Written again, and used by the next build.
+        edit_a_page();
+        let next = site.build();
+        next.assert_ok().assert_stderr_contains(RENDERED_AGAIN);
+        assert!(!next.stderr.contains("build-cache"), "{}", next.stderr);
+        assert!(snapshot(&site.path("public")) == fresh_build(&site, &[], &[]));
+    }
 }
 
 #[test]
