@@ -204,7 +204,7 @@ impl Session {
         let Some((previous, state)) = self.last.as_mut().filter(|_| search != SearchIndex::Write) else {
             return self.whole(search);
         };
-        match rebuild(&self.options, state, Some(previous), false)? {
+        match rebuild(&self.options, state, Some(previous), false, None)? {
             None => self.whole(SearchIndex::KeepPrevious),
             Some(partial) => {
                 *previous = partial.loaded;
@@ -235,7 +235,9 @@ pub(super) struct Partial {
 /// in place (each file atomically) and updating `state`. `previous` is the model `state` was
 /// made from, if it is at hand: its unchanged documents are reused. `Ok(None)` when the change
 /// needs a whole build: what every page reads changed, a template is named through an
-/// expression, a Fluent term changed, or (with `search`) the search index would change. Nothing
+/// expression, a Fluent term changed, (with `search`) the search index would change, or more
+/// than `max_changes` files would be written or removed (a bigger change goes through the
+/// staging folder, which swaps the whole output in one step). Nothing
 /// is written before every output has rendered and every path was checked; on an error the
 /// output and `state` are as they were.
 pub(super) fn rebuild(
@@ -243,6 +245,7 @@ pub(super) fn rebuild(
     state: &mut State,
     previous: Option<&LoadedSite>,
     search: bool,
+    max_changes: Option<usize>,
 ) -> Result<Option<Partial>, BuildError> {
     let started = Instant::now();
     output::check_output_dir(&options.root, &options.output).map_err(BuildError::Internal)?;
@@ -326,25 +329,44 @@ pub(super) fn rebuild(
         escapes.extend(loaded.warnings.clone());
         return Err(BuildError::Content(escapes));
     }
-    // In parallel: a template edit writes thousands of files.
-    let outcomes: Vec<Result<(u128, bool), BuildError>> = made
+    // What differs from the output as the last build left it.
+    let hashes: Vec<(u128, bool)> = made
         .par_iter()
         .zip(&targets)
         .map(|((index, bytes, _), target)| {
-            let path = &jobs[*index].0;
             let hash = short(&blake3::hash(bytes));
-            let write = state.outputs.get(path).is_none_or(|r| r.hash != hash) || !target.is_file();
-            if write {
-                write_atomically(target, bytes)
-                    .map_err(|err| BuildError::Internal(format!("cannot write {}: {err}", target.display())))?;
-            }
-            Ok((hash, write))
+            (hash, state.outputs.get(&jobs[*index].0).is_none_or(|r| r.hash != hash) || !target.is_file())
         })
         .collect();
+    let gone = state.outputs.keys().filter(|p| !planned_paths(&jobs).contains(p.as_str())).count();
+    if max_changes.is_some_and(|max| hashes.iter().filter(|(_, w)| *w).count() + gone > max) {
+        return Ok(None);
+    }
+    // Two passes, in parallel (a template edit writes thousands of files): every new file is
+    // written beside its place first, then all are renamed into place, so that the moment in
+    // which the output is part old and part new is as short as renaming them.
+    let staged: Vec<Result<Option<PathBuf>, BuildError>> = made
+        .par_iter()
+        .zip(&targets)
+        .zip(&hashes)
+        .map(|(((_, bytes, _), target), (_, write))| {
+            if !*write {
+                return Ok(None);
+            }
+            write_beside(target, bytes)
+                .map(Some)
+                .map_err(|err| BuildError::Internal(format!("cannot write {}: {err}", target.display())))
+        })
+        .collect();
+    let staged: Vec<Option<PathBuf>> = staged.into_iter().collect::<Result<_, _>>()?;
+    staged.par_iter().zip(&targets).try_for_each(|(temp, target)| match temp {
+        Some(temp) => std::fs::rename(temp, target)
+            .map_err(|err| BuildError::Internal(format!("cannot write {}: {err}", target.display()))),
+        None => Ok(()),
+    })?;
     let mut written = 0;
     let mut records: HashMap<usize, Record> = HashMap::new();
-    for ((index, _, deps), outcome) in made.into_iter().zip(outcomes) {
-        let (hash, wrote) = outcome?;
+    for ((index, _, deps), (hash, wrote)) in made.into_iter().zip(hashes) {
         written += u64::from(wrote);
         let deps = state.stabilize(&site, deps);
         records.insert(index, Record { job: stable_jobs[index].clone(), deps, hash, source: stamps[index] });
@@ -354,7 +376,7 @@ pub(super) fn rebuild(
         indices.sort();
         indices.into_iter().map(|&i| jobs[i].0.clone()).collect()
     };
-    let planned: HashSet<&str> = jobs.iter().map(|(p, _)| p.as_str()).collect();
+    let planned = planned_paths(&jobs);
     for path in state.outputs.keys().filter(|p| !planned.contains(p.as_str())) {
         remove_output(&options.output, path)
             .map_err(|err| BuildError::Internal(format!("cannot remove /{path}: {err}")))?;
@@ -608,14 +630,19 @@ fn facts_text(site: &SiteData) -> String {
     )
 }
 
-fn write_atomically(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes `bytes` into a new file beside `target` (making its folder), to be renamed into place.
+fn write_beside(target: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
     if let Some(parent) = target.parent() {
         std::fs::create_dir_all(parent)?;
     }
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temp = target.with_file_name(format!(".{name}.partial"));
     std::fs::write(&temp, bytes)?;
-    std::fs::rename(&temp, target)
+    Ok(temp)
+}
+
+fn planned_paths(jobs: &[(String, Job)]) -> HashSet<&str> {
+    jobs.iter().map(|(p, _)| p.as_str()).collect()
 }
 
 /// Removes an output file and the folders it leaves empty (a clean build would not have them).

@@ -158,7 +158,10 @@ fn build_phases(options: &BuildOptions, record: bool) -> Result<(BuildSummary, O
             .map_err(|err| BuildError::Internal(format!("cannot lock {}: {err}", options.output.display())))?;
         let looked_up = started.elapsed();
         let search = options.search_index == SearchIndex::Write;
-        if let Some(partial) = incremental::rebuild(options, &mut state, None, search)? {
+        // A change that writes more than this goes through the staging folder, so that the
+        // output is replaced in one step; below it, the files are renamed into place in a burst.
+        let max_changes = 64;
+        if let Some(partial) = incremental::rebuild(options, &mut state, None, search, Some(max_changes))? {
             drop(lock);
             let mut summary = partial.summary;
             summary.timings.insert(0, ("cache", looked_up));

@@ -102,7 +102,8 @@ fn a_killed_build_leaves_the_old_or_the_new_site_complete() {
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| {
-            n.starts_with(".public") && ![".public.prev", ".public.lock", ".public.cache"].contains(&n.as_str())
+            n.starts_with(".public")
+                && ![".public.prev", ".public.lock", ".public.cache", ".public.deps"].contains(&n.as_str())
         })
         .collect();
     assert!(stray.is_empty(), "{stray:?}");
