@@ -33,7 +33,7 @@ for n in $SIZES; do
         echo "# metroportal $commit, N = $n, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores"
         echo "# kind seconds peak-KiB"
         cd "$site"
-        rm -rf public .public.prev .public.cache .public.lock
+        rm -rf public .public.prev .public.cache .public.deps .public.lock
         sync
         /usr/bin/time -f "fresh %e %M" "$MP" build 2>&1 >/dev/null | tail -1
         for _ in $(seq "$RUNS"); do

@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::slug::slugify;
 
 /// A heading in the table of contents.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub(crate) struct Heading {
     pub level: u8,
     pub id: String,
@@ -26,7 +26,7 @@ pub(crate) struct Heading {
 }
 
 /// An `@/` link found in a body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub(crate) struct InternalLink {
     /// The content path after `@/`, without the anchor: `forum/_index.md`.
     pub target: String,
@@ -36,10 +36,11 @@ pub(crate) struct InternalLink {
 }
 
 /// A rendered body.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
 pub(crate) struct Rendered {
     /// HTML with internal links as markers (see [`resolve_links`]). Empty in the site model,
-    /// which keeps only the rest (see `SiteData::body_html`).
+    /// which keeps only the rest (see `SiteData::body_html`), and never stored.
+    #[serde(skip)]
     pub html: String,
     pub toc: Vec<Heading>,
     /// Every id a heading got, for anchor checks.

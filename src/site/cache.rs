@@ -99,7 +99,34 @@ pub(super) enum Lookup {
     Fresh(BuildSummary),
     /// Build, then record these inputs; `warning` says why a cache was not used. `previous`
     /// is what the last build read and made, when the output is still as it left it.
-    Build { inputs: Option<Inputs>, warning: Option<Diagnostic>, previous: Option<Box<State>> },
+    Build { inputs: Option<Inputs>, warning: Option<Diagnostic>, previous: Option<Box<Previous>> },
+}
+
+/// Every file of an output with its length and modification time (ns), sorted by path.
+pub(super) type Listing = Vec<(String, u64, u128)>;
+
+/// The last build, when the output is as it left it: its dependency records and its output.
+pub(super) struct Previous {
+    pub state: State,
+    pub listing: Listing,
+}
+
+/// `listing` after the files at `paths` were written or removed (as a partial build does):
+/// those are looked at again, the others are as listed.
+pub(super) fn updated_listing<'a>(
+    mut listing: Listing,
+    output: &Path,
+    paths: impl Iterator<Item = &'a str>,
+) -> Listing {
+    let changed: std::collections::HashSet<&str> = paths.collect();
+    listing.retain(|(path, _, _)| !changed.contains(path.as_str()));
+    for path in changed {
+        if let Some(entry) = listed(output, &output.join(path)) {
+            listing.push(entry);
+        }
+    }
+    listing.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    listing
 }
 
 /// The cache file of an output folder: `.public.cache` beside `public/`.
@@ -138,9 +165,9 @@ pub(super) fn lookup(options: &BuildOptions) -> Lookup {
     let Some(record) = previous.filter(|_| warning.is_none()) else {
         return Lookup::Build { inputs: Some(inputs), warning, previous: None };
     };
-    if output_listing(&options.output).as_ref() != Some(&record.output) {
+    let Some(listing) = output_listing(&options.output).filter(|listing| *listing == record.output) else {
         return Lookup::Build { inputs: Some(inputs), warning, previous: None };
-    }
+    };
     if record.inputs == inputs.fingerprint {
         return Lookup::Fresh(BuildSummary {
             warnings: record.warnings.into_iter().map(CachedDiagnostic::into_diagnostic).collect(),
@@ -153,18 +180,19 @@ pub(super) fn lookup(options: &BuildOptions) -> Lookup {
             rendered: Some(0),
         });
     }
-    let (previous, warning) = read_state(&options.output, &record.inputs);
+    let (state, warning) = read_state(&options.output, &record.inputs);
+    let previous = state.map(|state| Box::new(Previous { state, listing }));
     Lookup::Build { inputs: Some(inputs), warning, previous }
 }
 
 /// The dependency records of the build that recorded `inputs`, if they are there and belong
 /// to it; a file that cannot be read is ignored with a warning.
-fn read_state(output: &Path, inputs: &str) -> (Option<Box<State>>, Option<Diagnostic>) {
+fn read_state(output: &Path, inputs: &str) -> (Option<State>, Option<Diagnostic>) {
     let path = state_path_for(output);
     let Ok(bytes) = std::fs::read(&path) else { return (None, None) };
     match serde_json::from_slice::<StateFile>(&bytes) {
         Ok(file) if file.format == FORMAT && file.inputs == inputs && file.generator == generator_id() => {
-            (Some(Box::new(file.state.restored())), None)
+            (Some(file.state.restored()), None)
         }
         Ok(file) if file.format != FORMAT => {
             let why = format!("it has format {}, this generator writes {FORMAT}", file.format);
@@ -183,6 +211,7 @@ pub(super) fn store(
     inputs: Inputs,
     summary: &BuildSummary,
     state: Option<State>,
+    listing: Option<Listing>,
 ) -> Option<Diagnostic> {
     let path = path_for(&options.output);
     // The records first: a record whose state file is missing or older only costs a whole build.
@@ -215,7 +244,7 @@ pub(super) fn store(
         inputs: inputs.fingerprint,
         stamped_at: inputs.stamped_at,
         sources: inputs.sources,
-        output: output_listing(&options.output).unwrap_or_default(),
+        output: listing.or_else(|| output_listing(&options.output)).unwrap_or_default(),
         pages: summary.pages,
         files: summary.files,
         writes: summary.written + summary.unchanged,
@@ -329,23 +358,26 @@ fn generator_id() -> &'static str {
 /// Every file of the output with its length and modification time, sorted. The folder is read
 /// in one walk and the files are looked at in parallel: at 35,000 files this is most of what a
 /// build with nothing changed costs.
-fn output_listing(output: &Path) -> Option<Vec<(String, u64, u128)>> {
+fn output_listing(output: &Path) -> Option<Listing> {
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(output).sort_by_file_name() {
+    // Unsorted (sorting each folder's entries costs more than sorting the list once).
+    for entry in walkdir::WalkDir::new(output) {
         let entry = entry.ok()?;
         if !entry.file_type().is_dir() {
             files.push(entry.into_path());
         }
     }
-    files
-        .par_iter()
-        .map(|path| {
-            let meta = std::fs::symlink_metadata(path).ok()?;
-            let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
-            let rel = path.strip_prefix(output).ok()?.to_string_lossy().replace('\\', "/");
-            Some((rel, meta.len(), modified))
-        })
-        .collect()
+    let mut listing: Listing = files.par_iter().map(|path| listed(output, path)).collect::<Option<_>>()?;
+    listing.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Some(listing)
+}
+
+/// One file of an output as listed: its path inside the output, length and modification time.
+fn listed(output: &Path, path: &Path) -> Option<(String, u64, u128)> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+    let rel = path.strip_prefix(output).ok()?.to_string_lossy().replace('\\', "/");
+    Some((rel, meta.len(), modified))
 }
 
 impl CachedDiagnostic {

@@ -90,6 +90,9 @@ pub(super) struct State {
     /// Files of the search index (`serve` carries them over between rebuilds).
     search_files: usize,
     prints: Fingerprints,
+    /// What Markdown made of each document (without its HTML), by the document's digest: a
+    /// build from the cache renders only the Markdown of documents that changed.
+    markdown: HashMap<u64, std::sync::Arc<crate::markdown::Rendered>>,
 }
 
 impl State {
@@ -112,6 +115,7 @@ impl State {
         state.globals = globals(loaded, options);
         state.search_files = search_files;
         state.prints = fingerprint(&mut state, loaded, None);
+        state.markdown = markdown_of(&loaded.site);
         state
     }
 
@@ -229,6 +233,15 @@ pub(super) struct Partial {
     pub loaded: LoadedSite,
     pub summary: BuildSummary,
     pub rendered_paths: Vec<String>,
+    /// Outputs of the last build that this one removed.
+    pub removed_paths: Vec<String>,
+}
+
+impl Partial {
+    /// Every output path this build may have written or removed.
+    pub(super) fn changed_paths(&self) -> impl Iterator<Item = &str> {
+        self.rendered_paths.iter().chain(&self.removed_paths).map(String::as_str)
+    }
 }
 
 /// Loads the site again and renders only what changed since `state`, writing into the output
@@ -249,8 +262,14 @@ pub(super) fn rebuild(
 ) -> Result<Option<Partial>, BuildError> {
     let started = Instant::now();
     output::check_output_dir(&options.root, &options.output).map_err(BuildError::Internal)?;
-    let mut loaded = super::load_reusing(&options.root, options.base_url.as_deref(), options.drafts, previous)
-        .map_err(BuildError::Content)?;
+    let mut loaded = super::load_reusing(
+        &options.root,
+        options.base_url.as_deref(),
+        options.drafts,
+        previous,
+        Some(&state.markdown),
+    )
+    .map_err(BuildError::Content)?;
     loaded.previous_output = Some(options.output.clone());
     let mut timer = Timer::new();
     timer.timings = loaded.timings.clone();
@@ -338,7 +357,8 @@ pub(super) fn rebuild(
             (hash, state.outputs.get(&jobs[*index].0).is_none_or(|r| r.hash != hash) || !target.is_file())
         })
         .collect();
-    let gone = state.outputs.keys().filter(|p| !planned_paths(&jobs).contains(p.as_str())).count();
+    let planned: HashSet<&str> = jobs.iter().map(|(p, _)| p.as_str()).collect();
+    let gone = state.outputs.keys().filter(|p| !planned.contains(p.as_str())).count();
     if max_changes.is_some_and(|max| hashes.iter().filter(|(_, w)| *w).count() + gone > max) {
         return Ok(None);
     }
@@ -376,10 +396,11 @@ pub(super) fn rebuild(
         indices.sort();
         indices.into_iter().map(|&i| jobs[i].0.clone()).collect()
     };
-    let planned = planned_paths(&jobs);
+    let mut removed_paths = Vec::new();
     for path in state.outputs.keys().filter(|p| !planned.contains(p.as_str())) {
         remove_output(&options.output, path)
             .map_err(|err| BuildError::Internal(format!("cannot remove /{path}: {err}")))?;
+        removed_paths.push(path.clone());
     }
     let mut old = std::mem::take(&mut state.outputs);
     state.outputs = jobs
@@ -391,6 +412,7 @@ pub(super) fn rebuild(
         })
         .collect();
     state.prints = prints;
+    state.markdown = markdown_of(&site);
     timer.lap("write");
     let pages = jobs.iter().filter(|(p, _)| p.ends_with(".html")).count();
     let mut warnings = loaded.warnings.clone();
@@ -406,7 +428,22 @@ pub(super) fn rebuild(
         from_cache: false,
         rendered: Some(rendered_paths.len()),
     };
-    Ok(Some(Partial { loaded, summary, rendered_paths }))
+    Ok(Some(Partial { loaded, summary, rendered_paths, removed_paths }))
+}
+
+/// Every document's Markdown results by the document's digest.
+fn markdown_of(site: &SiteData) -> HashMap<u64, std::sync::Arc<crate::markdown::Rendered>> {
+    let nodes = site.library.nodes.untracked();
+    let rendered = site.rendered.untracked();
+    let mut known = HashMap::new();
+    for (node, results) in nodes.iter().zip(rendered) {
+        for (doc, result) in node.docs.iter().zip(results) {
+            if let (Some(doc), Some(result)) = (doc, result) {
+                known.insert(doc.digest(), result.clone());
+            }
+        }
+    }
+    known
 }
 
 /// The first half of a BLAKE3 hash: enough to tell two outputs apart.
@@ -639,10 +676,6 @@ fn write_beside(target: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
     let temp = target.with_file_name(format!(".{name}.partial"));
     std::fs::write(&temp, bytes)?;
     Ok(temp)
-}
-
-fn planned_paths(jobs: &[(String, Job)]) -> HashSet<&str> {
-    jobs.iter().map(|(p, _)| p.as_str()).collect()
 }
 
 /// Removes an output file and the folders it leaves empty (a clean build would not have them).

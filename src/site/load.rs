@@ -1,6 +1,7 @@
 //! Load: reads config, UI strings, content, data and the theme, validates them against the
 //! schema and makes the site model. Shared by `build`, `check` and `serve`.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -24,7 +25,7 @@ use super::{LoadedSite, Timer};
 
 /// Loads and checks everything without writing: the common part of `build`, `check` and `serve`.
 pub(crate) fn load(root: &Path, base_url: Option<&str>, drafts: bool) -> Result<LoadedSite, Vec<Diagnostic>> {
-    load_reusing(root, base_url, drafts, None)
+    load_reusing(root, base_url, drafts, None, None)
 }
 
 /// [`load`], taking from `previous` (the dev server's last good build) the documents whose
@@ -35,6 +36,7 @@ pub(crate) fn load_reusing(
     base_url: Option<&str>,
     drafts: bool,
     previous: Option<&LoadedSite>,
+    markdown_of: Option<&HashMap<u64, Arc<Rendered>>>,
 ) -> Result<LoadedSite, Vec<Diagnostic>> {
     let diags = Diagnostics::new();
     let mut timer = Timer::new();
@@ -98,8 +100,13 @@ pub(crate) fn load_reusing(
     timer.lap("lists");
 
     let smart = config.markdown.smart_punctuation;
-    // What Markdown made of an unchanged document last time.
-    let earlier = |key: &str, lang: usize, text: &str| -> Option<Arc<Rendered>> {
+    // What Markdown made of an unchanged document last time: from the previous model, or from
+    // the results of the last build by the document's digest.
+    let earlier = |key: &str, lang: usize, doc: &crate::content::Doc| -> Option<Arc<Rendered>> {
+        if let Some(found) = markdown_of.and_then(|known| known.get(&doc.digest())) {
+            return Some(found.clone());
+        }
+        let text = doc.text.as_str();
         let before = &previous?.site;
         let &id = before.library.by_key.get(key)?;
         let doc = before.library.nodes.untracked()[id].docs[lang].as_deref()?;
@@ -116,7 +123,7 @@ pub(crate) fn load_reusing(
                 .enumerate()
                 .map(|(lang, doc)| {
                     doc.as_ref().map(|d| {
-                        if let Some(rendered) = earlier(&node.key, lang, &d.text) {
+                        if let Some(rendered) = earlier(&node.key, lang, d) {
                             return rendered;
                         }
                         // What later phases need of the Markdown (headings, links, word count)

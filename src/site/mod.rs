@@ -152,7 +152,8 @@ fn build_phases(options: &BuildOptions, record: bool) -> Result<(BuildSummary, O
         Some(cache::Lookup::Build { inputs, warning, previous }) => (inputs, warning, previous),
         None => (None, None, None),
     };
-    if let (Some(mut state), Some(_)) = (previous, &inputs) {
+    if let (Some(previous), Some(_)) = (previous, &inputs) {
+        let cache::Previous { mut state, listing } = *previous;
         // Written in place: the lock keeps a second build out meanwhile.
         let lock = output::lock_output(&options.output)
             .map_err(|err| BuildError::Internal(format!("cannot lock {}: {err}", options.output.display())))?;
@@ -162,11 +163,14 @@ fn build_phases(options: &BuildOptions, record: bool) -> Result<(BuildSummary, O
         // output is replaced in one step; below it, the files are renamed into place in a burst.
         let max_changes = 64;
         if let Some(partial) = incremental::rebuild(options, &mut state, None, search, Some(max_changes))? {
-            drop(lock);
+            let listing = cache::updated_listing(listing, &options.output, partial.changed_paths());
             let mut summary = partial.summary;
             summary.timings.insert(0, ("cache", looked_up));
             let inputs = inputs.expect("inputs to record");
-            let stored = cache::store(options, inputs, &summary, Some(*state));
+            let storing = Instant::now();
+            let stored = cache::store(options, inputs, &summary, Some(state), Some(listing));
+            drop(lock);
+            summary.timings.push(("store", storing.elapsed()));
             summary.warnings.extend(cache_warning.into_iter().chain(stored));
             return Ok((summary, None));
         }
@@ -269,7 +273,7 @@ fn build_phases(options: &BuildOptions, record: bool) -> Result<(BuildSummary, O
         let state = records
             .take_if(|_| !record)
             .map(|records| incremental::State::of_build(&loaded, &jobs, records, options, search_files));
-        cache::store(options, inputs, &summary, state)
+        cache::store(options, inputs, &summary, state, None)
     });
     summary.warnings.extend(cache_warning.into_iter().chain(stored));
     let kept = record.then(|| (loaded, jobs, records.unwrap_or_default()));
