@@ -100,14 +100,16 @@ impl State {
     pub(super) fn of_build(
         loaded: &LoadedSite,
         jobs: &[(String, Job)],
-        records: Vec<(DepSet, blake3::Hash)>,
+        (interned, records): super::Records,
         options: &BuildOptions,
         search_files: usize,
     ) -> State {
         let mut state = State::default();
         let site = &loaded.site;
+        let positions: Vec<u32> = interned.table.into_iter().map(|dep| state.stable_id(site, dep)).collect();
         for ((path, job), (deps, hash)) in jobs.iter().zip(records) {
-            let deps = state.stabilize(site, deps);
+            let mut deps: Box<[u32]> = deps.iter().map(|&d| positions[d as usize]).collect();
+            deps.sort_unstable();
             let record =
                 Record { job: stable_job(site, job), deps, hash: short(&hash), source: copy_stamp(&loaded.root, job) };
             state.outputs.insert(path.clone(), record);
@@ -150,25 +152,24 @@ impl State {
 
     /// What a render read, with nodes by key number, as table positions.
     fn stabilize(&mut self, site: &SiteData, deps: DepSet) -> Box<[u32]> {
-        let nodes = site.library.nodes.untracked();
-        let mut ids: Vec<u32> = deps
-            .into_iter()
-            .map(|dep| {
-                let stable = match dep {
-                    Dep::At(Facet::Taxonomy, index) => Stable::At(Facet::Taxonomy, index),
-                    Dep::At(facet, node) => {
-                        let key = nodes.get(node as usize).map_or("", |n| n.key.as_str());
-                        Stable::At(facet, self.key_id(key))
-                    }
-                    Dep::All(facet) => Stable::All(facet),
-                    Dep::String(key) => Stable::String(key),
-                    Dep::Template(name) => Stable::Template(name),
-                };
-                self.dep_id(stable)
-            })
-            .collect();
+        let mut ids: Vec<u32> = deps.into_iter().map(|dep| self.stable_id(site, dep)).collect();
         ids.sort_unstable();
         ids.into_boxed_slice()
+    }
+
+    /// One read, with its node by key number, as a table position.
+    fn stable_id(&mut self, site: &SiteData, dep: Dep) -> u32 {
+        let stable = match dep {
+            Dep::At(Facet::Taxonomy, index) => Stable::At(Facet::Taxonomy, index),
+            Dep::At(facet, node) => {
+                let key = site.library.nodes.untracked().get(node as usize).map_or("", |n| n.key.as_str());
+                Stable::At(facet, self.key_id(key))
+            }
+            Dep::All(facet) => Stable::All(facet),
+            Dep::String(key) => Stable::String(key),
+            Dep::Template(name) => Stable::Template(name),
+        };
+        self.dep_id(stable)
     }
 }
 

@@ -122,7 +122,7 @@ pub(crate) struct Recorded {
     pub loaded: LoadedSite,
     pub jobs: Vec<(String, Job)>,
     /// Per job: what its render read and the hash of what it made.
-    pub records: Vec<(crate::deps::DepSet, blake3::Hash)>,
+    pub records: Records,
 }
 
 /// Builds the site into `options.output`.
@@ -139,7 +139,11 @@ pub(crate) fn build_recorded(options: &BuildOptions) -> Result<Recorded, BuildEr
     Ok(Recorded { summary, loaded, jobs, records })
 }
 
-type Kept = (LoadedSite, Vec<(String, Job)>, Vec<(crate::deps::DepSet, blake3::Hash)>);
+/// What a whole build's renders read, and per job its reads (as table positions) and the hash of
+/// what it made.
+pub(crate) type Records = (crate::deps::Interned, Vec<(Box<[u32]>, blake3::Hash)>);
+
+type Kept = (LoadedSite, Vec<(String, Job)>, Records);
 
 fn build_phases(options: &BuildOptions, record: bool) -> Result<(BuildSummary, Option<Kept>), BuildError> {
     let started = Instant::now();
@@ -193,11 +197,15 @@ fn build_phases(options: &BuildOptions, record: bool) -> Result<(BuildSummary, O
     })?;
     let internal: Mutex<Option<String>> = Mutex::new(None);
     let to_index: Mutex<Vec<search::Page>> = Mutex::new(Vec::new());
-    let records: Mutex<Vec<Option<(crate::deps::DepSet, blake3::Hash)>>> = Mutex::new(vec![None; jobs.len()]);
+    let records: Mutex<(crate::deps::Interned, Vec<Option<(Box<[u32]>, blake3::Hash)>>)> =
+        Mutex::new((crate::deps::Interned::default(), vec![None; jobs.len()]));
     let every = |_: usize, _: &Job| true;
     let problems = render::render_selected(&loaded, &jobs, &every, recording, |index, path, job, bytes, deps| {
         if let Some(deps) = deps {
-            records.lock().expect("lock")[index] = Some((deps, blake3::hash(&bytes)));
+            let hash = blake3::hash(&bytes);
+            let mut records = records.lock().expect("lock");
+            let deps = records.0.intern(deps);
+            records.1[index] = Some((deps, hash));
         }
         if let Some((node, lang)) = indexed(site, job).filter(|_| !keep_index) {
             let html = String::from_utf8_lossy(&bytes);
@@ -264,8 +272,10 @@ fn build_phases(options: &BuildOptions, record: bool) -> Result<(BuildSummary, O
         from_cache: false,
         rendered: None,
     };
-    let records: Vec<_> = records.into_inner().expect("lock").into_iter().flatten().collect();
+    let (interned, records) = records.into_inner().expect("lock");
+    let records: Vec<_> = records.into_iter().flatten().collect();
     assert!(!recording || records.len() == jobs.len(), "every job rendered and recorded");
+    let records: Records = (interned, records);
     // Recorded before the cache's own warnings, which are about this build only. The caller
     // that keeps the model (serve) builds without the cache: one of the two takes the records.
     let mut records = Some(records);
