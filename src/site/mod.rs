@@ -197,8 +197,8 @@ fn build_phases(options: &BuildOptions, record: bool) -> Result<(BuildSummary, O
     })?;
     let internal: Mutex<Option<String>> = Mutex::new(None);
     let to_index: Mutex<Vec<search::Page>> = Mutex::new(Vec::new());
-    let records: Mutex<(crate::deps::Interned, Vec<Option<(Box<[u32]>, blake3::Hash)>>)> =
-        Mutex::new((crate::deps::Interned::default(), vec![None; jobs.len()]));
+    type Recording = (crate::deps::Interned, Vec<Option<(Box<[u32]>, blake3::Hash)>>);
+    let records: Mutex<Recording> = Mutex::new((crate::deps::Interned::default(), vec![None; jobs.len()]));
     let every = |_: usize, _: &Job| true;
     let problems = render::render_selected(&loaded, &jobs, &every, recording, |index, path, job, bytes, deps| {
         if let Some(deps) = deps {
