@@ -16,10 +16,17 @@ SIZES="${SIZES:-1000 10000}"
 RUNS="${RUNS:-5}"
 SITES="$BENCH/sites"
 mkdir -p "$SITES/bin" "$BENCH/results"
-cargo build --release --quiet --manifest-path "$REPO/Cargo.toml"
-cp "$REPO/target/release/metroportal" "$SITES/bin/metroportal-cache"
-MP="$SITES/bin/metroportal-cache"
-commit="$(git -C "$REPO" rev-parse --short HEAD)"
+# MP=/path/to/metroportal measures another binary (an older commit, say) on the same sites;
+# LABEL names it in the results (bench/results/cache-LABEL-N.txt).
+if [ -z "${MP:-}" ]; then
+    cargo build --release --quiet --manifest-path "$REPO/Cargo.toml"
+    cp "$REPO/target/release/metroportal" "$SITES/bin/metroportal-cache"
+    MP="$SITES/bin/metroportal-cache"
+    commit="$(git -C "$REPO" rev-parse --short HEAD)"
+else
+    commit="${LABEL:-$(basename "$MP")}"
+fi
+suffix="${LABEL:+-$LABEL}"
 
 for n in $SIZES; do
     site="$SITES/mp-$n"
@@ -28,7 +35,7 @@ for n in $SIZES; do
         rm -rf "$site/themes" && mkdir -p "$site/themes" && cp -r "$BENCH/theme" "$site/themes/bench"
         cp "$BENCH/config.toml" "$site/config.toml"
     fi
-    out="$BENCH/results/cache-$n.txt"
+    out="$BENCH/results/cache$suffix-$n.txt"
     {
         echo "# metroportal $commit, N = $n, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores"
         echo "# kind seconds peak-KiB"
