@@ -37,10 +37,9 @@ const FORMAT: u32 = 2;
 #[derive(Serialize, Deserialize)]
 struct StateFile {
     format: u32,
-    /// The fingerprint of the inputs of the build that made `state` (the record's `inputs`).
+    /// The fingerprint of the inputs of the build that made `state` (the record's `inputs`;
+    /// it covers the generator, whose numbers and hashes mean nothing to another one).
     inputs: String,
-    /// The generator that wrote it: numbers and hashes in it mean nothing to another one.
-    generator: String,
     state: State,
 }
 
@@ -191,9 +190,7 @@ fn read_state(output: &Path, inputs: &str) -> (Option<State>, Option<Diagnostic>
     let path = state_path_for(output);
     let Ok(bytes) = std::fs::read(&path) else { return (None, None) };
     match serde_json::from_slice::<StateFile>(&bytes) {
-        Ok(file) if file.format == FORMAT && file.inputs == inputs && file.generator == generator_id() => {
-            (Some(file.state.restored()), None)
-        }
+        Ok(file) if file.format == FORMAT && file.inputs == inputs => (Some(file.state.restored()), None),
         Ok(file) if file.format != FORMAT => {
             let why = format!("it has format {}, this generator writes {FORMAT}", file.format);
             (None, Some(ignored(&path, &why)))
@@ -218,12 +215,7 @@ pub(super) fn store(
     let state_path = state_path_for(&options.output);
     let stored = match state {
         Some(state) => {
-            let file = StateFile {
-                format: FORMAT,
-                inputs: inputs.fingerprint.clone(),
-                generator: generator_id().to_string(),
-                state,
-            };
+            let file = StateFile { format: FORMAT, inputs: inputs.fingerprint.clone(), state };
             let json = serde_json::to_vec(&file).expect("a state serializes");
             write_replacing(&state_path, &json)
         }

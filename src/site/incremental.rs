@@ -262,6 +262,10 @@ pub(super) fn rebuild(
     max_changes: Option<usize>,
 ) -> Result<Option<Partial>, BuildError> {
     let started = Instant::now();
+    // Known before loading: a site with a search index is not built in part.
+    if search && state.search_files > 0 {
+        return Ok(None);
+    }
     output::check_output_dir(&options.root, &options.output).map_err(BuildError::Internal)?;
     let mut loaded = super::load_reusing(
         &options.root,
@@ -276,7 +280,7 @@ pub(super) fn rebuild(
     timer.timings = loaded.timings.clone();
     let jobs = super::plan_outputs(&loaded).map_err(BuildError::Content)?;
     timer.lap("plan");
-    if globals(&loaded, options) != state.globals || (search && state.search_files > 0) {
+    if globals(&loaded, options) != state.globals {
         return Ok(None);
     }
     let prints = fingerprint(state, &loaded, previous);
@@ -1003,18 +1007,23 @@ mod scope_tests {
         assert_eq!(rebuilt.rendered_paths.len(), session.last.as_ref().unwrap().1.outputs.len());
     }
 
-    #[test]
-    fn a_page_whose_path_escapes_the_output_is_an_error_and_nothing_is_written() {
-        let fixture = testing::typed();
-        let root = fixture.dir.path();
-        let mut session = session(root);
-        let before: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(root.join("served"))
+    /// Every file under `dir` with its bytes, the search index included.
+    fn every_file(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+        walkdir::WalkDir::new(dir)
             .sort_by_file_name()
             .into_iter()
             .flatten()
             .filter(|e| e.file_type().is_file())
             .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn a_page_whose_path_escapes_the_output_is_an_error_and_nothing_is_written() {
+        let fixture = testing::typed();
+        let root = fixture.dir.path();
+        let mut session = session(root);
+        let before = every_file(&root.join("served"));
         edit(root, "content/forum/spotkanie.md", "Podsumowanie spotkania.", "Podsumowanie, poprawione.");
         std::fs::write(
             root.join("content/strategia/ucieczka.md"),
@@ -1028,13 +1037,7 @@ mod scope_tests {
         assert!(first.severity == Severity::Error, "{diagnostics:?}");
         let at = first.location.as_ref().expect("located");
         assert!(at.file.ends_with("content/strategia/ucieczka.md"), "{diagnostics:?}");
-        let after: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(root.join("served"))
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-            .filter(|e| e.file_type().is_file())
-            .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
-            .collect();
+        let after = every_file(&root.join("served"));
         assert!(before == after, "the served site is as it was");
         assert!(!root.join("poza").exists() && !root.parent().unwrap().join("poza").exists());
     }
